@@ -1,0 +1,50 @@
+// What the gateway does with one HTTP request: the fixed endpoints (/healthz, /readyz,
+// /openapi.json), and for API routes: find the route, verify the access token, build
+// the request message, call the backend, and turn its answer into JSON.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "gateway/backends.h"
+#include "gateway/http_handler.h"
+#include "gateway/route_table.h"
+#include "services/common/auth.h"
+
+namespace qq::gateway {
+
+struct GatewayOptions {
+  std::chrono::milliseconds request_timeout{10000};  // gRPC deadline of a backend call
+  std::chrono::milliseconds readiness_timeout{1000};
+};
+
+// Metadata keys the services read besides authorization and x-request-id; informational
+// (the services verify the token themselves).
+inline constexpr char kTenantHeader[] = "x-qq-tenant";
+inline constexpr char kUserHeader[] = "x-qq-user";
+inline constexpr char kRolesHeader[] = "x-qq-roles";
+
+class GatewayHandler final : public HttpHandler {
+ public:
+  // Keeps references: `routes`, `backends` and `verifier` must outlive the handler.
+  GatewayHandler(const RouteTable& routes, Backends& backends, const TokenVerifier& verifier,
+                 GatewayOptions options);
+
+  // Answers: 404 for no route, 405 (with Allow) for a path served under other methods,
+  // 401 without a valid token on a non-public route, 415 for a non-JSON body, 400 naming
+  // the field for a request that does not transcode, else the backend's answer mapped
+  // with qq::HttpStatusFor.
+  void Handle(HttpRequest request, Respond respond) override;
+
+ private:
+  void HandleReady(Respond respond);
+  void HandleRoute(HttpRequest request, RouteLookup lookup, Respond respond);
+
+  const RouteTable& routes_;
+  Backends& backends_;
+  const TokenVerifier& verifier_;
+  GatewayOptions options_;
+  std::string openapi_json_;  // built once: the routes do not change while running
+};
+
+}  // namespace qq::gateway

@@ -1,0 +1,94 @@
+// qq-gateway: wiring only. Flags -> token verifier, routes from the linked descriptors,
+// backend channels, request handler, HTTP server; then wait for SIGTERM/SIGINT.
+#include <chrono>
+#include <cstdint>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "gateway/backend_pool.h"
+#include "gateway/gateway_handler.h"
+#include "gateway/http_server.h"
+#include "gateway/linked_services.h"
+#include "gateway/route_table.h"
+#include "services/common/auth.h"
+#include "services/common/config.h"
+#include "services/common/log.h"
+#include "services/common/metrics.h"
+#include "services/common/server.h"
+
+ABSL_FLAG(int64_t, max_body_bytes, 1048576, "Largest request body accepted; larger gets 413.");
+ABSL_FLAG(int32_t, request_timeout_ms, 10000,
+          "Time to read a request, deadline of its backend call, and time to write the answer.");
+ABSL_FLAG(int32_t, io_threads, 2, "Threads serving HTTP connections.");
+
+namespace {
+
+// How long requests in flight may take to finish once SIGTERM arrives.
+constexpr std::chrono::seconds kShutdownGrace{5};
+
+int Fail(absl::string_view what, const absl::Status& status) {
+  qq::LogError(what, {{"error", std::string(status.message())}});
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  qq::BlockShutdownSignals();
+  qq::InitFlags(argc, argv, "qq-gateway: REST/JSON front door of the Qingquan gRPC services");
+  qq::InitLogging("gateway", absl::GetFlag(FLAGS_log_level));
+  using qq::gateway::BackendAddress;
+
+  const auto request_timeout = std::chrono::milliseconds(absl::GetFlag(FLAGS_request_timeout_ms));
+  const int64_t max_body_bytes = absl::GetFlag(FLAGS_max_body_bytes);
+  const int io_threads = absl::GetFlag(FLAGS_io_threads);
+  if (request_timeout.count() <= 0 || max_body_bytes <= 0 || io_threads <= 0) {
+    return Fail("bad configuration", absl::InvalidArgumentError(
+                                         "request_timeout_ms, max_body_bytes and io_threads "
+                                         "must be positive"));
+  }
+
+  absl::StatusOr<std::vector<qq::JwtKey>> keys = qq::ParseJwtKeys(absl::GetFlag(FLAGS_jwt_keys));
+  if (!keys.ok()) return Fail("bad configuration", keys.status());
+  qq::TokenVerifier verifier(*std::move(keys));
+
+  const std::vector<BackendAddress> backends = {
+      {"qingquan.customer.v1", absl::GetFlag(FLAGS_customer_addr)},
+      {"qingquan.order.v1", absl::GetFlag(FLAGS_order_addr)},
+      {"qingquan.dispatch.v1", absl::GetFlag(FLAGS_dispatch_addr)},
+      {"qingquan.notification.v1", absl::GetFlag(FLAGS_notification_addr)},
+      {"qingquan.analytics.v1", absl::GetFlag(FLAGS_analytics_addr)},
+  };
+  std::vector<std::string> packages;
+  for (const BackendAddress& backend : backends) packages.push_back(backend.package);
+  absl::StatusOr<qq::gateway::RouteTable> routes = qq::gateway::RouteTable::Build(
+      qq::gateway::LinkedServices(packages),
+      {std::begin(qq::gateway::kPublicMethods), std::end(qq::gateway::kPublicMethods)});
+  if (!routes.ok()) return Fail("cannot build routes", routes.status());
+  qq::LogInfo("routes loaded", {{"count", std::to_string(routes->routes().size())}});
+
+  qq::Metrics metrics("gateway");
+  if (absl::Status s = metrics.Serve(absl::GetFlag(FLAGS_admin_listen)); !s.ok()) {
+    return Fail("cannot serve metrics", s);
+  }
+
+  qq::gateway::BackendPool backend_pool(backends);
+  qq::gateway::GatewayHandler handler(*routes, backend_pool, verifier,
+                                      {.request_timeout = request_timeout,
+                                       .readiness_timeout = std::chrono::seconds(1)});
+  qq::gateway::HttpServer server({.listen = absl::GetFlag(FLAGS_listen),
+                                  .io_threads = io_threads,
+                                  .max_body_bytes = static_cast<uint64_t>(max_body_bytes),
+                                  .request_timeout = request_timeout},
+                                 handler, &metrics);
+  if (absl::Status s = server.Start(); !s.ok()) return Fail("cannot start", s);
+
+  qq::WaitForShutdownSignal();
+  server.Shutdown(kShutdownGrace);
+  // Cancels what is still waiting on a backend before the server's executors go away.
+  backend_pool.Shutdown(std::chrono::seconds(1));
+  qq::LogInfo("gateway stopped");
+  return 0;
+}

@@ -1,0 +1,325 @@
+// OpenAPI generation: walks the routes and, through their method descriptors, the
+// request and response messages. Field comments are not in the generated descriptors
+// (no source info is embedded), so schemas carry no descriptions.
+#include "gateway/openapi.h"
+
+#include <boost/json.hpp>
+
+#include <map>
+#include <optional>
+#include <set>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "google/protobuf/descriptor.h"
+
+namespace qq::gateway {
+namespace {
+
+namespace json = boost::json;
+using google::protobuf::Descriptor;
+using google::protobuf::EnumDescriptor;
+using google::protobuf::FieldDescriptor;
+
+constexpr char kErrorSchema[] = "qingquan.Error";
+
+json::object Ref(absl::string_view name) {
+  return {{"$ref", absl::StrCat("#/components/schemas/", name)}};
+}
+
+class SchemaBuilder {
+ public:
+  explicit SchemaBuilder(json::object& schemas) : schemas_(schemas) {}
+
+  // A $ref to the message's component schema (defined on first use), or an inline
+  // schema for well-known types, whose JSON form is not an object of their fields.
+  json::object MessageSchema(const Descriptor& message) {
+    if (std::optional<json::object> known = WellKnown(message)) return *known;
+    std::string name = message.full_name();
+    if (!schemas_.contains(name)) {
+      schemas_[name] = json::object{};  // placeholder: recursive messages refer back to it
+      json::object properties;
+      for (int i = 0; i < message.field_count(); ++i) {
+        const FieldDescriptor& field = *message.field(i);
+        properties[field.json_name()] = FieldSchema(field);
+      }
+      schemas_[name] = json::object{{"type", "object"}, {"properties", std::move(properties)}};
+    }
+    return Ref(name);
+  }
+
+  // The schema of the whole field: an array for repeated fields, an object for maps.
+  json::object FieldSchema(const FieldDescriptor& field) {
+    if (field.is_map()) {
+      return {{"type", "object"},
+              {"additionalProperties", SingleSchema(*field.message_type()->map_value())}};
+    }
+    if (field.is_repeated()) return {{"type", "array"}, {"items", SingleSchema(field)}};
+    return SingleSchema(field);
+  }
+
+  // The schema of one value of the field's type.
+  json::object SingleSchema(const FieldDescriptor& field) {
+    switch (field.type()) {
+      case FieldDescriptor::TYPE_INT32:
+      case FieldDescriptor::TYPE_SINT32:
+      case FieldDescriptor::TYPE_SFIXED32: return {{"type", "integer"}, {"format", "int32"}};
+      case FieldDescriptor::TYPE_UINT32:
+      case FieldDescriptor::TYPE_FIXED32:
+        return {{"type", "integer"}, {"format", "int64"}, {"minimum", 0}};
+      // Protobuf's JSON mapping writes 64-bit integers as strings.
+      case FieldDescriptor::TYPE_INT64:
+      case FieldDescriptor::TYPE_SINT64:
+      case FieldDescriptor::TYPE_SFIXED64: return {{"type", "string"}, {"format", "int64"}};
+      case FieldDescriptor::TYPE_UINT64:
+      case FieldDescriptor::TYPE_FIXED64: return {{"type", "string"}, {"format", "uint64"}};
+      case FieldDescriptor::TYPE_DOUBLE: return {{"type", "number"}, {"format", "double"}};
+      case FieldDescriptor::TYPE_FLOAT: return {{"type", "number"}, {"format", "float"}};
+      case FieldDescriptor::TYPE_BOOL: return {{"type", "boolean"}};
+      case FieldDescriptor::TYPE_STRING: return {{"type", "string"}};
+      case FieldDescriptor::TYPE_BYTES: return {{"type", "string"}, {"format", "byte"}};
+      case FieldDescriptor::TYPE_ENUM: return EnumSchema(*field.enum_type());
+      case FieldDescriptor::TYPE_MESSAGE:
+      case FieldDescriptor::TYPE_GROUP: return MessageSchema(*field.message_type());
+    }
+    return {};
+  }
+
+ private:
+  json::object EnumSchema(const EnumDescriptor& type) {
+    std::string name = type.full_name();
+    if (!schemas_.contains(name)) {
+      json::array values;
+      for (int i = 0; i < type.value_count(); ++i) values.emplace_back(type.value(i)->name());
+      schemas_[name] = json::object{{"type", "string"}, {"enum", std::move(values)}};
+    }
+    return Ref(name);
+  }
+
+  std::optional<json::object> WellKnown(const Descriptor& message) {
+    const std::string& name = message.full_name();
+    if (name == "google.protobuf.Timestamp") {
+      return json::object{{"type", "string"}, {"format", "date-time"}};
+    }
+    if (name == "google.protobuf.Duration") {
+      return json::object{{"type", "string"}, {"example", "1.5s"}};
+    }
+    if (name == "google.protobuf.FieldMask") return json::object{{"type", "string"}};
+    if (name == "google.protobuf.Struct") {
+      return json::object{{"type", "object"}, {"additionalProperties", true}};
+    }
+    if (name == "google.protobuf.Value") return json::object{};
+    if (name == "google.protobuf.ListValue") {
+      return json::object{{"type", "array"}, {"items", json::object{}}};
+    }
+    if (name == "google.protobuf.Empty") return json::object{{"type", "object"}};
+    if (name == "google.protobuf.Any") {
+      return json::object{{"type", "object"},
+                          {"properties", {{"@type", {{"type", "string"}}}}},
+                          {"additionalProperties", true}};
+    }
+    if (message.file()->name() == "google/protobuf/wrappers.proto") {
+      json::object schema = SingleSchema(*message.FindFieldByNumber(1));
+      schema["nullable"] = true;
+      return schema;
+    }
+    return std::nullopt;
+  }
+
+  json::object& schemas_;
+};
+
+std::string JsonPath(const Descriptor& root, const std::vector<std::string>& proto_path) {
+  std::vector<std::string> names;
+  const Descriptor* message = &root;
+  for (const std::string& name : proto_path) {
+    const FieldDescriptor* field = message ? message->FindFieldByName(name) : nullptr;
+    if (field == nullptr) return absl::StrJoin(proto_path, ".");
+    names.push_back(field->json_name());
+    message = field->message_type();
+  }
+  return absl::StrJoin(names, ".");
+}
+
+const FieldDescriptor* FieldAt(const Descriptor& root, const std::vector<std::string>& path) {
+  const Descriptor* message = &root;
+  const FieldDescriptor* field = nullptr;
+  for (const std::string& name : path) {
+    field = message ? message->FindFieldByName(name) : nullptr;
+    if (field == nullptr) return nullptr;
+    message = field->message_type();
+  }
+  return field;
+}
+
+// "/v1/work-orders/{id}:accept" with variables renamed to their JSON field paths.
+std::string OpenApiPath(const Route& route) {
+  const PathTemplate& path = route.path;
+  const Descriptor& input = *route.method->input_type();
+  std::string out;
+  const auto& segments = path.segments();
+  for (size_t i = 0; i < segments.size();) {
+    out += '/';
+    const PathTemplate::Variable* variable = nullptr;
+    for (const PathTemplate::Variable& v : path.variables()) {
+      if (v.start == static_cast<int>(i)) variable = &v;
+    }
+    if (variable != nullptr) {
+      absl::StrAppend(&out, "{", JsonPath(input, variable->field_path), "}");
+      i = variable->end < 0 ? segments.size() : static_cast<size_t>(variable->end);
+      continue;
+    }
+    switch (segments[i].kind) {
+      case PathTemplate::Segment::Kind::kLiteral: out += segments[i].literal; break;
+      case PathTemplate::Segment::Kind::kSingleWildcard: out += '*'; break;
+      case PathTemplate::Segment::Kind::kMultiWildcard: out += "**"; break;
+    }
+    ++i;
+  }
+  if (!path.verb().empty()) absl::StrAppend(&out, ":", path.verb());
+  return out;
+}
+
+bool IsBound(absl::string_view proto_path, const std::vector<std::string>& bound) {
+  for (const std::string& b : bound) {
+    if (proto_path == b || absl::StartsWith(proto_path, absl::StrCat(b, "."))) return true;
+  }
+  return false;
+}
+
+// Query parameters: fields bound by neither path nor body, nested messages flattened
+// with dotted names (as the transcoder accepts them).
+void AddQueryParameters(const Descriptor& message, const std::string& proto_prefix,
+                        const std::string& json_prefix, const std::vector<std::string>& bound,
+                        std::set<const Descriptor*>& visiting, SchemaBuilder& schemas,
+                        json::array& parameters) {
+  if (!visiting.insert(&message).second) return;  // recursive message: stop
+  for (int i = 0; i < message.field_count(); ++i) {
+    const FieldDescriptor& field = *message.field(i);
+    std::string proto_path = proto_prefix.empty() ? field.name()
+                                                  : absl::StrCat(proto_prefix, ".", field.name());
+    std::string json_path = json_prefix.empty() ? field.json_name()
+                                                : absl::StrCat(json_prefix, ".", field.json_name());
+    if (IsBound(proto_path, bound)) continue;
+    if (field.is_map()) continue;
+    if (field.cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+      const Descriptor& type = *field.message_type();
+      bool scalar_like = type.file()->name() == "google/protobuf/wrappers.proto" ||
+                         type.full_name() == "google.protobuf.Timestamp" ||
+                         type.full_name() == "google.protobuf.Duration" ||
+                         type.full_name() == "google.protobuf.FieldMask";
+      if (!scalar_like) {
+        if (!field.is_repeated() && type.file()->package() != "google.protobuf") {
+          AddQueryParameters(type, proto_path, json_path, bound, visiting, schemas, parameters);
+        }
+        continue;
+      }
+      if (field.is_repeated()) continue;
+    }
+    json::object parameter{{"name", json_path}, {"in", "query"}, {"required", false},
+                           {"schema", schemas.FieldSchema(field)}};
+    if (field.is_repeated()) parameter["explode"] = true;
+    parameters.push_back(std::move(parameter));
+  }
+  visiting.erase(&message);
+}
+
+json::object Operation(const Route& route, int binding_index, SchemaBuilder& schemas) {
+  const google::protobuf::MethodDescriptor& method = *route.method;
+  const Descriptor& input = *method.input_type();
+  json::object op;
+  std::string id = absl::StrCat(method.service()->name(), "_", method.name());
+  if (binding_index > 0) absl::StrAppend(&id, "_", binding_index);
+  op["operationId"] = id;
+  op["tags"] = json::array{method.service()->name()};
+  op["summary"] = method.name();
+
+  json::array parameters;
+  std::vector<std::string> bound;
+  for (const PathTemplate::Variable& variable : route.path.variables()) {
+    bound.push_back(absl::StrJoin(variable.field_path, "."));
+    const FieldDescriptor* field = FieldAt(input, variable.field_path);
+    json::object parameter{{"name", JsonPath(input, variable.field_path)},
+                           {"in", "path"},
+                           {"required", true}};
+    parameter["schema"] = field ? schemas.FieldSchema(*field) : json::object{{"type", "string"}};
+    parameters.push_back(std::move(parameter));
+  }
+  if (route.body_field != "*") {
+    if (!route.body_field.empty()) bound.push_back(route.body_field);
+    std::set<const Descriptor*> visiting;
+    AddQueryParameters(input, "", "", bound, visiting, schemas, parameters);
+  }
+  if (!parameters.empty()) op["parameters"] = std::move(parameters);
+
+  if (!route.body_field.empty()) {
+    json::object schema = route.body_field == "*"
+                              ? schemas.MessageSchema(input)
+                              : schemas.FieldSchema(*input.FindFieldByName(route.body_field));
+    op["requestBody"] = {{"required", route.body_field != "*"},
+                         {"content", {{"application/json", {{"schema", std::move(schema)}}}}}};
+  }
+
+  const Descriptor& output = *method.output_type();
+  json::object response_schema =
+      route.response_body_field.empty()
+          ? schemas.MessageSchema(output)
+          : schemas.FieldSchema(*output.FindFieldByName(route.response_body_field));
+  json::object responses;
+  responses["200"] = {{"description", "OK"},
+                      {"content", {{"application/json", {{"schema", std::move(response_schema)}}}}}};
+  responses["default"] = {
+      {"description", "Error; `error.field` names the offending request field, if any"},
+      {"content", {{"application/json", {{"schema", Ref(kErrorSchema)}}}}}};
+  op["responses"] = std::move(responses);
+  if (route.is_public) op["security"] = json::array{};
+  return op;
+}
+
+json::object ErrorSchema() {
+  json::object string_schema{{"type", "string"}};
+  json::object error{{"type", "object"},
+                     {"required", json::array{"code", "message"}},
+                     {"properties",
+                      {{"code", {{"type", "string"}, {"example", "INVALID_ARGUMENT"}}},
+                       {"message", string_schema},
+                       {"field", {{"type", "string"}, {"example", "workOrder.type"}}}}}};
+  return {{"type", "object"},
+          {"required", json::array{"error"}},
+          {"properties", {{"error", std::move(error)}}}};
+}
+
+}  // namespace
+
+std::string OpenApiDocument(const RouteTable& routes) {
+  json::object schemas;
+  schemas[kErrorSchema] = ErrorSchema();
+  SchemaBuilder builder(schemas);
+  json::object paths;
+  std::map<const google::protobuf::MethodDescriptor*, int> bindings_seen;
+  for (const Route& route : routes.routes()) {
+    int index = bindings_seen[route.method]++;
+    json::value& path_item = paths[OpenApiPath(route)];
+    if (!path_item.is_object()) path_item = json::object{};
+    path_item.as_object()[absl::AsciiStrToLower(route.http_method)] =
+        Operation(route, index, builder);
+  }
+  json::object doc;
+  doc["openapi"] = "3.0.3";
+  doc["info"] = {{"title", "Qingquan API"},
+                 {"version", "v1"},
+                 {"description",
+                  "REST/JSON API of the Qingquan services, generated by the gateway from the "
+                  "google.api.http annotations of their gRPC methods."}};
+  doc["security"] = json::array{json::object{{"bearerAuth", json::array{}}}};
+  doc["paths"] = std::move(paths);
+  doc["components"] = {
+      {"securitySchemes",
+       {{"bearerAuth", {{"type", "http"}, {"scheme", "bearer"}, {"bearerFormat", "JWT"}}}}},
+      {"schemas", std::move(schemas)}};
+  return json::serialize(doc);
+}
+
+}  // namespace qq::gateway

@@ -1,0 +1,87 @@
+// The single entry of every RPC handler: authenticates the caller from the forwarded
+// access token (health checks never reach here), sets the log context, runs the
+// handler, maps its absl::Status to gRPC once, and records metrics. A handler that
+// throws gets INTERNAL instead of taking the process down.
+#pragma once
+
+#include <grpcpp/server_context.h>
+#include <grpcpp/support/server_callback.h>
+
+#include <chrono>
+#include <initializer_list>
+#include <string>
+#include "absl/strings/string_view.h"
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "services/common/auth.h"
+#include "services/common/log.h"
+
+namespace qq {
+
+class Metrics;
+
+// Metadata keys forwarded by the gateway and between services.
+inline constexpr char kAuthorizationHeader[] = "authorization";
+inline constexpr char kRequestIdHeader[] = "x-request-id";
+
+struct CallContext {
+  Identity identity;
+  std::string request_id;
+  // "Bearer <token>", forwarded on calls this call makes to other services.
+  std::string authorization;
+};
+
+// PERMISSION_DENIED unless the caller holds one of `roles` (admin always passes).
+absl::Status RequireRole(const CallContext& call, std::initializer_list<absl::string_view> roles);
+
+class CallGuard {
+ public:
+  CallGuard(const TokenVerifier& verifier, Metrics& metrics) : verifier_(verifier), metrics_(metrics) {}
+
+  // `handler(const CallContext&)` returns absl::Status and fills the response.
+  template <typename Handler>
+  grpc::ServerUnaryReactor* Unary(grpc::CallbackServerContext* ctx, absl::string_view method,
+                                  Handler&& handler) {
+    auto start = std::chrono::steady_clock::now();
+    absl::StatusOr<CallContext> call = Authenticate(ctx);
+    absl::Status status = call.status();
+    if (call.ok()) {
+      ScopedLogContext log_context(call->request_id, call->identity.tenant);
+      status = RunGuarded([&] { return handler(*call); });
+    }
+    return Finish(ctx, method, status, start);
+  }
+
+  // For the few RPCs callable without a token (login).
+  template <typename Handler>
+  grpc::ServerUnaryReactor* PublicUnary(grpc::CallbackServerContext* ctx, absl::string_view method,
+                                        Handler&& handler) {
+    auto start = std::chrono::steady_clock::now();
+    std::string request_id = RequestIdOf(ctx);
+    ScopedLogContext log_context(request_id, "");
+    absl::Status status = RunGuarded([&] { return handler(request_id); });
+    return Finish(ctx, method, status, start);
+  }
+
+ private:
+  template <typename Fn>
+  static absl::Status RunGuarded(Fn&& fn) {
+    try {
+      return fn();
+    } catch (const std::exception& e) {
+      return UncaughtException(e.what());
+    }
+  }
+  static absl::Status UncaughtException(const char* what);
+  static std::string RequestIdOf(grpc::CallbackServerContext* ctx);
+  absl::StatusOr<CallContext> Authenticate(grpc::CallbackServerContext* ctx) const;
+  grpc::ServerUnaryReactor* Finish(grpc::CallbackServerContext* ctx, absl::string_view method,
+                                   const absl::Status& status,
+                                   std::chrono::steady_clock::time_point start);
+
+  const TokenVerifier& verifier_;
+  Metrics& metrics_;
+};
+
+}  // namespace qq

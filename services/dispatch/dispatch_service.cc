@@ -1,0 +1,146 @@
+#include "services/dispatch/dispatch_service.h"
+
+#include "services/common/status.h"
+#include "services/dispatch/domain/area_boundary.h"
+#include "services/dispatch/domain/area_choice.h"
+#include "services/dispatch/domain/display_name.h"
+#include "services/dispatch/domain/geo_point.h"
+#include "services/dispatch/domain/new_team.h"
+
+namespace qq::dispatch {
+
+namespace v1 = qingquan::dispatch::v1;
+
+namespace {
+
+// Everyone on the tenant's staff may look; only admins and dispatchers change.
+absl::Status RequireStaff(const CallContext& call) {
+  return RequireRole(call, {roles::kAgent, roles::kDispatcher, roles::kLeader, roles::kManager,
+                            roles::kWorker, roles::kCourier});
+}
+
+void ToProto(const Team& team, v1::Team* out) {
+  out->set_id(team.id);
+  out->set_name(team.name);
+  out->set_leader_id(team.leader_id);
+  for (const std::string& member : team.member_ids) out->add_member_ids(member);
+}
+
+void ToProto(const Area& area, v1::Area* out) {
+  out->set_id(area.id);
+  out->set_name(area.name);
+  out->set_team_id(area.team_id);
+  out->set_team_name(area.team_name);
+  out->set_priority(area.priority);
+  for (const GeoPoint& p : area.boundary) {
+    auto* point = out->add_boundary();
+    point->set_lat(p.lat);
+    point->set_lng(p.lng);
+  }
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* DispatchServiceImpl::CreateTeam(grpc::CallbackServerContext* ctx,
+                                                          const v1::CreateTeamRequest* request,
+                                                          v1::Team* response) {
+  return guard_.Unary(ctx, "CreateTeam", [&](const CallContext& call) -> absl::Status {
+    QQ_RETURN_IF_ERROR(RequireRole(call, {roles::kDispatcher}));
+    const v1::Team& in = request->team();
+    QQ_ASSIGN_OR_RETURN(
+        NewTeam team,
+        ValidateNewTeam({.name = in.name(),
+                         .leader_id = in.leader_id(),
+                         .member_ids = {in.member_ids().begin(), in.member_ids().end()}}));
+    QQ_ASSIGN_OR_RETURN(Team created, store_.CreateTeam(call.identity.tenant, team));
+    ToProto(created, response);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* DispatchServiceImpl::ListTeams(grpc::CallbackServerContext* ctx,
+                                                         const v1::ListTeamsRequest* request,
+                                                         v1::ListTeamsResponse* response) {
+  return guard_.Unary(ctx, "ListTeams", [&](const CallContext& call) -> absl::Status {
+    QQ_RETURN_IF_ERROR(RequireStaff(call));
+    QQ_ASSIGN_OR_RETURN(std::vector<Team> teams, store_.ListTeams(call.identity.tenant));
+    for (const Team& team : teams) ToProto(team, response->add_teams());
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* DispatchServiceImpl::CreateArea(grpc::CallbackServerContext* ctx,
+                                                          const v1::CreateAreaRequest* request,
+                                                          v1::Area* response) {
+  return guard_.Unary(ctx, "CreateArea", [&](const CallContext& call) -> absl::Status {
+    QQ_RETURN_IF_ERROR(RequireRole(call, {roles::kDispatcher}));
+    const v1::Area& in = request->area();
+    QQ_ASSIGN_OR_RETURN(std::string name, NormalizeDisplayName("area.name", in.name()));
+    std::vector<GeoPoint> ring;
+    for (const auto& p : in.boundary()) ring.push_back(GeoPoint{p.lat(), p.lng()});
+    QQ_ASSIGN_OR_RETURN(AreaBoundary boundary, AreaBoundary::FromRing(ring));
+    if (in.team_id().empty()) return InvalidField("area.teamId", "required");
+    QQ_ASSIGN_OR_RETURN(Area created,
+                        store_.CreateArea(call.identity.tenant, {.name = std::move(name),
+                                                                 .team_id = in.team_id(),
+                                                                 .priority = in.priority(),
+                                                                 .boundary = std::move(boundary)}));
+    ToProto(created, response);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* DispatchServiceImpl::ListAreas(grpc::CallbackServerContext* ctx,
+                                                         const v1::ListAreasRequest* request,
+                                                         v1::ListAreasResponse* response) {
+  return guard_.Unary(ctx, "ListAreas", [&](const CallContext& call) -> absl::Status {
+    QQ_RETURN_IF_ERROR(RequireStaff(call));
+    QQ_ASSIGN_OR_RETURN(std::vector<Area> areas, store_.ListAreas(call.identity.tenant));
+    for (const Area& area : areas) ToProto(area, response->add_areas());
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* DispatchServiceImpl::ResolveArea(grpc::CallbackServerContext* ctx,
+                                                           const v1::ResolveAreaRequest* request,
+                                                           v1::Area* response) {
+  return guard_.Unary(ctx, "ResolveArea", [&](const CallContext& call) -> absl::Status {
+    QQ_RETURN_IF_ERROR(
+        RequireRole(call, {roles::kAgent, roles::kDispatcher, roles::kLeader, roles::kManager,
+                           roles::kWorker, roles::kCourier, roles::kService}));
+    GeoPoint point{request->lat(), request->lng()};
+    QQ_RETURN_IF_ERROR(ValidateGeoPoint(point, "lat", "lng"));
+    QQ_ASSIGN_OR_RETURN(std::vector<CoveringArea> covering,
+                        store_.FindCoveringAreas(call.identity.tenant, point));
+    std::optional<CoveringArea> area = ChooseCoveringArea(covering);
+    if (!area.has_value()) return absl::NotFoundError("no service area covers this point");
+    response->set_id(area->id);
+    response->set_name(area->name);
+    response->set_team_id(area->team_id);
+    response->set_team_name(area->team_name);
+    response->set_priority(area->priority);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* DispatchServiceImpl::GetAssignment(
+    grpc::CallbackServerContext* ctx, const v1::GetAssignmentRequest* request,
+    v1::Assignment* response) {
+  return guard_.Unary(ctx, "GetAssignment", [&](const CallContext& call) -> absl::Status {
+    QQ_RETURN_IF_ERROR(RequireStaff(call));
+    if (request->work_order_id().empty()) return InvalidField("workOrderId", "required");
+    QQ_ASSIGN_OR_RETURN(Assignment assignment,
+                        store_.GetAssignment(call.identity.tenant, request->work_order_id()));
+    response->set_work_order_id(assignment.work_order_id);
+    response->set_team_id(assignment.team_id);
+    response->set_team_name(assignment.team_name);
+    response->set_area_id(assignment.area_id);
+    response->set_area_name(assignment.area_name);
+    response->set_outside_areas(assignment.outside_areas);
+    response->mutable_assign_time()->set_seconds(assignment.assign_seconds);
+    response->mutable_assign_time()->set_nanos(assignment.assign_nanos);
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace qq::dispatch

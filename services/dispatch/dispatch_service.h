@@ -1,0 +1,45 @@
+// gRPC handlers of the dispatch service: teams, service areas and where work orders
+// went. Handlers validate, call the domain and the store, and map the result.
+#pragma once
+
+#include "qingquan/dispatch/v1/dispatch.grpc.pb.h"
+#include "services/common/call_guard.h"
+#include "services/dispatch/dispatch_store.h"
+
+namespace qq::dispatch {
+
+class DispatchServiceImpl final : public qingquan::dispatch::v1::DispatchService::CallbackService {
+ public:
+  DispatchServiceImpl(CallGuard& guard, DispatchStore& store) : guard_(guard), store_(store) {}
+
+  // Roles admin, dispatcher.
+  grpc::ServerUnaryReactor* CreateTeam(grpc::CallbackServerContext* ctx,
+                                       const qingquan::dispatch::v1::CreateTeamRequest* request,
+                                       qingquan::dispatch::v1::Team* response) override;
+  // Staff roles.
+  grpc::ServerUnaryReactor* ListTeams(grpc::CallbackServerContext* ctx,
+                                      const qingquan::dispatch::v1::ListTeamsRequest* request,
+                                      qingquan::dispatch::v1::ListTeamsResponse* response) override;
+  // Roles admin, dispatcher.
+  grpc::ServerUnaryReactor* CreateArea(grpc::CallbackServerContext* ctx,
+                                       const qingquan::dispatch::v1::CreateAreaRequest* request,
+                                       qingquan::dispatch::v1::Area* response) override;
+  // Staff roles.
+  grpc::ServerUnaryReactor* ListAreas(grpc::CallbackServerContext* ctx,
+                                      const qingquan::dispatch::v1::ListAreasRequest* request,
+                                      qingquan::dispatch::v1::ListAreasResponse* response) override;
+  // Staff roles and services. The answer carries no boundary (ListAreas has them).
+  grpc::ServerUnaryReactor* ResolveArea(grpc::CallbackServerContext* ctx,
+                                        const qingquan::dispatch::v1::ResolveAreaRequest* request,
+                                        qingquan::dispatch::v1::Area* response) override;
+  // Staff roles.
+  grpc::ServerUnaryReactor* GetAssignment(
+      grpc::CallbackServerContext* ctx, const qingquan::dispatch::v1::GetAssignmentRequest* request,
+      qingquan::dispatch::v1::Assignment* response) override;
+
+ private:
+  CallGuard& guard_;
+  DispatchStore& store_;
+};
+
+}  // namespace qq::dispatch

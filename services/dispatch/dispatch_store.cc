@@ -1,0 +1,312 @@
+#include "services/dispatch/dispatch_store.h"
+
+#include <charconv>
+
+#include "absl/strings/str_cat.h"
+#include "services/common/ids.h"
+#include "services/common/pg_pool.h"
+#include "services/common/status.h"
+
+namespace qq::dispatch {
+namespace {
+
+// ON CONFLICT without a target: either the name or the one-default-per-tenant index
+// may be hit; kTeamNameTaken tells which.
+const NamedQuery kInsertTeam{
+    "InsertTeam",
+    "INSERT INTO teams (tenant_id, name, leader_id, member_ids, is_default) "
+    "VALUES ($1, $2, $3, $4::text[], $5) ON CONFLICT DO NOTHING RETURNING id::text"};
+
+const NamedQuery kTeamNameTaken{"TeamNameTaken",
+                                "SELECT 1 FROM teams WHERE tenant_id = $1 AND name = $2"};
+
+const NamedQuery kListTeams{"ListTeams",
+                            "SELECT id::text, name, leader_id, member_ids, is_default FROM teams "
+                            "WHERE tenant_id = $1 ORDER BY name, id"};
+
+const NamedQuery kFindTeamName{"FindTeamName",
+                               "SELECT name FROM teams WHERE tenant_id = $1 AND id = $2::uuid"};
+
+const NamedQuery kCheckPolygon{"CheckAreaPolygon",
+                               "SELECT ST_IsValid(g), ST_IsValidReason(g) "
+                               "FROM (SELECT ST_GeomFromText($1, 4326) AS g) AS candidate"};
+
+const NamedQuery kInsertArea{"InsertArea",
+                             "INSERT INTO areas (tenant_id, name, team_id, priority, boundary) "
+                             "VALUES ($1, $2, $3::uuid, $4, ST_GeomFromText($5, 4326)) "
+                             "ON CONFLICT (tenant_id, name) DO NOTHING RETURNING id::text"};
+
+// One row per boundary point; the closing point (the last) is left out.
+const NamedQuery kListAreas{
+    "ListAreas",
+    "SELECT a.id::text, a.name, a.team_id::text, t.name, a.priority, "
+    "  ST_Y(p.geom), ST_X(p.geom) "
+    "FROM areas a "
+    "JOIN teams t ON t.tenant_id = a.tenant_id AND t.id = a.team_id "
+    "CROSS JOIN LATERAL ST_DumpPoints(ST_ExteriorRing(a.boundary)) AS p "
+    "WHERE a.tenant_id = $1 AND p.path[1] < ST_NPoints(ST_ExteriorRing(a.boundary)) "
+    "ORDER BY a.priority DESC, a.name, a.id, p.path[1]"};
+
+// ST_Covers (not ST_Contains): a point on an edge belongs to the area. The GiST index
+// on boundary serves the spatial test.
+const NamedQuery kFindCoveringAreas{
+    "FindCoveringAreas",
+    "SELECT a.id::text, a.name, a.team_id::text, t.name, a.priority, "
+    "  ST_Area(a.boundary::geography) "
+    "FROM areas a "
+    "JOIN teams t ON t.tenant_id = a.tenant_id AND t.id = a.team_id "
+    "WHERE a.tenant_id = $1 "
+    "  AND ST_Covers(a.boundary, ST_SetSRID(ST_MakePoint($3::float8, $2::float8), 4326))"};
+
+const NamedQuery kFindDefaultTeam{
+    "FindDefaultTeam", "SELECT id::text, name FROM teams WHERE tenant_id = $1 AND is_default"};
+
+const NamedQuery kRecordAssignment{
+    "RecordAssignment",
+    "INSERT INTO assignments (tenant_id, work_order_id, team_id, area_id, outside_areas) "
+    "VALUES ($1, $2, NULLIF($3, '')::uuid, NULLIF($4, '')::uuid, $5) "
+    "ON CONFLICT (tenant_id, work_order_id) DO NOTHING"};
+
+const NamedQuery kGetAssignment{
+    "GetAssignment",
+    "SELECT s.work_order_id, COALESCE(s.team_id::text, ''), COALESCE(t.name, ''), "
+    "  COALESCE(s.area_id::text, ''), COALESCE(a.name, ''), s.outside_areas, "
+    "  floor(EXTRACT(EPOCH FROM s.assigned_at))::bigint, "
+    "  (EXTRACT(MICROSECONDS FROM s.assigned_at)::bigint % 1000000)::int * 1000 "
+    "FROM assignments s "
+    "LEFT JOIN teams t ON t.tenant_id = s.tenant_id AND t.id = s.team_id "
+    "LEFT JOIN areas a ON a.tenant_id = s.tenant_id AND a.id = s.area_id "
+    "WHERE s.tenant_id = $1 AND s.work_order_id = $2"};
+
+// Demo user ids: the formula the customer service uses for its demo users.
+const NamedQuery kEnsureDemoTeam{
+    "EnsureDemoTeam",
+    "INSERT INTO teams (tenant_id, name, leader_id, member_ids, is_default) "
+    "VALUES ($1::text, $2::text, "
+    "  CASE WHEN $3::text = '' THEN '' ELSE md5($1::text || '/' || $3::text)::uuid::text END, "
+    "  ARRAY(SELECT md5($1::text || '/' || u)::uuid::text FROM unnest($4::text[]) AS u), "
+    "  $5::boolean) "
+    "ON CONFLICT DO NOTHING"};
+
+const NamedQuery kEnsureDemoArea{
+    "EnsureDemoArea",
+    "INSERT INTO areas (tenant_id, name, team_id, priority, boundary) "
+    "SELECT $1::text, $2::text, t.id, $4::integer, ST_GeomFromText($5::text, 4326) "
+    "FROM teams t WHERE t.tenant_id = $1::text AND t.name = $3::text "
+    "ON CONFLICT (tenant_id, name) DO NOTHING"};
+
+// Shortest text that reads back as the same double (libpqxx's own conversion may round).
+std::string DoubleParam(double value) {
+  char buffer[32];
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+  return std::string(buffer, ec == std::errc() ? end : buffer);
+}
+
+// A PostgreSQL text[] literal: every element quoted, so commas and braces in ids are data.
+std::string TextArrayParam(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += ',';
+    out += '"';
+    for (char c : items[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  out += '}';
+  return out;
+}
+
+std::vector<std::string> TextArrayOf(const pqxx::field& field) {
+  std::vector<std::string> items;
+  pqxx::array_parser parser = field.as_array();
+  for (auto step = parser.get_next(); step.first != pqxx::array_parser::done;
+       step = parser.get_next()) {
+    if (step.first == pqxx::array_parser::string_value) items.push_back(std::move(step.second));
+  }
+  return items;
+}
+
+CoveringArea CoveringAreaOf(const pqxx::row& row) {
+  return CoveringArea{.id = row[0].as<std::string>(),
+                      .name = row[1].as<std::string>(),
+                      .team_id = row[2].as<std::string>(),
+                      .team_name = row[3].as<std::string>(),
+                      .priority = row[4].as<int>(),
+                      .size_m2 = row[5].as<double>()};
+}
+
+}  // namespace
+
+DispatchStore::DispatchStore(PgPool& pool) : pool_(pool) {
+  pool_.Prepare({kInsertTeam, kTeamNameTaken, kListTeams, kFindTeamName, kCheckPolygon, kInsertArea,
+                 kListAreas, kFindCoveringAreas, kFindDefaultTeam, kRecordAssignment,
+                 kGetAssignment, kEnsureDemoTeam, kEnsureDemoArea});
+}
+
+absl::StatusOr<Team> DispatchStore::CreateTeam(const std::string& tenant, const NewTeam& team) {
+  Team created{.name = team.name,
+               .leader_id = team.leader_id,
+               .member_ids = team.member_ids,
+               .is_default = team.is_default};
+  absl::Status status = pool_.Transact([&](pqxx::work& txn) -> absl::Status {
+    pqxx::result inserted = txn.exec_prepared(kInsertTeam.name, tenant, team.name, team.leader_id,
+                                              TextArrayParam(team.member_ids), team.is_default);
+    if (inserted.empty()) {
+      if (!txn.exec_prepared(kTeamNameTaken.name, tenant, team.name).empty()) {
+        return WithField(absl::AlreadyExistsError("a team of this name exists"), "team.name");
+      }
+      return WithField(absl::AlreadyExistsError("the tenant already has a default team"),
+                       "team.isDefault");
+    }
+    created.id = inserted[0][0].as<std::string>();
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return created;
+}
+
+absl::StatusOr<std::vector<Team>> DispatchStore::ListTeams(const std::string& tenant) {
+  std::vector<Team> teams;
+  absl::Status status = pool_.Read([&](pqxx::work& txn) {
+    for (const auto& row : txn.exec_prepared(kListTeams.name, tenant)) {
+      teams.push_back(Team{.id = row[0].as<std::string>(),
+                           .name = row[1].as<std::string>(),
+                           .leader_id = row[2].as<std::string>(),
+                           .member_ids = TextArrayOf(row[3]),
+                           .is_default = row[4].as<bool>()});
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return teams;
+}
+
+absl::StatusOr<Area> DispatchStore::CreateArea(const std::string& tenant, const NewArea& area) {
+  Area created{.name = area.name,
+               .team_id = area.team_id,
+               .priority = area.priority,
+               .boundary = area.boundary.OpenRing()};
+  const std::string wkt = area.boundary.ToWkt();
+  absl::Status status = pool_.Transact([&](pqxx::work& txn) -> absl::Status {
+    pqxx::result validity = txn.exec_prepared(kCheckPolygon.name, wkt);
+    if (!validity[0][0].as<bool>()) {
+      return InvalidField("area.boundary", validity[0][1].as<std::string>());
+    }
+    // A malformed id names no team; checked here so the cast below cannot fail.
+    pqxx::result team;
+    if (LooksLikeUuid(area.team_id)) {
+      team = txn.exec_prepared(kFindTeamName.name, tenant, area.team_id);
+    }
+    if (team.empty()) return WithField(absl::NotFoundError("no such team"), "area.teamId");
+    created.team_name = team[0][0].as<std::string>();
+    pqxx::result inserted =
+        txn.exec_prepared(kInsertArea.name, tenant, area.name, area.team_id, area.priority, wkt);
+    if (inserted.empty()) {
+      return WithField(absl::AlreadyExistsError("an area of this name exists"), "area.name");
+    }
+    created.id = inserted[0][0].as<std::string>();
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return created;
+}
+
+absl::StatusOr<std::vector<Area>> DispatchStore::ListAreas(const std::string& tenant) {
+  std::vector<Area> areas;
+  absl::Status status = pool_.Read([&](pqxx::work& txn) {
+    for (const auto& row : txn.exec_prepared(kListAreas.name, tenant)) {
+      std::string id = row[0].as<std::string>();
+      if (areas.empty() || areas.back().id != id) {
+        areas.push_back(Area{.id = std::move(id),
+                             .name = row[1].as<std::string>(),
+                             .team_id = row[2].as<std::string>(),
+                             .team_name = row[3].as<std::string>(),
+                             .priority = row[4].as<int>()});
+      }
+      areas.back().boundary.push_back(GeoPoint{row[5].as<double>(), row[6].as<double>()});
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return areas;
+}
+
+absl::StatusOr<std::vector<CoveringArea>> DispatchStore::FindCoveringAreas(
+    const std::string& tenant, const GeoPoint& point) {
+  std::vector<CoveringArea> areas;
+  absl::Status status = pool_.Read([&](pqxx::work& txn) {
+    areas = FindCoveringAreas(txn, tenant, point);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return areas;
+}
+
+std::vector<CoveringArea> DispatchStore::FindCoveringAreas(pqxx::work& txn,
+                                                           const std::string& tenant,
+                                                           const GeoPoint& point) {
+  std::vector<CoveringArea> areas;
+  for (const auto& row : txn.exec_prepared(kFindCoveringAreas.name, tenant, DoubleParam(point.lat),
+                                           DoubleParam(point.lng))) {
+    areas.push_back(CoveringAreaOf(row));
+  }
+  return areas;
+}
+
+std::optional<TeamRef> DispatchStore::FindDefaultTeam(pqxx::work& txn, const std::string& tenant) {
+  pqxx::result rows = txn.exec_prepared(kFindDefaultTeam.name, tenant);
+  if (rows.empty()) return std::nullopt;
+  return TeamRef{rows[0][0].as<std::string>(), rows[0][1].as<std::string>()};
+}
+
+bool DispatchStore::RecordAssignment(pqxx::work& txn, const std::string& tenant,
+                                     const std::string& work_order_id,
+                                     const RoutingDecision& decision) {
+  pqxx::result inserted = txn.exec_prepared(
+      kRecordAssignment.name, tenant, work_order_id, decision.team ? decision.team->id : "",
+      decision.area ? decision.area->id : "", decision.outside_areas);
+  return inserted.affected_rows() == 1;
+}
+
+absl::StatusOr<Assignment> DispatchStore::GetAssignment(const std::string& tenant,
+                                                        const std::string& work_order_id) {
+  Assignment assignment;
+  absl::Status status = pool_.Read([&](pqxx::work& txn) -> absl::Status {
+    pqxx::result rows = txn.exec_prepared(kGetAssignment.name, tenant, work_order_id);
+    if (rows.empty()) {
+      return WithField(absl::NotFoundError("the work order has not been routed"), "workOrderId");
+    }
+    const auto& row = rows[0];
+    assignment = Assignment{.work_order_id = row[0].as<std::string>(),
+                            .team_id = row[1].as<std::string>(),
+                            .team_name = row[2].as<std::string>(),
+                            .area_id = row[3].as<std::string>(),
+                            .area_name = row[4].as<std::string>(),
+                            .outside_areas = row[5].as<bool>(),
+                            .assign_seconds = row[6].as<long long>(),
+                            .assign_nanos = row[7].as<int>()};
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return assignment;
+}
+
+absl::Status DispatchStore::EnsureDemoData(const std::string& tenant,
+                                           const std::vector<DemoTeam>& teams,
+                                           const std::vector<DemoArea>& areas) {
+  return pool_.Transact([&](pqxx::work& txn) {
+    for (const DemoTeam& team : teams) {
+      txn.exec_prepared(kEnsureDemoTeam.name, tenant, team.name, team.leader_username,
+                        TextArrayParam(team.member_usernames), team.is_default);
+    }
+    for (const DemoArea& area : areas) {
+      txn.exec_prepared(kEnsureDemoArea.name, tenant, area.name, area.team_name, area.priority,
+                        area.boundary.ToWkt());
+    }
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace qq::dispatch

@@ -1,0 +1,43 @@
+#include "services/notification/domain/message_templates.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace qq::notification {
+namespace {
+
+// SMS bodies are billed per 70 characters; keep the customer's text short.
+constexpr size_t kMaxResultChars = 40;
+
+std::string TruncateUtf8(const std::string& text, size_t max_chars) {
+  size_t chars = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if ((text[i] & 0xC0) != 0x80) {
+      if (chars == max_chars) return text.substr(0, i) + "…";
+      ++chars;
+    }
+  }
+  return text;
+}
+
+}  // namespace
+
+std::string WorkOrderTypeLabel(const std::string& type) {
+  if (type == "NEW_CONNECTION") return "报装";
+  if (type == "REPAIR") return "报修";
+  if (type == "COMPLAINT") return "投诉";
+  if (type == "ENQUIRY") return "咨询";
+  if (type == "FOLLOW_UP") return "回访";
+  if (type == "WATER_CHANGE") return "换水";
+  if (type == "DISPENSER_REPAIR") return "饮水机报修";
+  return "服务";
+}
+
+std::string WorkOrderResolvedSms(const std::string& customer_name, const std::string& type,
+                                 const std::string& number, const std::string& result) {
+  std::string greeting = customer_name.empty() ? "尊敬的客户" : "尊敬的" + customer_name;
+  return absl::StrCat("【清泉】", greeting, "，您的", WorkOrderTypeLabel(type), "工单", number,
+                      "已处理完成：", TruncateUtf8(result, kMaxResultChars),
+                      "。如仍有问题请回复本短信或致电客服。");
+}
+
+}  // namespace qq::notification

@@ -1,0 +1,18 @@
+// Message texts sent to customers. Pure: no I/O.
+#pragma once
+
+#include <string>
+
+namespace qq::notification {
+
+inline constexpr char kWorkOrderResolvedTemplate[] = "work_order_resolved";
+
+// 【清泉】SMS telling the customer their work order is done and what was done.
+// `type` is a qingquan.order.v1.WorkOrder.Type name, e.g. "REPAIR".
+std::string WorkOrderResolvedSms(const std::string& customer_name, const std::string& type,
+                                 const std::string& number, const std::string& result);
+
+// Chinese name of a work-order type for customer-facing text (报修, 投诉, ...).
+std::string WorkOrderTypeLabel(const std::string& type);
+
+}  // namespace qq::notification

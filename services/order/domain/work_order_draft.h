@@ -1,0 +1,30 @@
+// Checks a new work order as a client sent it. Pure: no I/O. Field paths are those
+// of the JSON body (the work order itself).
+#pragma once
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "qingquan/order/v1/order.pb.h"
+
+namespace qq::order {
+
+struct WorkOrderDraft {
+  qingquan::order::v1::WorkOrder::Type type;
+  qingquan::order::v1::WorkOrder::Channel channel;
+  qingquan::order::v1::WorkOrder::Urgency urgency;  // NORMAL when not given
+  std::string customer_id;
+  std::string address_id;  // empty: the customer's first address
+  std::string description;
+};
+
+inline constexpr size_t kMaxDescriptionBytes = 4000;
+
+// INVALID_ARGUMENT naming "type", "channel", "customerId", "addressId" or
+// "description" when required or malformed.
+absl::StatusOr<WorkOrderDraft> CheckNewWorkOrder(const qingquan::order::v1::WorkOrder& in);
+
+// "WO-20261122-0001": the day in the tenant's time zone, then the day's sequence.
+std::string FormatWorkOrderNumber(const std::string& yyyymmdd, int sequence);
+
+}  // namespace qq::order

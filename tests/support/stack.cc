@@ -1,0 +1,30 @@
+#include "tests/support/stack.h"
+
+#include <cstdlib>
+#include <stdexcept>
+
+#include "tests/support/http_client.h"
+
+namespace qq::testing {
+
+std::string EnvOr(const char* name, const std::string& fallback) {
+  const char* value = std::getenv(name);
+  return value != nullptr ? std::string(value) : fallback;
+}
+
+std::string GatewayUrl() { return EnvOr("QQ_TEST_GATEWAY_URL"); }
+
+std::string LoginAs(HttpClient& http, const std::string& tenant, const std::string& username,
+                    const std::string& password) {
+  HttpResponse res = http.Post("/v1/auth/login", R"({"tenant":")" + tenant +
+                                                     R"(","username":")" + username +
+                                                     R"(","password":")" + password + R"("})");
+  std::string token = Str(res.Json(), "accessToken");
+  if (res.status != 200 || token.empty()) {
+    throw std::runtime_error("login " + tenant + "/" + username + " failed: " +
+                             std::to_string(res.status) + " " + res.body);
+  }
+  return token;
+}
+
+}  // namespace qq::testing

@@ -1,0 +1,22 @@
+// The running test stack that `./deploy/dev test` starts: addresses from QQ_TEST_*
+// environment variables, and logins for the demo users.
+#pragma once
+
+#include <string>
+
+namespace qq::testing {
+
+// Value of `name`, or "" when unset.
+std::string EnvOr(const char* name, const std::string& fallback = "");
+
+// QQ_TEST_GATEWAY_URL, or "" when no stack runs (tests then skip).
+std::string GatewayUrl();
+
+class HttpClient;
+
+// Logs in through POST /v1/auth/login and returns the access token; throws
+// std::runtime_error with the response when the login fails.
+std::string LoginAs(HttpClient& http, const std::string& tenant, const std::string& username,
+                    const std::string& password = "demo12345");
+
+}  // namespace qq::testing
