@@ -21,10 +21,14 @@ constexpr char kHealthCheckMethod[] = "/grpc.health.v1.Health/Check";
 // grpc.health.v1.HealthCheckResponse.ServingStatus, by number.
 std::string ServingStatusName(uint64_t status) {
   switch (status) {
-    case 1: return "SERVING";
-    case 2: return "NOT_SERVING";
-    case 3: return "SERVICE_UNKNOWN";
-    default: return "UNKNOWN";
+    case 1:
+      return "SERVING";
+    case 2:
+      return "NOT_SERVING";
+    case 3:
+      return "SERVICE_UNKNOWN";
+    default:
+      return "UNKNOWN";
   }
 }
 
@@ -43,10 +47,17 @@ absl::StatusOr<uint64_t> DecodeServingStatus(const std::string& bytes) {
         ok = in.ReadVarint64(&varint);
         if (ok && field == 1) status = varint;
         break;
-      case 1: ok = in.Skip(8); break;
-      case 2: ok = in.ReadVarint32(&length) && in.Skip(static_cast<int>(length)); break;
-      case 5: ok = in.Skip(4); break;
-      default: ok = false;
+      case 1:
+        ok = in.Skip(8);
+        break;
+      case 2:
+        ok = in.ReadVarint32(&length) && in.Skip(static_cast<int>(length));
+        break;
+      case 5:
+        ok = in.Skip(4);
+        break;
+      default:
+        ok = false;
     }
     if (!ok) return absl::InternalError("malformed HealthCheckResponse");
   }
@@ -168,16 +179,16 @@ void BackendPool::Start(Backend& backend, const std::string& method, const std::
   for (const auto& [key, value] : metadata) call->context.AddMetadata(key, value);
   grpc::Slice slice(request);
   call->request = grpc::ByteBuffer(&slice, 1);
-  backend.stub->UnaryCall(
-      &call->context, method, grpc::StubOptions(), &call->request, &call->response,
-      [this, call, done = std::move(done)](grpc::Status status) {
-        if (status.ok()) {
-          done(absl::OkStatus(), ToBytes(call->response));
-        } else {
-          done(FromGrpcStatus(status), "");
-        }
-        Finished(call.get());
-      });
+  backend.stub->UnaryCall(&call->context, method, grpc::StubOptions(), &call->request,
+                          &call->response,
+                          [this, call, done = std::move(done)](grpc::Status status) {
+                            if (status.ok()) {
+                              done(absl::OkStatus(), ToBytes(call->response));
+                            } else {
+                              done(FromGrpcStatus(status), "");
+                            }
+                            Finished(call.get());
+                          });
 }
 
 void BackendPool::Finished(PendingCall* call) {

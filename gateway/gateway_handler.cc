@@ -61,9 +61,8 @@ std::unique_ptr<google::protobuf::Message> NewMessage(const google::protobuf::De
 std::string ReadinessJson(const std::vector<BackendHealth>& backends, bool ready) {
   boost::json::array list;
   for (const BackendHealth& backend : backends) {
-    boost::json::object entry{{"package", backend.package},
-                              {"address", backend.address},
-                              {"state", backend.state}};
+    boost::json::object entry{
+        {"package", backend.package}, {"address", backend.address}, {"state", backend.state}};
     if (!backend.error.empty()) entry["error"] = backend.error;
     list.push_back(std::move(entry));
   }
@@ -135,10 +134,15 @@ void GatewayHandler::HandleRoute(HttpRequest request, RouteLookup lookup, Respon
   }
   if (!route.body_field.empty() && !absl::StripAsciiWhitespace(request.body).empty() &&
       !IsJsonContentType(request.content_type)) {
-    return respond(fail(absl::InvalidArgumentError(absl::StrCat(
-                            "Content-Type must be application/json, not '",
-                            request.content_type, "'")),
-                        415));
+    return respond(
+        fail(absl::InvalidArgumentError(absl::StrCat("Content-Type must be application/json, not '",
+                                                     request.content_type, "'")),
+             415));
+  }
+
+  if (request.idempotency_key.size() > 128 || !IsMetadataSafe(request.idempotency_key)) {
+    return respond(
+        fail(InvalidField("Idempotency-Key", "must be at most 128 printable ASCII characters")));
   }
 
   std::unique_ptr<google::protobuf::Message> message = NewMessage(*route.method->input_type());
@@ -160,6 +164,9 @@ void GatewayHandler::HandleRoute(HttpRequest request, RouteLookup lookup, Respon
     call.metadata.emplace_back(kAuthorizationHeader, request.authorization);
   }
   call.metadata.emplace_back(kRequestIdHeader, request.request_id);
+  if (!request.idempotency_key.empty()) {
+    call.metadata.emplace_back(kIdempotencyKeyHeader, request.idempotency_key);
+  }
   if (!route.is_public) {
     for (auto [key, value] : {std::pair<const char*, std::string>{kTenantHeader, identity.tenant},
                               {kUserHeader, identity.user_id},
@@ -183,8 +190,8 @@ void GatewayHandler::HandleRoute(HttpRequest request, RouteLookup lookup, Respon
         } else if (std::unique_ptr<google::protobuf::Message> output =
                        NewMessage(*route.method->output_type());
                    output == nullptr || !output->ParseFromString(*result)) {
-          response = ErrorResponse(absl::InternalError(
-              absl::StrCat("unreadable response from ", route.grpc_method)));
+          response = ErrorResponse(
+              absl::InternalError(absl::StrCat("unreadable response from ", route.grpc_method)));
         } else if (absl::StatusOr<std::string> json =
                        JsonTranscoder::ToJson(*output, route.response_body_field);
                    !json.ok()) {

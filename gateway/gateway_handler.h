@@ -23,6 +23,8 @@ struct GatewayOptions {
 inline constexpr char kTenantHeader[] = "x-qq-tenant";
 inline constexpr char kUserHeader[] = "x-qq-user";
 inline constexpr char kRolesHeader[] = "x-qq-roles";
+// The client's Idempotency-Key, for the services that deduplicate creates.
+inline constexpr char kIdempotencyKeyHeader[] = "idempotency-key";
 
 class GatewayHandler final : public HttpHandler {
  public:
@@ -32,8 +34,9 @@ class GatewayHandler final : public HttpHandler {
 
   // Answers: 404 for no route, 405 (with Allow) for a path served under other methods,
   // 401 without a valid token on a non-public route, 415 for a non-JSON body, 400 naming
-  // the field for a request that does not transcode, else the backend's answer mapped
-  // with qq::HttpStatusFor.
+  // the field for a request that does not transcode or an Idempotency-Key that is not
+  // 1..128 printable ASCII characters, else the backend's answer mapped with
+  // qq::HttpStatusFor.
   void Handle(HttpRequest request, Respond respond) override;
 
  private:

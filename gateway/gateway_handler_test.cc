@@ -1,0 +1,285 @@
+#include "gateway/gateway_handler.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include <iterator>
+#include <optional>
+
+#include "gateway/linked_services.h"
+#include "qingquan/customer/v1/customer.pb.h"
+#include "qingquan/order/v1/order.pb.h"
+#include "services/common/status.h"
+
+namespace qq::gateway {
+namespace {
+
+using qingquan::order::v1::WorkOrder;
+
+const JwtKey kKey{"k1", "0123456789abcdef0123456789abcdef"};
+
+// Records calls and answers them at once with `result`.
+class FakeBackends : public Backends {
+ public:
+  void Call(BackendCall call, BackendCallDone done) override {
+    calls.push_back(std::move(call));
+    done(result);
+  }
+  void CheckHealth(std::chrono::milliseconds timeout, HealthDone done) override {
+    health_timeout = timeout;
+    done(health);
+  }
+
+  std::vector<BackendCall> calls;
+  absl::StatusOr<std::string> result = std::string();
+  std::vector<BackendHealth> health;
+  std::chrono::milliseconds health_timeout{0};
+};
+
+std::string Metadata(const BackendCall& call, absl::string_view key) {
+  for (const auto& [k, v] : call.metadata) {
+    if (k == key) return v;
+  }
+  return "<absent>";
+}
+
+std::string Header(const HttpResponse& response, absl::string_view name) {
+  for (const auto& [k, v] : response.headers) {
+    if (k == name) return v;
+  }
+  return "<absent>";
+}
+
+class GatewayHandlerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<RouteTable> table = RouteTable::Build(
+        LinkedServices({"qingquan.customer.v1", "qingquan.order.v1", "qingquan.dispatch.v1",
+                        "qingquan.notification.v1", "qingquan.analytics.v1"}),
+        {std::begin(kPublicMethods), std::end(kPublicMethods)});
+    ASSERT_TRUE(table.ok()) << table.status();
+    routes_.emplace(*std::move(table));
+    handler_.emplace(
+        *routes_, backends_, verifier_,
+        GatewayOptions{std::chrono::milliseconds(1500), std::chrono::milliseconds(700)});
+    absl::StatusOr<std::string> token = TokenIssuer(kKey).Issue(
+        {"t-demo", "u-1", "alice", {"agent", "dispatcher"}}, std::chrono::minutes(5));
+    ASSERT_TRUE(token.ok()) << token.status();
+    bearer_ = "Bearer " + *token;
+  }
+
+  HttpResponse Run(std::string method, std::string target, std::string body = "",
+                   std::string authorization = "", std::string content_type = "application/json",
+                   std::string idempotency_key = "") {
+    HttpRequest request;
+    request.idempotency_key = std::move(idempotency_key);
+    request.method = std::move(method);
+    size_t q = target.find('?');
+    request.path = target.substr(0, q);
+    if (q != std::string::npos) request.query = target.substr(q + 1);
+    request.body = std::move(body);
+    request.authorization = std::move(authorization);
+    request.content_type = std::move(content_type);
+    request.request_id = "req-1";
+    int calls = 0;
+    HttpResponse out;
+    handler_->Handle(std::move(request), [&](HttpResponse response) {
+      ++calls;
+      out = std::move(response);
+    });
+    EXPECT_EQ(calls, 1);
+    return out;
+  }
+
+  static boost::json::value Json(const HttpResponse& response) {
+    boost::system::error_code ec;
+    boost::json::value v = boost::json::parse(response.body, ec);
+    EXPECT_FALSE(ec) << response.body;
+    return v;
+  }
+
+  FakeBackends backends_;
+  TokenVerifier verifier_{std::vector<JwtKey>{kKey}};
+  std::optional<RouteTable> routes_;
+  std::optional<GatewayHandler> handler_;
+  std::string bearer_;
+};
+
+TEST_F(GatewayHandlerTest, HealthzAnswersWithoutBackends) {
+  HttpResponse response = Run("GET", "/healthz");
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.body, R"({"status":"ok"})");
+  EXPECT_EQ(response.route, "/healthz");
+  EXPECT_TRUE(backends_.calls.empty());
+}
+
+TEST_F(GatewayHandlerTest, ReadyzListsEachBackendAndNeedsAllServing) {
+  backends_.health = {{"qingquan.customer.v1", "127.0.0.1:1", "SERVING", ""},
+                      {"qingquan.order.v1", "127.0.0.1:2", "UNAVAILABLE", "connection refused"}};
+  HttpResponse response = Run("GET", "/readyz");
+  EXPECT_EQ(response.status, 503);
+  EXPECT_EQ(backends_.health_timeout, std::chrono::milliseconds(700));
+  boost::json::value body = Json(response);
+  EXPECT_EQ(body.at("status").as_string(), "not ready");
+  ASSERT_EQ(body.at("backends").as_array().size(), 2u);
+  EXPECT_EQ(body.at("backends").as_array()[1].at("state").as_string(), "UNAVAILABLE");
+  EXPECT_EQ(body.at("backends").as_array()[1].at("error").as_string(), "connection refused");
+
+  backends_.health[1].state = "SERVING";
+  EXPECT_EQ(Run("GET", "/readyz").status, 200);
+}
+
+TEST_F(GatewayHandlerTest, ServesOpenApiWithoutAToken) {
+  HttpResponse response = Run("GET", "/openapi.json");
+  EXPECT_EQ(response.status, 200);
+  EXPECT_TRUE(Json(response).at("paths").as_object().contains("/v1/work-orders/{id}:accept"));
+}
+
+TEST_F(GatewayHandlerTest, FixedEndpointsAnswerGetOnly) {
+  HttpResponse response = Run("POST", "/healthz");
+  EXPECT_EQ(response.status, 405);
+  EXPECT_EQ(Header(response, "Allow"), "GET");
+}
+
+TEST_F(GatewayHandlerTest, UnknownPathIs404) {
+  HttpResponse response = Run("GET", "/v1/nothing", "", bearer_);
+  EXPECT_EQ(response.status, 404);
+  EXPECT_EQ(Json(response).at("error").at("code").as_string(), "NOT_FOUND");
+  EXPECT_EQ(response.route, "unmatched");
+}
+
+TEST_F(GatewayHandlerTest, WrongMethodIs405WithAllow) {
+  HttpResponse response = Run("DELETE", "/v1/customers", "", bearer_);
+  EXPECT_EQ(response.status, 405);
+  EXPECT_EQ(Header(response, "Allow"), "GET, POST");
+}
+
+TEST_F(GatewayHandlerTest, MissingOrBadTokenIs401) {
+  for (const std::string& authorization :
+       {std::string(), std::string("Bearer nonsense"), std::string("Basic abc"),
+        "Bearer " + *TokenIssuer({"k2", std::string(32, 'x')})
+                         .Issue({"t", "u", "", {}}, std::chrono::minutes(1))}) {
+    HttpResponse response = Run("GET", "/v1/customers/c1", "", authorization);
+    EXPECT_EQ(response.status, 401) << authorization;
+    EXPECT_EQ(Json(response).at("error").at("code").as_string(), "UNAUTHENTICATED");
+    EXPECT_EQ(Header(response, "WWW-Authenticate"), "Bearer");
+    EXPECT_EQ(response.route, "GET /v1/customers/{id}");
+  }
+  EXPECT_TRUE(backends_.calls.empty());
+}
+
+TEST_F(GatewayHandlerTest, LoginIsPublic) {
+  qingquan::customer::v1::LoginResponse reply;
+  reply.set_access_token("tok");
+  reply.set_expires_in(3600);
+  backends_.result = reply.SerializeAsString();
+  HttpResponse response =
+      Run("POST", "/v1/auth/login", R"({"tenant":"t-demo","username":"alice","password":"pw"})");
+  EXPECT_EQ(response.status, 200) << response.body;
+  EXPECT_EQ(response.body, R"({"accessToken":"tok","expiresIn":3600})");
+  ASSERT_EQ(backends_.calls.size(), 1u);
+  const BackendCall& call = backends_.calls[0];
+  EXPECT_EQ(call.package, "qingquan.customer.v1");
+  EXPECT_EQ(call.grpc_method, "/qingquan.customer.v1.AuthService/Login");
+  qingquan::customer::v1::LoginRequest sent;
+  ASSERT_TRUE(sent.ParseFromString(call.request));
+  EXPECT_EQ(sent.username(), "alice");
+  EXPECT_EQ(Metadata(call, "x-request-id"), "req-1");
+  EXPECT_EQ(Metadata(call, "x-qq-tenant"), "<absent>");
+}
+
+TEST_F(GatewayHandlerTest, ForwardsTheTokenAndIdentityAndAnswersInJson) {
+  WorkOrder reply;
+  reply.set_id("wo-1");
+  reply.set_customer_id("c1");
+  reply.set_state(WorkOrder::ACCEPTED);
+  backends_.result = reply.SerializeAsString();
+  HttpResponse response = Run("POST", "/v1/work-orders/wo-1:accept", R"({"comment":"on my way"})",
+                              bearer_, "application/json", "key-1");
+  ASSERT_EQ(response.status, 200) << response.body;
+  EXPECT_EQ(response.route, "POST /v1/work-orders/{id}:accept");
+  EXPECT_EQ(response.tenant, "t-demo");
+  boost::json::value body = Json(response);
+  EXPECT_EQ(body.at("customerId").as_string(), "c1");
+  EXPECT_EQ(body.at("state").as_string(), "ACCEPTED");
+
+  ASSERT_EQ(backends_.calls.size(), 1u);
+  const BackendCall& call = backends_.calls[0];
+  EXPECT_EQ(call.package, "qingquan.order.v1");
+  EXPECT_EQ(call.grpc_method, "/qingquan.order.v1.WorkOrderService/AcceptWorkOrder");
+  EXPECT_EQ(call.timeout, std::chrono::milliseconds(1500));
+  EXPECT_EQ(Metadata(call, "authorization"), bearer_);
+  EXPECT_EQ(Metadata(call, "x-request-id"), "req-1");
+  EXPECT_EQ(Metadata(call, "x-qq-tenant"), "t-demo");
+  EXPECT_EQ(Metadata(call, "x-qq-user"), "u-1");
+  EXPECT_EQ(Metadata(call, "x-qq-roles"), "agent,dispatcher");
+  EXPECT_EQ(Metadata(call, "idempotency-key"), "key-1");
+  qingquan::order::v1::AcceptWorkOrderRequest sent;
+  ASSERT_TRUE(sent.ParseFromString(call.request));
+  EXPECT_EQ(sent.id(), "wo-1");
+  EXPECT_EQ(sent.comment(), "on my way");
+}
+
+TEST_F(GatewayHandlerTest, TranscodingErrorsAre400NamingTheField) {
+  HttpResponse response =
+      Run("POST", "/v1/work-orders", R"({"type":"BROKEN","customerId":"c1"})", bearer_);
+  EXPECT_EQ(response.status, 400);
+  boost::json::value body = Json(response);
+  EXPECT_EQ(body.at("error").at("code").as_string(), "INVALID_ARGUMENT");
+  EXPECT_EQ(body.at("error").at("field").as_string(), "workOrder.type");
+
+  response = Run("GET", "/v1/customers?pageSize=many", "", bearer_);
+  EXPECT_EQ(response.status, 400);
+  EXPECT_EQ(Json(response).at("error").at("field").as_string(), "pageSize");
+  EXPECT_TRUE(backends_.calls.empty());
+}
+
+TEST_F(GatewayHandlerTest, RejectsIdempotencyKeysThatCannotTravelAsMetadata) {
+  for (const std::string& key : {std::string(129, 'k'), std::string("k\x01"), std::string("键")}) {
+    HttpResponse response = Run("POST", "/v1/customers", "{}", bearer_, "application/json", key);
+    EXPECT_EQ(response.status, 400);
+    EXPECT_EQ(Json(response).at("error").at("field").as_string(), "Idempotency-Key");
+  }
+  EXPECT_EQ(Run("POST", "/v1/customers", "{}", bearer_, "application/json", "").status, 200);
+  EXPECT_EQ(Metadata(backends_.calls.back(), "idempotency-key"), "<absent>");
+  EXPECT_TRUE(backends_.calls.size() == 1);
+}
+
+TEST_F(GatewayHandlerTest, NonJsonBodyIs415) {
+  HttpResponse response =
+      Run("POST", "/v1/customers", "name=x", bearer_, "application/x-www-form-urlencoded");
+  EXPECT_EQ(response.status, 415);
+  EXPECT_TRUE(backends_.calls.empty());
+  // Parameters and +json types are fine, and an empty body needs no type at all.
+  EXPECT_EQ(Run("POST", "/v1/customers", "{}", bearer_, "Application/JSON; charset=utf-8").status,
+            200);
+  EXPECT_EQ(Run("POST", "/v1/customers", "{}", bearer_, "application/merge-patch+json").status,
+            200);
+  EXPECT_EQ(Run("POST", "/v1/customers", "", bearer_, "text/plain").status, 200);
+}
+
+TEST_F(GatewayHandlerTest, BackendErrorsMapToHttpWithTheirField) {
+  backends_.result = WithField(absl::NotFoundError("no such customer"), "customerId");
+  HttpResponse response = Run("GET", "/v1/customers/c9", "", bearer_);
+  EXPECT_EQ(response.status, 404);
+  EXPECT_EQ(response.body,
+            R"({"error":{"code":"NOT_FOUND","message":"no such customer","field":"customerId"}})");
+
+  backends_.result = absl::UnavailableError("failed to connect to all addresses");
+  EXPECT_EQ(Run("GET", "/v1/customers/c9", "", bearer_).status, 503);
+  backends_.result = absl::PermissionDeniedError("needs admin");
+  EXPECT_EQ(Run("GET", "/v1/customers/c9", "", bearer_).status, 403);
+  backends_.result = absl::DeadlineExceededError("deadline");
+  EXPECT_EQ(Run("GET", "/v1/customers/c9", "", bearer_).status, 504);
+}
+
+TEST_F(GatewayHandlerTest, UnreadableBackendResponseIs500) {
+  backends_.result = std::string("\xff\xff\xff", 3);
+  HttpResponse response = Run("GET", "/v1/customers/c9", "", bearer_);
+  EXPECT_EQ(response.status, 500);
+  EXPECT_EQ(Json(response).at("error").at("code").as_string(), "INTERNAL");
+}
+
+}  // namespace
+}  // namespace qq::gateway

@@ -114,8 +114,7 @@ struct HttpServer::Impl : ServerState {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, ServerState& server)
-      : stream_(std::move(socket)), server_(server) {}
+  Session(tcp::socket socket, ServerState& server) : stream_(std::move(socket)), server_(server) {}
   ~Session() { server_.Forget(this); }
 
   void Start() {
@@ -137,10 +136,9 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->header_limit(kHeaderLimit);
     parser_->body_limit(server_.options.max_body_bytes);
     stream_.expires_after(server_.options.request_timeout);
-    http::async_read_header(stream_, buffer_, *parser_,
-                            [self = shared_from_this()](beast::error_code ec, size_t) {
-                              self->OnHeader(ec);
-                            });
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
   }
 
   void OnHeader(beast::error_code ec) {
@@ -177,9 +175,9 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void OnReadError(beast::error_code ec) {
     if (ec == http::error::body_limit) {
-      return SendError(413, absl::ResourceExhaustedError(absl::StrCat(
-                                "request body is larger than ", server_.options.max_body_bytes,
-                                " bytes")));
+      return SendError(
+          413, absl::ResourceExhaustedError(absl::StrCat(
+                   "request body is larger than ", server_.options.max_body_bytes, " bytes")));
     }
     if (ec == http::error::header_limit) {
       return SendError(431, absl::InvalidArgumentError("request header is too large"));
@@ -190,7 +188,8 @@ class Session : public std::enable_shared_from_this<Session> {
         ec == net::error::eof || ec == http::error::partial_message) {
       return Close();
     }
-    SendError(400, absl::InvalidArgumentError(absl::StrCat("malformed HTTP request: ", ec.message())));
+    SendError(400,
+              absl::InvalidArgumentError(absl::StrCat("malformed HTTP request: ", ec.message())));
   }
 
   void SendError(int status, const absl::Status& error) {
@@ -211,6 +210,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (size_t q = target.find('?'); q != std::string::npos) request.query = target.substr(q + 1);
     request.content_type = ToString(message[http::field::content_type]);
     request.authorization = ToString(message[http::field::authorization]);
+    request.idempotency_key = ToString(message["Idempotency-Key"]);
     request.request_id = request_id_;
     request.body = std::move(message.body());
     Respond respond = [self = shared_from_this()](HttpResponse response) {
@@ -297,7 +297,8 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.async_read_some(net::buffer(linger_buffer_),
                             [self = shared_from_this()](beast::error_code ec, size_t n) {
                               self->lingered_ += n;
-                              if (ec || self->lingered_ > kLingerBytes) return self->stream_.close();
+                              if (ec || self->lingered_ > kLingerBytes)
+                                return self->stream_.close();
                               self->Drain();
                             });
   }
@@ -362,7 +363,8 @@ absl::Status HttpServer::Start() {
   absl::StatusOr<HostPort> host_port = ParseHostPort("listen", s.options.listen);
   if (!host_port.ok()) return host_port.status();
   std::string host = host_port->host;
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   beast::error_code ec;
   tcp::resolver resolver(s.ioc);
   auto endpoints = resolver.resolve(host, std::to_string(host_port->port),
@@ -399,7 +401,8 @@ absl::Status HttpServer::Start() {
       }
     });
   }
-  LogInfo("http server listening", {{"address", s.options.listen}, {"port", std::to_string(s.port)}});
+  LogInfo("http server listening",
+          {{"address", s.options.listen}, {"port", std::to_string(s.port)}});
   return absl::OkStatus();
 }
 

@@ -18,6 +18,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "google/protobuf/descriptor.h"
+#include "google/protobuf/dynamic_message.h"
 #include "google/protobuf/message.h"
 #include "google/protobuf/util/json_util.h"
 #include "services/common/status.h"
@@ -107,25 +108,31 @@ std::string EnumNames(const EnumDescriptor& type) {
   return absl::StrJoin(names, ", ");
 }
 
-std::string IntegerRange(FieldDescriptor::CppType type) {
+std::string IntegerTypeName(FieldDescriptor::CppType type) {
   switch (type) {
-    case FieldDescriptor::CPPTYPE_INT32: return "int32";
-    case FieldDescriptor::CPPTYPE_UINT32: return "uint32";
-    case FieldDescriptor::CPPTYPE_INT64: return "int64";
-    default: return "uint64";
+    case FieldDescriptor::CPPTYPE_INT32:
+      return "int32";
+    case FieldDescriptor::CPPTYPE_UINT32:
+      return "uint32";
+    case FieldDescriptor::CPPTYPE_INT64:
+      return "int64";
+    default:
+      return "uint64";
   }
 }
 
-// Whether `value` fits the integer field type; `negative_magnitude` holds |value| for
-// negatives so the full uint64 range can be compared without overflow.
+// Whether the value with sign `negative` and absolute value `magnitude` fits the integer
+// type; sign and magnitude apart so the whole uint64 range compares without overflow.
 bool FitsInteger(FieldDescriptor::CppType type, bool negative, uint64_t magnitude) {
   switch (type) {
     case FieldDescriptor::CPPTYPE_INT32:
       return negative ? magnitude <= 2147483648ull : magnitude <= 2147483647ull;
-    case FieldDescriptor::CPPTYPE_UINT32: return !negative && magnitude <= 4294967295ull;
+    case FieldDescriptor::CPPTYPE_UINT32:
+      return !negative && magnitude <= 4294967295ull;
     case FieldDescriptor::CPPTYPE_INT64:
       return negative ? magnitude <= 9223372036854775808ull : magnitude <= 9223372036854775807ull;
-    default: return !negative;
+    default:
+      return !negative;
   }
 }
 
@@ -179,9 +186,9 @@ class JsonChecker {
       if (const auto* oneof = field->real_containing_oneof(); oneof && !member.value().is_null()) {
         auto [it, inserted] = oneofs.emplace(oneof, field);
         if (!inserted) {
-          return InvalidField(field_path, absl::StrCat("cannot be set together with '",
-                                                       it->second->json_name(),
-                                                       "' (only one of them)"));
+          return InvalidField(field_path,
+                              absl::StrCat("cannot be set together with '", it->second->json_name(),
+                                           "' (only one of them)"));
         }
       }
       if (absl::Status s = CheckField(member.value(), *field, field_path); !s.ok()) return s;
@@ -233,7 +240,8 @@ class JsonChecker {
   absl::Status CheckMapKey(absl::string_view key, const FieldDescriptor& key_field,
                            const std::string& path) {
     switch (key_field.cpp_type()) {
-      case FieldDescriptor::CPPTYPE_STRING: return absl::OkStatus();
+      case FieldDescriptor::CPPTYPE_STRING:
+        return absl::OkStatus();
       case FieldDescriptor::CPPTYPE_BOOL:
         if (key == "true" || key == "false") return absl::OkStatus();
         return InvalidField(path, "map key must be true or false");
@@ -255,13 +263,15 @@ class JsonChecker {
     switch (field.cpp_type()) {
       case FieldDescriptor::CPPTYPE_MESSAGE:
         return CheckMessage(value, *field.message_type(), path);
-      case FieldDescriptor::CPPTYPE_ENUM: return CheckEnum(value, *field.enum_type(), path);
+      case FieldDescriptor::CPPTYPE_ENUM:
+        return CheckEnum(value, *field.enum_type(), path);
       case FieldDescriptor::CPPTYPE_STRING:
         if (!value.is_string()) return InvalidField(path, "expected a string");
         if (field.type() == FieldDescriptor::TYPE_BYTES) {
           std::string decoded;
           absl::string_view text(value.as_string().data(), value.as_string().size());
-          if (!absl::Base64Unescape(text, &decoded) && !absl::WebSafeBase64Unescape(text, &decoded)) {
+          if (!absl::Base64Unescape(text, &decoded) &&
+              !absl::WebSafeBase64Unescape(text, &decoded)) {
             return InvalidField(path, "expected base64-encoded bytes");
           }
         }
@@ -270,8 +280,10 @@ class JsonChecker {
         if (!value.is_bool()) return InvalidField(path, "expected true or false");
         return absl::OkStatus();
       case FieldDescriptor::CPPTYPE_FLOAT:
-      case FieldDescriptor::CPPTYPE_DOUBLE: return CheckFloating(value, field, path);
-      default: return CheckInteger(value, field.cpp_type(), path);
+      case FieldDescriptor::CPPTYPE_DOUBLE:
+        return CheckFloating(value, field, path);
+      default:
+        return CheckInteger(value, field.cpp_type(), path);
     }
   }
 
@@ -281,8 +293,8 @@ class JsonChecker {
     if (value.is_string()) {
       std::string name(value.as_string().data(), value.as_string().size());
       if (type.FindValueByName(name) != nullptr) return absl::OkStatus();
-      return InvalidField(path, absl::StrCat("unknown value '", name, "', expected one of ",
-                                             EnumNames(type)));
+      return InvalidField(
+          path, absl::StrCat("unknown value '", name, "', expected one of ", EnumNames(type)));
     }
     if (value.is_int64() || value.is_uint64()) {
       return CheckInteger(value, FieldDescriptor::CPPTYPE_INT32, path);
@@ -310,7 +322,7 @@ class JsonChecker {
     } else {
       return InvalidField(path, "expected an integer");
     }
-    if (!fits) return InvalidField(path, absl::StrCat("out of range for ", IntegerRange(type)));
+    if (!fits) return InvalidField(path, absl::StrCat("out of range for ", IntegerTypeName(type)));
     return absl::OkStatus();
   }
 
@@ -339,9 +351,10 @@ class JsonChecker {
   absl::Status CheckStringEncodedWellKnown(const json::value& value, const Descriptor& message,
                                            const std::string& path) {
     if (!value.is_string()) return InvalidField(path, "expected a string");
+    google::protobuf::DynamicMessageFactory dynamic;  // for types outside generated_pool()
     const Message* prototype =
         google::protobuf::MessageFactory::generated_factory()->GetPrototype(&message);
-    if (prototype == nullptr) return absl::OkStatus();
+    if (prototype == nullptr) prototype = dynamic.GetPrototype(&message);
     std::unique_ptr<Message> scratch(prototype->New());
     std::string text = json::serialize(value);
     if (google::protobuf::util::JsonStringToMessage(text, scratch.get()).ok()) {
@@ -371,7 +384,8 @@ absl::Status SetFromText(Message& message, const FieldDescriptor& field, absl::s
       return InvalidField(path, "expected an integer");
     }
     if (!fits || !absl::SimpleAtoi(text, out)) {
-      return InvalidField(path, absl::StrCat("out of range for ", IntegerRange(field.cpp_type())));
+      return InvalidField(path,
+                          absl::StrCat("out of range for ", IntegerTypeName(field.cpp_type())));
     }
     return absl::OkStatus();
   };
@@ -453,8 +467,8 @@ absl::Status SetFromText(Message& message, const FieldDescriptor& field, absl::s
       if (const auto* value = type.FindValueByName(std::string(text))) {
         number = value->number();
       } else if (!absl::SimpleAtoi(text, &number) || type.FindValueByNumber(number) == nullptr) {
-        return InvalidField(path, absl::StrCat("unknown value '", text, "', expected one of ",
-                                               EnumNames(type)));
+        return InvalidField(
+            path, absl::StrCat("unknown value '", text, "', expected one of ", EnumNames(type)));
       }
       repeated ? r.AddEnumValue(&message, &field, number)
                : r.SetEnumValue(&message, &field, number);
@@ -528,8 +542,8 @@ absl::Status ApplyBody(const HttpRequestParts& parts, Message& request) {
   if (parts.body_field != "*") {
     field = descriptor.FindFieldByName(std::string(parts.body_field));
     if (field == nullptr) {
-      return absl::InternalError(absl::StrCat("body field '", parts.body_field, "' not in ",
-                                              descriptor.full_name()));
+      return absl::InternalError(
+          absl::StrCat("body field '", parts.body_field, "' not in ", descriptor.full_name()));
     }
   }
   absl::string_view text = absl::StripAsciiWhitespace(parts.body);
@@ -543,8 +557,8 @@ absl::Status ApplyBody(const HttpRequestParts& parts, Message& request) {
   boost::system::error_code ec;
   size_t consumed = parser.write(text.data(), text.size(), ec);
   if (ec) {
-    return absl::InvalidArgumentError(absl::StrCat("request body is not valid JSON: ", ec.message(),
-                                                   " at offset ", consumed));
+    return absl::InvalidArgumentError(
+        absl::StrCat("request body is not valid JSON: ", ec.message(), " at offset ", consumed));
   }
   json::value body = parser.release();
   JsonChecker checker;
@@ -575,9 +589,8 @@ absl::Status ApplyPathBindings(const std::vector<PathBinding>& bindings, Message
     std::vector<const FieldDescriptor*> chain =
         ResolvePath(*request.GetDescriptor(), binding.field_path);
     if (chain.empty()) {
-      return absl::InternalError(absl::StrCat("path variable '",
-                                              absl::StrJoin(binding.field_path, "."),
-                                              "' names no field"));
+      return absl::InternalError(absl::StrCat(
+          "path variable '", absl::StrJoin(binding.field_path, "."), "' names no field"));
     }
     QQ_RETURN_IF_ERROR(
         SetFromText(ParentOf(request, chain), *chain.back(), binding.value, JsonPathOf(chain)));
@@ -593,7 +606,8 @@ absl::Status ApplyQuery(const HttpRequestParts& parts, Message& request) {
   if (!parts.body_field.empty()) bound.emplace_back(parts.body_field);
   std::set<std::string> seen;
   for (absl::string_view pair : absl::StrSplit(parts.query, '&', absl::SkipEmpty())) {
-    std::pair<absl::string_view, absl::string_view> kv = absl::StrSplit(pair, absl::MaxSplits('=', 1));
+    std::pair<absl::string_view, absl::string_view> kv =
+        absl::StrSplit(pair, absl::MaxSplits('=', 1));
     auto decode = [](absl::string_view text) {
       std::string plus_as_space(text);
       std::replace(plus_as_space.begin(), plus_as_space.end(), '+', ' ');
@@ -611,8 +625,8 @@ absl::Status ApplyQuery(const HttpRequestParts& parts, Message& request) {
     std::string proto_path = ProtoPathOf(chain);
     for (const std::string& b : bound) {
       if (IsSameOrInside(proto_path, b)) {
-        return InvalidField(path, b == parts.body_field ? "is set by the request body"
-                                                        : "is set by the URL path");
+        return InvalidField(
+            path, b == parts.body_field ? "is set by the request body" : "is set by the URL path");
       }
     }
     const FieldDescriptor& leaf = *chain.back();
@@ -640,9 +654,9 @@ absl::StatusOr<std::string> JsonTranscoder::ToJson(const Message& response,
   std::string out;
   auto status = google::protobuf::util::MessageToJsonString(response, &out, options);
   if (!status.ok()) {
-    return absl::InternalError(
-        absl::StrCat("cannot print ", response.GetDescriptor()->full_name(), " as JSON: ",
-                     absl::string_view(status.message().data(), status.message().size())));
+    return absl::InternalError(absl::StrCat(
+        "cannot print ", response.GetDescriptor()->full_name(),
+        " as JSON: ", absl::string_view(status.message().data(), status.message().size())));
   }
   if (response_body_field.empty()) return out;
   const FieldDescriptor* field =

@@ -45,9 +45,9 @@ int main(int argc, char** argv) {
   const int64_t max_body_bytes = absl::GetFlag(FLAGS_max_body_bytes);
   const int io_threads = absl::GetFlag(FLAGS_io_threads);
   if (request_timeout.count() <= 0 || max_body_bytes <= 0 || io_threads <= 0) {
-    return Fail("bad configuration", absl::InvalidArgumentError(
-                                         "request_timeout_ms, max_body_bytes and io_threads "
-                                         "must be positive"));
+    return Fail("bad configuration",
+                absl::InvalidArgumentError("request_timeout_ms, max_body_bytes and io_threads "
+                                           "must be positive"));
   }
 
   absl::StatusOr<std::vector<qq::JwtKey>> keys = qq::ParseJwtKeys(absl::GetFlag(FLAGS_jwt_keys));
@@ -75,9 +75,9 @@ int main(int argc, char** argv) {
   }
 
   qq::gateway::BackendPool backend_pool(backends);
-  qq::gateway::GatewayHandler handler(*routes, backend_pool, verifier,
-                                      {.request_timeout = request_timeout,
-                                       .readiness_timeout = std::chrono::seconds(1)});
+  qq::gateway::GatewayHandler handler(
+      *routes, backend_pool, verifier,
+      {.request_timeout = request_timeout, .readiness_timeout = std::chrono::seconds(1)});
   qq::gateway::HttpServer server({.listen = absl::GetFlag(FLAGS_listen),
                                   .io_threads = io_threads,
                                   .max_body_bytes = static_cast<uint64_t>(max_body_bytes),

@@ -65,24 +65,34 @@ class SchemaBuilder {
     switch (field.type()) {
       case FieldDescriptor::TYPE_INT32:
       case FieldDescriptor::TYPE_SINT32:
-      case FieldDescriptor::TYPE_SFIXED32: return {{"type", "integer"}, {"format", "int32"}};
+      case FieldDescriptor::TYPE_SFIXED32:
+        return {{"type", "integer"}, {"format", "int32"}};
       case FieldDescriptor::TYPE_UINT32:
       case FieldDescriptor::TYPE_FIXED32:
         return {{"type", "integer"}, {"format", "int64"}, {"minimum", 0}};
       // Protobuf's JSON mapping writes 64-bit integers as strings.
       case FieldDescriptor::TYPE_INT64:
       case FieldDescriptor::TYPE_SINT64:
-      case FieldDescriptor::TYPE_SFIXED64: return {{"type", "string"}, {"format", "int64"}};
+      case FieldDescriptor::TYPE_SFIXED64:
+        return {{"type", "string"}, {"format", "int64"}};
       case FieldDescriptor::TYPE_UINT64:
-      case FieldDescriptor::TYPE_FIXED64: return {{"type", "string"}, {"format", "uint64"}};
-      case FieldDescriptor::TYPE_DOUBLE: return {{"type", "number"}, {"format", "double"}};
-      case FieldDescriptor::TYPE_FLOAT: return {{"type", "number"}, {"format", "float"}};
-      case FieldDescriptor::TYPE_BOOL: return {{"type", "boolean"}};
-      case FieldDescriptor::TYPE_STRING: return {{"type", "string"}};
-      case FieldDescriptor::TYPE_BYTES: return {{"type", "string"}, {"format", "byte"}};
-      case FieldDescriptor::TYPE_ENUM: return EnumSchema(*field.enum_type());
+      case FieldDescriptor::TYPE_FIXED64:
+        return {{"type", "string"}, {"format", "uint64"}};
+      case FieldDescriptor::TYPE_DOUBLE:
+        return {{"type", "number"}, {"format", "double"}};
+      case FieldDescriptor::TYPE_FLOAT:
+        return {{"type", "number"}, {"format", "float"}};
+      case FieldDescriptor::TYPE_BOOL:
+        return {{"type", "boolean"}};
+      case FieldDescriptor::TYPE_STRING:
+        return {{"type", "string"}};
+      case FieldDescriptor::TYPE_BYTES:
+        return {{"type", "string"}, {"format", "byte"}};
+      case FieldDescriptor::TYPE_ENUM:
+        return EnumSchema(*field.enum_type());
       case FieldDescriptor::TYPE_MESSAGE:
-      case FieldDescriptor::TYPE_GROUP: return MessageSchema(*field.message_type());
+      case FieldDescriptor::TYPE_GROUP:
+        return MessageSchema(*field.message_type());
     }
     return {};
   }
@@ -172,9 +182,15 @@ std::string OpenApiPath(const Route& route) {
       continue;
     }
     switch (segments[i].kind) {
-      case PathTemplate::Segment::Kind::kLiteral: out += segments[i].literal; break;
-      case PathTemplate::Segment::Kind::kSingleWildcard: out += '*'; break;
-      case PathTemplate::Segment::Kind::kMultiWildcard: out += "**"; break;
+      case PathTemplate::Segment::Kind::kLiteral:
+        out += segments[i].literal;
+        break;
+      case PathTemplate::Segment::Kind::kSingleWildcard:
+        out += '*';
+        break;
+      case PathTemplate::Segment::Kind::kMultiWildcard:
+        out += "**";
+        break;
     }
     ++i;
   }
@@ -198,10 +214,10 @@ void AddQueryParameters(const Descriptor& message, const std::string& proto_pref
   if (!visiting.insert(&message).second) return;  // recursive message: stop
   for (int i = 0; i < message.field_count(); ++i) {
     const FieldDescriptor& field = *message.field(i);
-    std::string proto_path = proto_prefix.empty() ? field.name()
-                                                  : absl::StrCat(proto_prefix, ".", field.name());
-    std::string json_path = json_prefix.empty() ? field.json_name()
-                                                : absl::StrCat(json_prefix, ".", field.json_name());
+    std::string proto_path =
+        proto_prefix.empty() ? field.name() : absl::StrCat(proto_prefix, ".", field.name());
+    std::string json_path =
+        json_prefix.empty() ? field.json_name() : absl::StrCat(json_prefix, ".", field.json_name());
     if (IsBound(proto_path, bound)) continue;
     if (field.is_map()) continue;
     if (field.cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
@@ -218,7 +234,9 @@ void AddQueryParameters(const Descriptor& message, const std::string& proto_pref
       }
       if (field.is_repeated()) continue;
     }
-    json::object parameter{{"name", json_path}, {"in", "query"}, {"required", false},
+    json::object parameter{{"name", json_path},
+                           {"in", "query"},
+                           {"required", false},
                            {"schema", schemas.FieldSchema(field)}};
     if (field.is_repeated()) parameter["explode"] = true;
     parameters.push_back(std::move(parameter));
@@ -241,9 +259,8 @@ json::object Operation(const Route& route, int binding_index, SchemaBuilder& sch
   for (const PathTemplate::Variable& variable : route.path.variables()) {
     bound.push_back(absl::StrJoin(variable.field_path, "."));
     const FieldDescriptor* field = FieldAt(input, variable.field_path);
-    json::object parameter{{"name", JsonPath(input, variable.field_path)},
-                           {"in", "path"},
-                           {"required", true}};
+    json::object parameter{
+        {"name", JsonPath(input, variable.field_path)}, {"in", "path"}, {"required", true}};
     parameter["schema"] = field ? schemas.FieldSchema(*field) : json::object{{"type", "string"}};
     parameters.push_back(std::move(parameter));
   }
@@ -268,8 +285,9 @@ json::object Operation(const Route& route, int binding_index, SchemaBuilder& sch
           ? schemas.MessageSchema(output)
           : schemas.FieldSchema(*output.FindFieldByName(route.response_body_field));
   json::object responses;
-  responses["200"] = {{"description", "OK"},
-                      {"content", {{"application/json", {{"schema", std::move(response_schema)}}}}}};
+  responses["200"] = {
+      {"description", "OK"},
+      {"content", {{"application/json", {{"schema", std::move(response_schema)}}}}}};
   responses["default"] = {
       {"description", "Error; `error.field` names the offending request field, if any"},
       {"content", {{"application/json", {{"schema", Ref(kErrorSchema)}}}}}};

@@ -17,9 +17,7 @@ bool IsLiteralChar(char c) {
   return absl::string_view("-._~!$&'()+,;=@%").find(c) != absl::string_view::npos;
 }
 
-bool IsIdentStart(char c) {
-  return absl::ascii_isalpha(static_cast<unsigned char>(c)) || c == '_';
-}
+bool IsIdentStart(char c) { return absl::ascii_isalpha(static_cast<unsigned char>(c)) || c == '_'; }
 
 bool IsIdentChar(char c) { return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 
@@ -39,7 +37,9 @@ class Parser {
 
   absl::Status ParseAll() {
     if (absl::Status s = ParseSegments(/*in_variable=*/false); !s.ok()) return s;
-    if (pos_ != text_.size()) return Error(absl::StrCat("unexpected '", text_.substr(pos_, 1), "'"));
+    if (pos_ != text_.size()) {
+      return Error(absl::StrCat("'", text_.substr(pos_, 1), "' is not allowed here"));
+    }
     for (size_t i = 0; i + 1 < segments_.size(); ++i) {
       if (segments_[i].kind == PathTemplate::Segment::Kind::kMultiWildcard) {
         return Error("'**' is allowed only as the last segment");
@@ -151,8 +151,7 @@ size_t VerbColon(absl::string_view text) {
 
 absl::StatusOr<PathTemplate> PathTemplate::Parse(absl::string_view text) {
   auto fail = [&](const absl::Status& s) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("path template '", text, "': ", s.message()));
+    return absl::InvalidArgumentError(absl::StrCat("path template '", text, "': ", s.message()));
   };
   if (text.empty() || text[0] != '/') {
     return fail(absl::InvalidArgumentError("must start with '/'"));
@@ -167,8 +166,8 @@ absl::StatusOr<PathTemplate> PathTemplate::Parse(absl::string_view text) {
     if (result.verb_.empty()) return fail(absl::InvalidArgumentError("empty verb after ':'"));
     for (char c : result.verb_) {
       if (!IsLiteralChar(c)) {
-        return fail(absl::InvalidArgumentError(absl::StrCat("'", std::string(1, c),
-                                                            "' is not allowed in the verb")));
+        return fail(absl::InvalidArgumentError(
+            absl::StrCat("'", std::string(1, c), "' is not allowed in the verb")));
       }
     }
   }
@@ -225,9 +224,15 @@ std::string PathTemplate::Canonical() const {
   for (const Segment& segment : segments_) {
     out += '/';
     switch (segment.kind) {
-      case Segment::Kind::kLiteral: out += segment.literal; break;
-      case Segment::Kind::kSingleWildcard: out += '*'; break;
-      case Segment::Kind::kMultiWildcard: out += "**"; break;
+      case Segment::Kind::kLiteral:
+        out += segment.literal;
+        break;
+      case Segment::Kind::kSingleWildcard:
+        out += '*';
+        break;
+      case Segment::Kind::kMultiWildcard:
+        out += "**";
+        break;
     }
   }
   if (!verb_.empty()) absl::StrAppend(&out, ":", verb_);

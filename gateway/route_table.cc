@@ -53,8 +53,8 @@ absl::Status CheckTopLevelField(const MethodDescriptor& method, const Descriptor
                                 absl::string_view what, const std::string& name) {
   if (name.empty() || (name == "*" && what == "body")) return absl::OkStatus();
   if (message.FindFieldByName(name) == nullptr) {
-    return MethodError(method, absl::StrCat(what, " '", name, "' names no field of ",
-                                            message.full_name()));
+    return MethodError(method,
+                       absl::StrCat(what, " '", name, "' names no field of ", message.full_name()));
   }
   return absl::OkStatus();
 }
@@ -63,14 +63,20 @@ absl::Status CheckTopLevelField(const MethodDescriptor& method, const Descriptor
 std::pair<std::string, std::string> PatternOf(const google::api::HttpRule& rule) {
   using Rule = google::api::HttpRule;
   switch (rule.pattern_case()) {
-    case Rule::kGet: return {"GET", rule.get()};
-    case Rule::kPut: return {"PUT", rule.put()};
-    case Rule::kPost: return {"POST", rule.post()};
-    case Rule::kDelete: return {"DELETE", rule.delete_()};
-    case Rule::kPatch: return {"PATCH", rule.patch()};
+    case Rule::kGet:
+      return {"GET", rule.get()};
+    case Rule::kPut:
+      return {"PUT", rule.put()};
+    case Rule::kPost:
+      return {"POST", rule.post()};
+    case Rule::kDelete:
+      return {"DELETE", rule.delete_()};
+    case Rule::kPatch:
+      return {"PATCH", rule.patch()};
     case Rule::kCustom:
       return {absl::AsciiStrToUpper(rule.custom().kind()), rule.custom().path()};
-    case Rule::PATTERN_NOT_SET: break;
+    case Rule::PATTERN_NOT_SET:
+      break;
   }
   return {"", ""};
 }
@@ -87,8 +93,8 @@ absl::StatusOr<Route> MakeRoute(const MethodDescriptor& method, const google::ap
       !s.ok()) {
     return s;
   }
-  if (absl::Status s = CheckTopLevelField(method, *method.output_type(), "response_body",
-                                          rule.response_body());
+  if (absl::Status s =
+          CheckTopLevelField(method, *method.output_type(), "response_body", rule.response_body());
       !s.ok()) {
     return s;
   }
@@ -131,8 +137,8 @@ absl::StatusOr<RouteTable> RouteTable::Build(
         std::string key = absl::StrCat(route->http_method, " ", route->path.Canonical());
         auto [it, inserted] = served.emplace(key, method.full_name());
         if (!inserted) {
-          return MethodError(method, absl::StrCat("'", route->label, "' is already served by ",
-                                                  it->second));
+          return MethodError(
+              method, absl::StrCat("'", route->label, "' is already served by ", it->second));
         }
         table.routes_.push_back(*std::move(route));
       }

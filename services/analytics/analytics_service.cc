@@ -36,6 +36,13 @@ grpc::ServerUnaryReactor* AnalyticsServiceImpl::GetKpis(grpc::CallbackServerCont
   });
 }
 
+namespace {
+
+// Seconds since the epoch with the sub-second part: handling times of seconds count.
+double UnixSeconds(const google::protobuf::Timestamp& t) { return t.seconds() + t.nanos() / 1e9; }
+
+}  // namespace
+
 absl::Status HandleOrderEvent(pqxx::work& txn, const StreamEvent& event) {
   if (event.type == "workorder.created") {
     qingquan::common::v1::WorkOrderCreated created;
@@ -43,15 +50,15 @@ absl::Status HandleOrderEvent(pqxx::work& txn, const StreamEvent& event) {
       return absl::InvalidArgumentError("workorder.created payload does not parse");
     }
     AnalyticsStore::RecordCreated(txn, event.tenant, created.work_order_id(), created.type(),
-                                  created.channel(), created.create_time().seconds());
+                                  created.channel(), UnixSeconds(created.create_time()));
   } else if (event.type == "workorder.resolved") {
     qingquan::common::v1::WorkOrderResolved resolved;
     if (!resolved.ParseFromString(event.payload)) {
       return absl::InvalidArgumentError("workorder.resolved payload does not parse");
     }
     AnalyticsStore::RecordResolved(txn, event.tenant, resolved.work_order_id(), resolved.type(),
-                                   resolved.create_time().seconds(),
-                                   resolved.resolve_time().seconds());
+                                   UnixSeconds(resolved.create_time()),
+                                   UnixSeconds(resolved.resolve_time()));
   }
   return absl::OkStatus();
 }

@@ -36,13 +36,13 @@ AnalyticsStore::AnalyticsStore(PgPool& pool) : pool_(pool) {
 
 void AnalyticsStore::RecordCreated(pqxx::work& txn, const std::string& tenant,
                                    const std::string& work_order_id, const std::string& type,
-                                   const std::string& channel, long long created_unix) {
+                                   const std::string& channel, double created_unix) {
   txn.exec_prepared(kRecordCreated.name, tenant, work_order_id, type, channel, created_unix);
 }
 
 void AnalyticsStore::RecordResolved(pqxx::work& txn, const std::string& tenant,
                                     const std::string& work_order_id, const std::string& type,
-                                    long long created_unix, long long resolved_unix) {
+                                    double created_unix, double resolved_unix) {
   txn.exec_prepared(kRecordResolved.name, tenant, work_order_id, type, created_unix,
                     resolved_unix);
 }

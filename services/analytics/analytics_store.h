@@ -28,10 +28,10 @@ class AnalyticsStore {
   // Called by the event handler inside the consumer's transaction.
   static void RecordCreated(pqxx::work& txn, const std::string& tenant, const std::string& work_order_id,
                             const std::string& type, const std::string& channel,
-                            long long created_unix);
+                            double created_unix);
   static void RecordResolved(pqxx::work& txn, const std::string& tenant,
                              const std::string& work_order_id, const std::string& type,
-                             long long created_unix, long long resolved_unix);
+                             double created_unix, double resolved_unix);
 
   // Counts and mean handling time per work-order type in `period` (by creation day,
   // tenant time zone Asia/Shanghai).

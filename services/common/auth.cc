@@ -89,9 +89,6 @@ absl::StatusOr<Identity> TokenVerifier::Verify(absl::string_view token) const {
   auto key = std::find_if(keys_.begin(), keys_.end(),
                           [&](const JwtKey& k) { return k.kid == kid; });
   if (key == keys_.end()) return absl::UnauthenticatedError("access token signed with unknown key");
-  if (jwt_get_alg(unverified.get()) != JWT_ALG_HS256) {
-    return absl::UnauthenticatedError("access token uses an unsupported algorithm");
-  }
 
   raw = nullptr;
   if (jwt_decode(&raw, token_str.c_str(), reinterpret_cast<const unsigned char*>(key->secret.data()),

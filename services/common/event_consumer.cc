@@ -6,6 +6,7 @@
 #include "services/common/metrics.h"
 #include "services/common/pg_pool.h"
 #include "services/common/redis_client.h"
+#include "services/common/status.h"
 
 namespace qq {
 namespace {
@@ -123,15 +124,20 @@ absl::Status EventConsumer::HandleEntry(const StreamEvent& event) {
     status = absl::OkStatus();  // not ours (malformed entry): acknowledge and drop
     LogWarn("stream entry without event id dropped", {{"entry", event.entry_id}});
   } else {
+    bool handled = false;
     status = pool_.Transact([&](pqxx::work& txn) -> absl::Status {
+      handled = false;
       pqxx::result inserted = txn.exec_params(
           "INSERT INTO qq_processed_events (consumer_group, event_id) VALUES ($1, $2) "
           "ON CONFLICT DO NOTHING",
           options_.group, event.event_id);
       if (inserted.affected_rows() == 0) return absl::OkStatus();  // seen before
       ScopedLogContext log_context("event:" + event.event_id, event.tenant);
-      return handler_(txn, event);
+      QQ_RETURN_IF_ERROR(handler_(txn, event));
+      handled = true;
+      return absl::OkStatus();
     });
+    if (status.ok() && handled && options_.after_commit) options_.after_commit(event);
   }
   if (!status.ok()) return status;
   auto acked = redis_->Command({"XACK", event.stream, options_.group, event.entry_id});

@@ -48,6 +48,9 @@ class EventConsumer {
     std::chrono::milliseconds block{1000};
     std::chrono::milliseconds reclaim_idle{30000};
     int max_deliveries = 5;
+    // Called after a handler's transaction committed (not for skipped duplicates), e.g.
+    // to wake the outbox relay for the events the handler wrote.
+    std::function<void(const StreamEvent&)> after_commit;
   };
 
   // The consumer opens its own Redis connection to `redis_address` (host:port),

@@ -24,6 +24,7 @@ void ToProto(const Team& team, v1::Team* out) {
   out->set_name(team.name);
   out->set_leader_id(team.leader_id);
   for (const std::string& member : team.member_ids) out->add_member_ids(member);
+  out->set_is_default(team.is_default);
 }
 
 void ToProto(const Area& area, v1::Area* out) {
@@ -51,7 +52,8 @@ grpc::ServerUnaryReactor* DispatchServiceImpl::CreateTeam(grpc::CallbackServerCo
         NewTeam team,
         ValidateNewTeam({.name = in.name(),
                          .leader_id = in.leader_id(),
-                         .member_ids = {in.member_ids().begin(), in.member_ids().end()}}));
+                         .member_ids = {in.member_ids().begin(), in.member_ids().end()},
+                         .is_default = in.is_default()}));
     QQ_ASSIGN_OR_RETURN(Team created, store_.CreateTeam(call.identity.tenant, team));
     ToProto(created, response);
     return absl::OkStatus();

@@ -28,7 +28,7 @@ const NamedQuery kFindTeamName{"FindTeamName",
                                "SELECT name FROM teams WHERE tenant_id = $1 AND id = $2::uuid"};
 
 const NamedQuery kCheckPolygon{"CheckAreaPolygon",
-                               "SELECT ST_IsValid(g), ST_IsValidReason(g) "
+                               "SELECT ST_IsValid(g), ST_IsValidReason(g), ST_Area(g) "
                                "FROM (SELECT ST_GeomFromText($1, 4326) AS g) AS candidate"};
 
 const NamedQuery kInsertArea{"InsertArea",
@@ -192,7 +192,10 @@ absl::StatusOr<Area> DispatchStore::CreateArea(const std::string& tenant, const 
   absl::Status status = pool_.Transact([&](pqxx::work& txn) -> absl::Status {
     pqxx::result validity = txn.exec_prepared(kCheckPolygon.name, wkt);
     if (!validity[0][0].as<bool>()) {
-      return InvalidField("area.boundary", validity[0][1].as<std::string>());
+      return InvalidField(kBoundaryField, validity[0][1].as<std::string>());
+    }
+    if (validity[0][2].as<double>() < kMinSquareDegrees) {
+      return InvalidField(kBoundaryField, "the boundary encloses no area (points on one line)");
     }
     // A malformed id names no team; checked here so the cast below cannot fail.
     pqxx::result team;

@@ -85,7 +85,8 @@ class DispatchStore {
   absl::StatusOr<std::vector<Team>> ListTeams(const std::string& tenant);
 
   // INVALID_ARGUMENT naming "area.boundary" with PostGIS's reason when the polygon is not
-  // valid (e.g. "Self-intersection[121.55 31.25]"); NOT_FOUND naming "area.teamId" when
+  // valid (e.g. "Self-intersection[121.55 31.25]"), or when it encloses less than
+  // kMinSquareDegrees (all points on one line); NOT_FOUND naming "area.teamId" when
   // the tenant has no such team; ALREADY_EXISTS naming "area.name" when the tenant has an
   // area of that name.
   absl::StatusOr<Area> CreateArea(const std::string& tenant, const NewArea& area);

@@ -44,19 +44,14 @@ int main(int argc, char** argv) {
   qq::OutboxRelay relay(*pool, redis, &metrics, qq::OutboxRelay::Options{});
   relay.Start();
 
-  // The order service shows the team within 2 s of creation, so the relay is woken
-  // rather than left to its next poll. The wake lands just before the consumer commits;
-  // a relay pass that misses the row finds it on its next 100 ms poll.
-  qq::EventConsumer consumer(
-      *pool, redis_addr, &metrics,
-      {.group = "dispatch",
-       .consumer = qq::ConsumerName("dispatch"),
-       .streams = {qq::EventStreamName("order")}},
-      [&relay](pqxx::work& txn, const qq::StreamEvent& event) -> absl::Status {
-        QQ_RETURN_IF_ERROR(qq::dispatch::HandleOrderEvent(txn, event));
-        if (event.type == qq::dispatch::kWorkOrderCreated) relay.Wake();
-        return absl::OkStatus();
-      });
+  // The order service shows the team within 2 s of creation: wake the relay as soon as
+  // the routing (and its workorder.assigned event) has committed.
+  qq::EventConsumer consumer(*pool, redis_addr, &metrics,
+                             {.group = "dispatch",
+                              .consumer = qq::ConsumerName("dispatch"),
+                              .streams = {qq::EventStreamName("order")},
+                              .after_commit = [&relay](const qq::StreamEvent&) { relay.Wake(); }},
+                             qq::dispatch::HandleOrderEvent);
   consumer.Start();
 
   qq::CallGuard guard(verifier, metrics);

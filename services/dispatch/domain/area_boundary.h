@@ -14,6 +14,10 @@ namespace qq::dispatch {
 // Request field the boundary errors name.
 inline constexpr char kBoundaryField[] = "area.boundary";
 
+// PostGIS calls a ring of points on one line a valid polygon; an area must enclose at
+// least this much (planar, in degrees²; about 1 m² at Shanghai's latitude).
+inline constexpr double kMinSquareDegrees = 1e-10;
+
 class AreaBoundary {
  public:
   // Drops repeated consecutive points (a closing point the client sent included) and
