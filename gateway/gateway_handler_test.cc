@@ -227,7 +227,7 @@ TEST_F(GatewayHandlerTest, TranscodingErrorsAre400NamingTheField) {
   EXPECT_EQ(response.status, 400);
   boost::json::value body = Json(response);
   EXPECT_EQ(body.at("error").at("code").as_string(), "INVALID_ARGUMENT");
-  EXPECT_EQ(body.at("error").at("field").as_string(), "workOrder.type");
+  EXPECT_EQ(body.at("error").at("field").as_string(), "type");
 
   response = Run("GET", "/v1/customers?pageSize=many", "", bearer_);
   EXPECT_EQ(response.status, 400);

@@ -567,7 +567,9 @@ absl::Status ApplyBody(const HttpRequestParts& parts, Message& request) {
     if (!body.is_object()) return absl::InvalidArgumentError("request body must be a JSON object");
     QQ_RETURN_IF_ERROR(checker.CheckMessage(body, descriptor, ""));
   } else {
-    QQ_RETURN_IF_ERROR(checker.CheckField(body, *field, field->json_name()));
+    // Field paths in errors are relative to the JSON the client sent, which here is
+    // the field's value: "name", not "customer.name" (services name fields the same way).
+    QQ_RETURN_IF_ERROR(checker.CheckField(body, *field, ""));
     // The body is the value of one field: hand protobuf {"field": body}.
     wrapped = absl::StrCat("{", JsonQuote(field->json_name()), ":", text, "}");
     text = wrapped;
