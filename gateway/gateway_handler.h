@@ -10,6 +10,7 @@
 #include "gateway/http_handler.h"
 #include "gateway/route_table.h"
 #include "services/common/auth.h"
+#include "services/common/metadata.h"
 
 namespace qq::gateway {
 
@@ -17,14 +18,6 @@ struct GatewayOptions {
   std::chrono::milliseconds request_timeout{10000};  // gRPC deadline of a backend call
   std::chrono::milliseconds readiness_timeout{1000};
 };
-
-// Metadata keys the services read besides authorization and x-request-id; informational
-// (the services verify the token themselves).
-inline constexpr char kTenantHeader[] = "x-qq-tenant";
-inline constexpr char kUserHeader[] = "x-qq-user";
-inline constexpr char kRolesHeader[] = "x-qq-roles";
-// The client's Idempotency-Key, for the services that deduplicate creates.
-inline constexpr char kIdempotencyKeyHeader[] = "idempotency-key";
 
 class GatewayHandler final : public HttpHandler {
  public:

@@ -45,7 +45,7 @@ class HttpHandler {
 // `http_status` overrides it (405, 413, 415 have no gRPC code of their own).
 inline HttpResponse ErrorResponse(const absl::Status& status, int http_status = 0) {
   HttpResponse response;
-  response.status = http_status != 0 ? http_status : HttpStatusFor(status.code());
+  response.status = http_status != 0 ? http_status : HttpStatusFor(status);
   response.body = ErrorJson(status);
   return response;
 }

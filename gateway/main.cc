@@ -17,6 +17,7 @@
 #include "services/common/log.h"
 #include "services/common/metrics.h"
 #include "services/common/server.h"
+#include "services/common/service_main.h"
 
 ABSL_FLAG(int64_t, max_body_bytes, 1048576, "Largest request body accepted; larger gets 413.");
 ABSL_FLAG(int32_t, request_timeout_ms, 10000,
@@ -27,11 +28,6 @@ namespace {
 
 // How long requests in flight may take to finish once SIGTERM arrives.
 constexpr std::chrono::seconds kShutdownGrace{5};
-
-int Fail(absl::string_view what, const absl::Status& status) {
-  qq::LogError(what, {{"error", std::string(status.message())}});
-  return 1;
-}
 
 }  // namespace
 
@@ -45,14 +41,12 @@ int main(int argc, char** argv) {
   const int64_t max_body_bytes = absl::GetFlag(FLAGS_max_body_bytes);
   const int io_threads = absl::GetFlag(FLAGS_io_threads);
   if (request_timeout.count() <= 0 || max_body_bytes <= 0 || io_threads <= 0) {
-    return Fail("bad configuration",
-                absl::InvalidArgumentError("request_timeout_ms, max_body_bytes and io_threads "
-                                           "must be positive"));
+    qq::ExitIfError(absl::InvalidArgumentError(
+                        "request_timeout_ms, max_body_bytes and io_threads must be positive"),
+                    "configuration");
   }
-
-  absl::StatusOr<std::vector<qq::JwtKey>> keys = qq::ParseJwtKeys(absl::GetFlag(FLAGS_jwt_keys));
-  if (!keys.ok()) return Fail("bad configuration", keys.status());
-  qq::TokenVerifier verifier(*std::move(keys));
+  qq::TokenVerifier verifier(
+      qq::ExitIfError(qq::ParseJwtKeys(absl::GetFlag(FLAGS_jwt_keys)), "jwt keys"));
 
   const std::vector<BackendAddress> backends = {
       {"qingquan.customer.v1", absl::GetFlag(FLAGS_customer_addr)},
@@ -63,27 +57,26 @@ int main(int argc, char** argv) {
   };
   std::vector<std::string> packages;
   for (const BackendAddress& backend : backends) packages.push_back(backend.package);
-  absl::StatusOr<qq::gateway::RouteTable> routes = qq::gateway::RouteTable::Build(
-      qq::gateway::LinkedServices(packages),
-      {std::begin(qq::gateway::kPublicMethods), std::end(qq::gateway::kPublicMethods)});
-  if (!routes.ok()) return Fail("cannot build routes", routes.status());
-  qq::LogInfo("routes loaded", {{"count", std::to_string(routes->routes().size())}});
+  const qq::gateway::RouteTable routes = qq::ExitIfError(
+      qq::gateway::RouteTable::Build(
+          qq::gateway::LinkedServices(packages),
+          {std::begin(qq::gateway::kPublicMethods), std::end(qq::gateway::kPublicMethods)}),
+      "routes");
+  qq::LogInfo("routes loaded", {{"count", std::to_string(routes.routes().size())}});
 
   qq::Metrics metrics("gateway");
-  if (absl::Status s = metrics.Serve(absl::GetFlag(FLAGS_admin_listen)); !s.ok()) {
-    return Fail("cannot serve metrics", s);
-  }
+  qq::ExitIfError(metrics.Serve(absl::GetFlag(FLAGS_admin_listen)), "metrics endpoint");
 
   qq::gateway::BackendPool backend_pool(backends);
   qq::gateway::GatewayHandler handler(
-      *routes, backend_pool, verifier,
+      routes, backend_pool, verifier,
       {.request_timeout = request_timeout, .readiness_timeout = std::chrono::seconds(1)});
   qq::gateway::HttpServer server({.listen = absl::GetFlag(FLAGS_listen),
                                   .io_threads = io_threads,
                                   .max_body_bytes = static_cast<uint64_t>(max_body_bytes),
                                   .request_timeout = request_timeout},
                                  handler, &metrics);
-  if (absl::Status s = server.Start(); !s.ok()) return Fail("cannot start", s);
+  qq::ExitIfError(server.Start(), "http server");
 
   qq::WaitForShutdownSignal();
   server.Shutdown(kShutdownGrace);

@@ -39,6 +39,7 @@ absl::StatusOr<CallContext> CallGuard::Authenticate(grpc::CallbackServerContext*
   CallContext call;
   call.request_id = RequestIdOf(ctx);
   call.authorization = MetadataValue(ctx, kAuthorizationHeader);
+  call.idempotency_key = MetadataValue(ctx, kIdempotencyKeyHeader);
   QQ_ASSIGN_OR_RETURN(call.identity, verifier_.VerifyAuthorizationHeader(call.authorization));
   return call;
 }

@@ -16,20 +16,20 @@
 #include "absl/status/statusor.h"
 #include "services/common/auth.h"
 #include "services/common/log.h"
+#include "services/common/metadata.h"
 
 namespace qq {
 
 class Metrics;
 
-// Metadata keys forwarded by the gateway and between services.
-inline constexpr char kAuthorizationHeader[] = "authorization";
-inline constexpr char kRequestIdHeader[] = "x-request-id";
 
 struct CallContext {
   Identity identity;
   std::string request_id;
   // "Bearer <token>", forwarded on calls this call makes to other services.
   std::string authorization;
+  // The client's Idempotency-Key, if any (see idempotency.h).
+  std::string idempotency_key;
 };
 
 // PERMISSION_DENIED unless the caller holds one of `roles` (admin always passes).

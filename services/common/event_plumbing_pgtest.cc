@@ -6,13 +6,17 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <thread>
 #include <cstdlib>
 
+#include "qingquan/common/v1/common.pb.h"
 #include "services/common/event_consumer.h"
+#include "services/common/idempotency.h"
 #include "services/common/migrations.h"
 #include "services/common/outbox.h"
 #include "services/common/pg_pool.h"
 #include "services/common/redis_client.h"
+#include "services/common/status.h"
 #include "services/common/testing/scratch_database.h"
 
 namespace qq {
@@ -205,6 +209,61 @@ TEST_F(PlumbingPgTest, PoolMapsDatabaseErrorsToStatus) {
                     return absl::OkStatus();
                   })
                   .ok());
+}
+
+TEST_F(PlumbingPgTest, ConcurrentRetriesWithOneIdempotencyKeyCreateOnce) {
+  auto pool = MigratedPool();
+  ASSERT_TRUE(pool->Transact([](pqxx::work& txn) {
+                    txn.exec("CREATE TABLE things (id serial PRIMARY KEY, name text)");
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  qingquan::common::v1::ErrorDetail request;  // any message will do as a request
+  request.set_field("same body");
+  IdempotencyScope scope{"tenant-a", "user-1", "CreateThing", "key-1", "hash-of-same-body"};
+
+  // Eight attempts at once; each creates a thing unless the key says it exists.
+  std::atomic<int> created{0};
+  std::vector<std::string> answers(8);
+  std::vector<std::thread> attempts;
+  for (int i = 0; i < 8; ++i) {
+    attempts.emplace_back([&, i] {
+      absl::Status status = pool->Transact([&](pqxx::work& txn) -> absl::Status {
+        auto prior = ClaimIdempotencyKey(txn, scope);
+        if (!prior.ok()) return prior.status();
+        if (*prior) {
+          answers[i] = **prior;
+          return absl::OkStatus();
+        }
+        std::this_thread::sleep_for(20ms);  // keep the first one running a while
+        pqxx::row row = txn.exec("INSERT INTO things (name) VALUES ('x') RETURNING id")[0];
+        qingquan::common::v1::ErrorDetail response;
+        response.set_reason("thing " + row[0].as<std::string>());
+        RecordIdempotentResponse(txn, scope, response);
+        answers[i] = response.SerializeAsString();
+        created++;
+        return absl::OkStatus();
+      });
+      EXPECT_TRUE(status.ok()) << status;
+    });
+  }
+  for (auto& t : attempts) t.join();
+  EXPECT_EQ(created.load(), 1);
+  for (const auto& a : answers) EXPECT_EQ(a, answers[0]);
+  ASSERT_TRUE(pool->Read([](pqxx::work& txn) {
+                    EXPECT_EQ(txn.exec("SELECT count(*) FROM things")[0][0].as<int>(), 1);
+                    return absl::OkStatus();
+                  })
+                  .ok());
+
+  IdempotencyScope other_body = scope;
+  other_body.request_hash = "hash-of-another-body";
+  absl::Status reused = pool->Transact([&](pqxx::work& txn) -> absl::Status {
+    return ClaimIdempotencyKey(txn, other_body).status();
+  });
+  EXPECT_EQ(reused.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(HttpStatusFor(reused), 422);
+  EXPECT_EQ(FieldOf(reused), "Idempotency-Key");
 }
 
 }  // namespace

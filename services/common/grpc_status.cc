@@ -8,11 +8,13 @@ namespace qq {
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
   std::string field = FieldOf(status);
+  int http_status = HttpStatusFor(status);
   std::string details;
-  if (!field.empty()) {
+  if (!field.empty() || http_status != HttpStatusFor(status.code())) {
     qingquan::common::v1::ErrorDetail detail;
     detail.set_field(field);
     detail.set_reason(std::string(status.message()));
+    if (http_status != HttpStatusFor(status.code())) detail.set_http_status(http_status);
     details = detail.SerializeAsString();
   }
   return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
@@ -24,7 +26,10 @@ absl::Status FromGrpcStatus(const grpc::Status& status) {
   absl::Status out(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
   if (!status.error_details().empty()) {
     qingquan::common::v1::ErrorDetail detail;
-    if (detail.ParseFromString(status.error_details())) out = WithField(out, detail.field());
+    if (detail.ParseFromString(status.error_details())) {
+      out = WithField(out, detail.field());
+      if (detail.http_status() != 0) out = WithHttpStatus(out, detail.http_status());
+    }
   }
   return out;
 }

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "absl/strings/cord.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
 namespace qq {
@@ -42,6 +43,21 @@ int HttpStatusFor(absl::StatusCode code) {
     case absl::StatusCode::kDataLoss: return 500;
     default: return 500;
   }
+}
+
+absl::Status WithHttpStatus(absl::Status status, int http_status) {
+  if (!status.ok()) status.SetPayload(kHttpStatusPayloadKey, absl::Cord(absl::StrCat(http_status)));
+  return status;
+}
+
+int HttpStatusFor(const absl::Status& status) {
+  auto payload = status.GetPayload(kHttpStatusPayloadKey);
+  int http_status = 0;
+  if (payload && absl::SimpleAtoi(std::string(*payload), &http_status) && http_status >= 400 &&
+      http_status < 600) {
+    return http_status;
+  }
+  return HttpStatusFor(status.code());
 }
 
 std::string CodeName(absl::StatusCode code) {

@@ -31,6 +31,7 @@ namespace qq {
 
 // Payload key under which a Status carries the offending request field.
 inline constexpr absl::string_view kFieldPayloadKey = "qingquan.dev/field";
+inline constexpr absl::string_view kHttpStatusPayloadKey = "qingquan.dev/http-status";
 
 // INVALID_ARGUMENT naming `field` (lowerCamelCase path, e.g. "phones[0]").
 absl::Status InvalidField(absl::string_view field, absl::string_view reason);
@@ -43,6 +44,13 @@ std::string FieldOf(const absl::Status& status);
 
 // The HTTP status grpc-gateway uses for a code (NotFound 404, AlreadyExists 409, ...).
 int HttpStatusFor(absl::StatusCode code);
+
+// For the few errors whose HTTP status the code alone cannot say (422 for a reused
+// idempotency key): carried as a payload, across gRPC in ErrorDetail.http_status.
+absl::Status WithHttpStatus(absl::Status status, int http_status);
+
+// The status's own HTTP status if it carries one, else HttpStatusFor(code).
+int HttpStatusFor(const absl::Status& status);
 
 // Canonical upper-case name, e.g. "INVALID_ARGUMENT".
 std::string CodeName(absl::StatusCode code);

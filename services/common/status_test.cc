@@ -36,6 +36,13 @@ TEST(Status, FieldSurvivesTheTripThroughGrpc) {
   EXPECT_TRUE(FromGrpcStatus(ToGrpcStatus(absl::OkStatus())).ok());
 }
 
+TEST(Status, HttpStatusOverrideSurvivesGrpc) {
+  absl::Status reused = WithHttpStatus(absl::FailedPreconditionError("key reused"), 422);
+  EXPECT_EQ(HttpStatusFor(reused), 422);
+  EXPECT_EQ(HttpStatusFor(absl::FailedPreconditionError("plain")), 400);
+  EXPECT_EQ(HttpStatusFor(FromGrpcStatus(ToGrpcStatus(reused))), 422);
+}
+
 TEST(Status, MacrosPropagate) {
   auto fails = []() -> absl::StatusOr<int> { return absl::InternalError("x"); };
   auto use = [&]() -> absl::Status {

@@ -28,7 +28,9 @@ grpc::ServerUnaryReactor* CustomerServiceImpl::CreateCustomer(
   return guard_.Unary(ctx, "CreateCustomer", [&](const CallContext& call) -> absl::Status {
     QQ_RETURN_IF_ERROR(RequireRole(call, {roles::kAgent, roles::kDispatcher}));
     QQ_ASSIGN_OR_RETURN(CustomerDraft draft, CheckNewCustomer(request->customer()));
-    QQ_ASSIGN_OR_RETURN(*response, store_.CreateCustomer(call.identity.tenant, draft));
+    QQ_ASSIGN_OR_RETURN(IdempotencyScope idempotency,
+                        IdempotencyScopeOf(call, "CreateCustomer", *request));
+    QQ_ASSIGN_OR_RETURN(*response, store_.CreateCustomer(call.identity.tenant, draft, idempotency));
     return absl::OkStatus();
   });
 }

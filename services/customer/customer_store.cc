@@ -89,10 +89,16 @@ CustomerStore::CustomerStore(PgPool& pool) : pool_(pool) {
 }
 
 absl::StatusOr<v1::Customer> CustomerStore::CreateCustomer(const std::string& tenant,
-                                                           const CustomerDraft& draft) {
+                                                           const CustomerDraft& draft,
+                                                           const IdempotencyScope& idempotency) {
   v1::Customer customer;
-  absl::Status status = pool_.Transact([&](pqxx::work& txn) {
+  absl::Status status = pool_.Transact([&](pqxx::work& txn) -> absl::Status {
     customer.Clear();
+    QQ_ASSIGN_OR_RETURN(std::optional<std::string> prior, ClaimIdempotencyKey(txn, idempotency));
+    if (prior) {
+      if (!customer.ParseFromString(*prior)) return absl::InternalError("stored response unreadable");
+      return absl::OkStatus();
+    }
     pqxx::row row = txn.exec_prepared(kInsertCustomer.name, tenant, draft.kind, draft.name,
                                       draft.notes)[0];
     const std::string id = row[0].as<std::string>();
@@ -121,6 +127,7 @@ absl::StatusOr<v1::Customer> CustomerStore::CreateCustomer(const std::string& te
         out->mutable_location()->set_lng(*a.lng);
       }
     }
+    RecordIdempotentResponse(txn, idempotency, customer);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

@@ -9,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "qingquan/customer/v1/customer.pb.h"
+#include "services/common/idempotency.h"
 #include "services/common/migrations.h"
 #include "services/customer/domain/customer_draft.h"
 
@@ -38,8 +39,10 @@ class CustomerStore {
  public:
   explicit CustomerStore(PgPool& pool);
 
-  absl::StatusOr<qingquan::customer::v1::Customer> CreateCustomer(const std::string& tenant,
-                                                                  const CustomerDraft& draft);
+  // With an enabled `idempotency` scope, a repeated request returns the customer the
+  // first one created (see services/common/idempotency.h).
+  absl::StatusOr<qingquan::customer::v1::Customer> CreateCustomer(
+      const std::string& tenant, const CustomerDraft& draft, const IdempotencyScope& idempotency);
 
   // NOT_FOUND when the customer does not exist in `tenant` or was deleted.
   absl::StatusOr<qingquan::customer::v1::Customer> GetCustomer(const std::string& tenant,

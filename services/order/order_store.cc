@@ -126,9 +126,16 @@ absl::StatusOr<WorkOrder> OrderStore::CreateWorkOrder(const std::string& tenant,
                                                       const std::string& actor,
                                                       const WorkOrderDraft& draft,
                                                       const CustomerSnapshot& customer,
+                                                      const IdempotencyScope& idempotency,
                                                       const EventFor& event_for) {
   WorkOrder created;
   absl::Status status = pool_.Transact([&](pqxx::work& txn) -> absl::Status {
+    created.Clear();
+    QQ_ASSIGN_OR_RETURN(std::optional<std::string> prior, ClaimIdempotencyKey(txn, idempotency));
+    if (prior) {
+      if (!created.ParseFromString(*prior)) return absl::InternalError("stored response unreadable");
+      return absl::OkStatus();
+    }
     pqxx::row number = txn.exec_prepared(kNextNumber.name, tenant)[0];
     std::string number_text =
         FormatWorkOrderNumber(number[0].as<std::string>(), number[1].as<int>());
@@ -143,12 +150,12 @@ absl::StatusOr<WorkOrder> OrderStore::CreateWorkOrder(const std::string& tenant,
     const std::string id = row[0].as<std::string>();
     txn.exec_prepared(kInsertTimeline.name, tenant, id, actor, "", "CREATED", "");
     pqxx::result current = txn.exec_prepared(kSelectWorkOrder.name, tenant, id);
-    created.Clear();
     FillWorkOrder(current[0], created);
     LoadTimeline(txn, tenant, created);
     if (auto event = event_for(created, current[0][21].as<std::string>())) {
       AppendToOutbox(txn, *event);
     }
+    RecordIdempotentResponse(txn, idempotency, created);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

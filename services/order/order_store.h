@@ -13,6 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "qingquan/order/v1/order.pb.h"
+#include "services/common/idempotency.h"
 #include "services/common/migrations.h"
 #include "services/common/outbox.h"
 #include "services/order/domain/work_order_draft.h"
@@ -74,9 +75,12 @@ class OrderStore {
  public:
   explicit OrderStore(PgPool& pool);
 
+  // With an enabled `idempotency` scope, a repeated request returns the order the first
+  // one created and publishes nothing (see services/common/idempotency.h).
   absl::StatusOr<WorkOrder> CreateWorkOrder(const std::string& tenant, const std::string& actor,
                                             const WorkOrderDraft& draft,
                                             const CustomerSnapshot& customer,
+                                            const IdempotencyScope& idempotency,
                                             const EventFor& event_for);
 
   // With its timeline. NOT_FOUND when there is no such order in `tenant`.

@@ -67,12 +67,14 @@ grpc::ServerUnaryReactor* WorkOrderServiceImpl::CreateWorkOrder(
   return guard_.Unary(ctx, "CreateWorkOrder", [&](const CallContext& call) -> absl::Status {
     QQ_RETURN_IF_ERROR(RequireRole(call, {roles::kAgent, roles::kDispatcher, roles::kLeader}));
     QQ_ASSIGN_OR_RETURN(WorkOrderDraft draft, CheckNewWorkOrder(request->work_order()));
+    QQ_ASSIGN_OR_RETURN(IdempotencyScope idempotency,
+                        IdempotencyScopeOf(call, "CreateWorkOrder", *request));
     QQ_ASSIGN_OR_RETURN(auto customer, customers_.GetCustomer(call, draft.customer_id));
     QQ_ASSIGN_OR_RETURN(CustomerSnapshot snapshot, SnapshotCustomer(customer, draft.address_id));
     const std::string& tenant = call.identity.tenant;
     QQ_ASSIGN_OR_RETURN(*response,
                         store_.CreateWorkOrder(tenant, call.identity.user_id, draft, snapshot,
-                                               [&](const WorkOrder& wo, const std::string&) {
+                                               idempotency, [&](const WorkOrder& wo, const std::string&) {
                                                  return std::optional(
                                                      WorkOrderCreatedEvent(tenant, wo));
                                                }));
