@@ -121,16 +121,16 @@ TEST(JsonTranscoder, NamesFieldsOfTheWrongType) {
                  "expected a string");
   ExpectRejected(Transcode(create, "work_order", R"({"location":"here"})"), "location",
                  "expected an object");
-  ExpectRejected(Transcode(create, "work_order", R"({"location":{"lat":"north"}})"),
-                 "location.lat", "expected a number");
+  ExpectRejected(Transcode(create, "work_order", R"({"location":{"lat":"north"}})"), "location.lat",
+                 "expected a number");
   ExpectRejected(Transcode(create, "work_order", R"({"timeline":{}})"), "timeline",
                  "expected a list");
 
   qingquan::customer::v1::CreateCustomerRequest customer;
   ExpectRejected(Transcode(customer, "customer", R"({"phones":"13900000000"})"), "phones",
                  "expected a list");
-  ExpectRejected(Transcode(customer, "customer", R"({"phones":["13900000000", 5]})"),
-                 "phones[1]", "expected a string");
+  ExpectRejected(Transcode(customer, "customer", R"({"phones":["13900000000", 5]})"), "phones[1]",
+                 "expected a string");
   ExpectRejected(Transcode(customer, "customer", R"({"phones":[null]})"), "phones[0]",
                  "null is not allowed");
   ExpectRejected(Transcode(customer, "customer", "[]"), "body", "expected an object");
@@ -141,8 +141,7 @@ TEST(JsonTranscoder, NamesUnknownEnumValues) {
   Outcome outcome = Transcode(create, "work_order", R"({"type":"BROKEN"})");
   ExpectRejected(outcome, "type", "unknown value 'BROKEN'");
   EXPECT_NE(outcome.message.find("REPAIR"), std::string::npos);
-  ExpectRejected(Transcode(create, "work_order", R"({"type":true})"), "type",
-                 "expected one of");
+  ExpectRejected(Transcode(create, "work_order", R"({"type":true})"), "type", "expected one of");
 }
 
 TEST(JsonTranscoder, ChecksIntegerFormAndRange) {

@@ -11,10 +11,9 @@ grpc::ServerUnaryReactor* AnalyticsServiceImpl::GetKpis(grpc::CallbackServerCont
                                                         const v1::GetKpisRequest* request,
                                                         v1::Kpis* response) {
   return guard_.Unary(ctx, "GetKpis", [&](const CallContext& call) -> absl::Status {
-    QQ_RETURN_IF_ERROR(RequireRole(call, {roles::kManager, roles::kLeader, roles::kDispatcher,
-                                          roles::kAgent}));
-    QQ_ASSIGN_OR_RETURN(KpiPeriod period,
-                        ParseKpiPeriod(request->from_date(), request->to_date()));
+    QQ_RETURN_IF_ERROR(
+        RequireRole(call, {roles::kManager, roles::kLeader, roles::kDispatcher, roles::kAgent}));
+    QQ_ASSIGN_OR_RETURN(KpiPeriod period, ParseKpiPeriod(request->from_date(), request->to_date()));
     QQ_ASSIGN_OR_RETURN(KpiSummary summary,
                         store_.SummariseWorkOrders(call.identity.tenant, period));
     KpiTotals totals = SumTypeKpis(summary.by_type);

@@ -11,7 +11,8 @@
 
 namespace qq::analytics {
 
-class AnalyticsServiceImpl final : public qingquan::analytics::v1::AnalyticsService::CallbackService {
+class AnalyticsServiceImpl final
+    : public qingquan::analytics::v1::AnalyticsService::CallbackService {
  public:
   AnalyticsServiceImpl(CallGuard& guard, AnalyticsStore& store) : guard_(guard), store_(store) {}
 

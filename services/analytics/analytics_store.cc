@@ -43,8 +43,7 @@ void AnalyticsStore::RecordCreated(pqxx::work& txn, const std::string& tenant,
 void AnalyticsStore::RecordResolved(pqxx::work& txn, const std::string& tenant,
                                     const std::string& work_order_id, const std::string& type,
                                     double created_unix, double resolved_unix) {
-  txn.exec_prepared(kRecordResolved.name, tenant, work_order_id, type, created_unix,
-                    resolved_unix);
+  txn.exec_prepared(kRecordResolved.name, tenant, work_order_id, type, created_unix, resolved_unix);
 }
 
 absl::StatusOr<KpiSummary> AnalyticsStore::SummariseWorkOrders(const std::string& tenant,

@@ -26,9 +26,9 @@ class AnalyticsStore {
   explicit AnalyticsStore(PgPool& pool);
 
   // Called by the event handler inside the consumer's transaction.
-  static void RecordCreated(pqxx::work& txn, const std::string& tenant, const std::string& work_order_id,
-                            const std::string& type, const std::string& channel,
-                            double created_unix);
+  static void RecordCreated(pqxx::work& txn, const std::string& tenant,
+                            const std::string& work_order_id, const std::string& type,
+                            const std::string& channel, double created_unix);
   static void RecordResolved(pqxx::work& txn, const std::string& tenant,
                              const std::string& work_order_id, const std::string& type,
                              double created_unix, double resolved_unix);

@@ -26,8 +26,8 @@ int main(int argc, char** argv) {
   qq::ExitIfError(qq::MigrateWhenReachable(dsn, "analytics", qq::analytics_migrations(),
                                            std::chrono::seconds(60)),
                   "migrations");
-  auto pool = qq::ExitIfError(
-      qq::PgPool::Connect(dsn, absl::GetFlag(FLAGS_pg_pool_size), &metrics), "database");
+  auto pool = qq::ExitIfError(qq::PgPool::Connect(dsn, absl::GetFlag(FLAGS_pg_pool_size), &metrics),
+                              "database");
 
   qq::CallGuard guard(verifier, metrics);
   qq::analytics::AnalyticsStore store(*pool);

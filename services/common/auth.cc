@@ -65,8 +65,8 @@ absl::StatusOr<std::vector<JwtKey>> ParseJwtKeys(absl::string_view spec) {
     }
     JwtKey key{std::string(part.substr(0, colon)), std::string(part.substr(colon + 1))};
     if (key.secret.size() < 32) {
-      return InvalidField("jwt_keys", absl::StrCat("secret of key '", key.kid,
-                                                   "' is shorter than 32 bytes"));
+      return InvalidField("jwt_keys",
+                          absl::StrCat("secret of key '", key.kid, "' is shorter than 32 bytes"));
     }
     keys.push_back(std::move(key));
   }
@@ -86,12 +86,13 @@ absl::StatusOr<Identity> TokenVerifier::Verify(absl::string_view token) const {
   JwtPtr unverified(raw);
   const char* kid = jwt_get_header(unverified.get(), "kid");
   if (kid == nullptr) return absl::UnauthenticatedError("access token has no key id");
-  auto key = std::find_if(keys_.begin(), keys_.end(),
-                          [&](const JwtKey& k) { return k.kid == kid; });
+  auto key =
+      std::find_if(keys_.begin(), keys_.end(), [&](const JwtKey& k) { return k.kid == kid; });
   if (key == keys_.end()) return absl::UnauthenticatedError("access token signed with unknown key");
 
   raw = nullptr;
-  if (jwt_decode(&raw, token_str.c_str(), reinterpret_cast<const unsigned char*>(key->secret.data()),
+  if (jwt_decode(&raw, token_str.c_str(),
+                 reinterpret_cast<const unsigned char*>(key->secret.data()),
                  static_cast<int>(key->secret.size())) != 0 ||
       raw == nullptr) {
     return absl::UnauthenticatedError("access token signature is invalid");

@@ -47,8 +47,7 @@ absl::StatusOr<CallContext> CallGuard::Authenticate(grpc::CallbackServerContext*
 grpc::ServerUnaryReactor* CallGuard::Finish(grpc::CallbackServerContext* ctx,
                                             absl::string_view method, const absl::Status& status,
                                             std::chrono::steady_clock::time_point start) {
-  double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   metrics_.ObserveRequest(method, CodeName(status.code()), seconds);
   if (!status.ok() && HttpStatusFor(status.code()) >= 500) {
     LogError("rpc failed", {{"method", std::string(method)},

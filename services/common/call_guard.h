@@ -22,7 +22,6 @@ namespace qq {
 
 class Metrics;
 
-
 struct CallContext {
   Identity identity;
   std::string request_id;
@@ -37,7 +36,8 @@ absl::Status RequireRole(const CallContext& call, std::initializer_list<absl::st
 
 class CallGuard {
  public:
-  CallGuard(const TokenVerifier& verifier, Metrics& metrics) : verifier_(verifier), metrics_(metrics) {}
+  CallGuard(const TokenVerifier& verifier, Metrics& metrics)
+      : verifier_(verifier), metrics_(metrics) {}
 
   // `handler(const CallContext&)` returns absl::Status and fills the response.
   template <typename Handler>

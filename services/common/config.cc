@@ -12,7 +12,8 @@
 #include "services/common/status.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:0", "Address the server listens on (host:port).");
-ABSL_FLAG(std::string, admin_listen, "", "Address of the Prometheus /metrics endpoint; empty: off.");
+ABSL_FLAG(std::string, admin_listen, "",
+          "Address of the Prometheus /metrics endpoint; empty: off.");
 ABSL_FLAG(std::string, pg_dsn, "", "PostgreSQL connection string of this service's database.");
 ABSL_FLAG(int32_t, pg_pool_size, 8, "PostgreSQL connections kept by this service.");
 ABSL_FLAG(std::string, redis_addr, "127.0.0.1:6379", "Redis host:port.");

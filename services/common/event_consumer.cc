@@ -23,11 +23,16 @@ StreamEvent ParseEntry(const std::string& stream, const RedisReply& entry) {
   for (size_t i = 0; i + 1 < fields.size(); i += 2) {
     const std::string& key = fields[i].str;
     const std::string& value = fields[i + 1].str;
-    if (key == "event_id") event.event_id = value;
-    else if (key == "tenant") event.tenant = value;
-    else if (key == "type") event.type = value;
-    else if (key == "aggregate_id") event.aggregate_id = value;
-    else if (key == "payload") event.payload = value;
+    if (key == "event_id")
+      event.event_id = value;
+    else if (key == "tenant")
+      event.tenant = value;
+    else if (key == "type")
+      event.type = value;
+    else if (key == "aggregate_id")
+      event.aggregate_id = value;
+    else if (key == "payload")
+      event.payload = value;
   }
   return event;
 }
@@ -91,9 +96,10 @@ absl::StatusOr<int> EventConsumer::PollOnce(std::chrono::milliseconds block) {
     absl::Status reclaimed = ReclaimStale();
     if (!reclaimed.ok()) return reclaimed;
   }
-  std::vector<std::string> argv = {"XREADGROUP", "GROUP", options_.group, options_.consumer,
-                                   "COUNT", kReadCount, "BLOCK",
-                                   std::to_string(block.count()), "STREAMS"};
+  std::vector<std::string> argv = {
+      "XREADGROUP", "GROUP",    options_.group, options_.consumer,
+      "COUNT",      kReadCount, "BLOCK",        std::to_string(block.count()),
+      "STREAMS"};
   for (const auto& s : options_.streams) argv.push_back(s);
   for (size_t i = 0; i < options_.streams.size(); ++i) argv.push_back(">");
   auto reply = redis_->Command(argv, block + std::chrono::milliseconds(2000));
@@ -109,9 +115,10 @@ absl::StatusOr<int> EventConsumer::PollOnce(std::chrono::milliseconds block) {
       if (status.ok()) {
         ++handled;
       } else {
-        LogWarn("event handler failed; will retry",
-                {{"group", options_.group}, {"type", event.type},
-                 {"event_id", event.event_id}, {"error", std::string(status.message())}});
+        LogWarn("event handler failed; will retry", {{"group", options_.group},
+                                                     {"type", event.type},
+                                                     {"event_id", event.event_id},
+                                                     {"error", std::string(status.message())}});
       }
     }
   }
@@ -148,24 +155,24 @@ absl::Status EventConsumer::ReclaimStale() {
   const std::string min_idle = std::to_string(options_.reclaim_idle.count());
   for (const std::string& stream : options_.streams) {
     // Entries delivered too often go to the dead-letter stream instead of looping.
-    auto pending = redis_->Command(
-        {"XPENDING", stream, options_.group, "IDLE", min_idle, "-", "+", "100"});
+    auto pending =
+        redis_->Command({"XPENDING", stream, options_.group, "IDLE", min_idle, "-", "+", "100"});
     if (!pending.ok()) return pending.status();
     for (const RedisReply& p : pending->elements) {
       if (p.elements.size() < 4 || p.elements[3].integer < options_.max_deliveries) continue;
       const std::string& id = p.elements[0].str;
       auto range = redis_->Command({"XRANGE", stream, id, id});
       if (range.ok() && !range->elements.empty()) {
-        std::vector<std::string> argv = {"XADD", stream + ":dead", "*", "entry_id", id,
-                                         "group", options_.group};
+        std::vector<std::string> argv = {"XADD", stream + ":dead", "*",           "entry_id",
+                                         id,     "group",          options_.group};
         for (const RedisReply& f : range->elements[0].elements[1].elements) argv.push_back(f.str);
         (void)redis_->Command(argv);
       }
       (void)redis_->Command({"XACK", stream, options_.group, id});
       LogError("event dead-lettered", {{"group", options_.group}, {"entry", id}});
     }
-    auto claimed = redis_->Command({"XAUTOCLAIM", stream, options_.group, options_.consumer,
-                                    min_idle, "0-0", "COUNT", "100"});
+    auto claimed = redis_->Command(
+        {"XAUTOCLAIM", stream, options_.group, options_.consumer, min_idle, "0-0", "COUNT", "100"});
     if (!claimed.ok()) return claimed.status();
     if (claimed->elements.size() >= 2) {
       for (const RedisReply& entry : claimed->elements[1].elements) {
@@ -180,7 +187,8 @@ absl::Status EventConsumer::ReclaimStale() {
           bool ours = false;
           for (size_t i = 0; i + 1 < g.elements.size(); i += 2) {
             if (g.elements[i].str == "name") ours = g.elements[i + 1].str == options_.group;
-            if (ours && g.elements[i].str == "lag" && g.elements[i + 1].type == RedisReply::Type::kInteger) {
+            if (ours && g.elements[i].str == "lag" &&
+                g.elements[i + 1].type == RedisReply::Type::kInteger) {
               metrics_->SetGauge("qq_stream_lag", "Stream entries not yet read by the group.",
                                  {{"stream", stream}, {"group", options_.group}},
                                  static_cast<double>(g.elements[i + 1].integer));

@@ -6,8 +6,8 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <thread>
 #include <cstdlib>
+#include <thread>
 
 #include "qingquan/common/v1/common.pb.h"
 #include "services/common/event_consumer.h"
@@ -97,10 +97,11 @@ TEST_F(PlumbingPgTest, MigrationsApplyOnceAndRefuseEditedHistory) {
   EXPECT_FALSE(ApplyMigrations(db_->dsn(), "broken", broken).ok());
   auto pool = PgPool::Connect(db_->dsn(), 1);
   ASSERT_TRUE(pool.ok());
-  ASSERT_TRUE((*pool)->Read([](pqxx::work& txn) {
-                       EXPECT_TRUE(txn.exec("SELECT to_regclass('c') IS NULL")[0][0].as<bool>());
-                       return absl::OkStatus();
-                     })
+  ASSERT_TRUE((*pool)
+                  ->Read([](pqxx::work& txn) {
+                    EXPECT_TRUE(txn.exec("SELECT to_regclass('c') IS NULL")[0][0].as<bool>());
+                    return absl::OkStatus();
+                  })
                   .ok());
 }
 

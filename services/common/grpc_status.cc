@@ -17,8 +17,8 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
     if (http_status != HttpStatusFor(status.code())) detail.set_http_status(http_status);
     details = detail.SerializeAsString();
   }
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
-                      std::string(status.message()), std::move(details));
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()),
+                      std::move(details));
 }
 
 absl::Status FromGrpcStatus(const grpc::Status& status) {

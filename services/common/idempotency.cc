@@ -70,11 +70,10 @@ absl::StatusOr<std::optional<std::string>> ClaimIdempotencyKey(pqxx::work& txn,
     return absl::AbortedError("idempotency key changed hands; retry");
   }
   if (prior[0][0].as<std::string>() != scope.request_hash) {
-    return WithHttpStatus(
-        WithField(absl::FailedPreconditionError(
-                      "this Idempotency-Key was used for a different request"),
-                  "Idempotency-Key"),
-        422);
+    return WithHttpStatus(WithField(absl::FailedPreconditionError(
+                                        "this Idempotency-Key was used for a different request"),
+                                    "Idempotency-Key"),
+                          422);
   }
   return std::optional<std::string>(absl::HexStringToBytes(prior[0][1].as<std::string>()));
 }

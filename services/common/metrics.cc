@@ -49,10 +49,10 @@ void Metrics::ObserveRequest(absl::string_view operation, absl::string_view code
   static const prometheus::Histogram::BucketBoundaries kBuckets = {
       0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
   std::string op(operation);
-  impl_->requests->Add({{"service", impl_->service}, {"operation", op}, {"code", std::string(code)}})
+  impl_->requests
+      ->Add({{"service", impl_->service}, {"operation", op}, {"code", std::string(code)}})
       .Increment();
-  impl_->latency->Add({{"service", impl_->service}, {"operation", op}}, kBuckets)
-      .Observe(seconds);
+  impl_->latency->Add({{"service", impl_->service}, {"operation", op}}, kBuckets).Observe(seconds);
 }
 
 void Metrics::SetGauge(absl::string_view name, absl::string_view help,

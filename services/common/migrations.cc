@@ -29,9 +29,9 @@ absl::Status ApplyMigrations(const std::string& dsn, const std::string& componen
                              const std::vector<Migration>& migrations) {
   for (size_t i = 1; i < migrations.size(); ++i) {
     if (migrations[i].version <= migrations[i - 1].version) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("migration versions of ", component, " must increase: ",
-                       migrations[i - 1].name, " then ", migrations[i].name));
+      return absl::FailedPreconditionError(absl::StrCat("migration versions of ", component,
+                                                        " must increase: ", migrations[i - 1].name,
+                                                        " then ", migrations[i].name));
     }
   }
   try {
@@ -56,9 +56,9 @@ absl::Status ApplyMigrations(const std::string& dsn, const std::string& componen
           component, m.version);
       if (!applied.empty()) {
         if (applied[0][0].as<std::string>() != checksum) {
-          status = absl::FailedPreconditionError(absl::StrCat(
-              "migration ", component, "/", m.name,
-              " was changed after it had been applied; add a new migration instead"));
+          status = absl::FailedPreconditionError(
+              absl::StrCat("migration ", component, "/", m.name,
+                           " was changed after it had been applied; add a new migration instead"));
           break;
         }
         continue;

@@ -64,8 +64,7 @@ absl::StatusOr<int> OutboxRelay::RelayOnce() {
       auto added = redis_.Command({"XADD", row[2].as<std::string>(), "MAXLEN", "~", kStreamMaxLen,
                                    "*", "event_id", row[1].as<std::string>(), "tenant",
                                    row[3].as<std::string>(), "type", row[4].as<std::string>(),
-                                   "aggregate_id", row[5].as<std::string>(), "payload",
-                                   payload});
+                                   "aggregate_id", row[5].as<std::string>(), "payload", payload});
       // Rolling back re-sends the ones already added; consumers drop duplicates by id.
       if (!added.ok()) return added.status();
       txn.exec_params("UPDATE qq_outbox SET relayed_at = now() WHERE seq = $1",
@@ -84,8 +83,7 @@ absl::StatusOr<int> OutboxRelay::Replay(std::chrono::system_clock::time_point si
       std::chrono::duration_cast<std::chrono::seconds>(since.time_since_epoch()).count();
   absl::Status status = pool_.Transact([&](pqxx::work& txn) -> absl::Status {
     pqxx::result r = txn.exec_params(
-        "UPDATE qq_outbox SET relayed_at = NULL WHERE relayed_at >= to_timestamp($1)",
-        since_epoch);
+        "UPDATE qq_outbox SET relayed_at = NULL WHERE relayed_at >= to_timestamp($1)", since_epoch);
     count = static_cast<int>(r.affected_rows());
     return absl::OkStatus();
   });
@@ -102,7 +100,8 @@ void OutboxRelay::Run() {
     if (!relayed.ok()) {
       LogWarn("outbox relay pass failed", {{"error", std::string(relayed.status().message())}});
     }
-    if (metrics_ != nullptr && std::chrono::steady_clock::now() - last_gauge > std::chrono::seconds(5)) {
+    if (metrics_ != nullptr &&
+        std::chrono::steady_clock::now() - last_gauge > std::chrono::seconds(5)) {
       last_gauge = std::chrono::steady_clock::now();
       (void)pool_.Read([&](pqxx::work& txn) {
         pqxx::result r = txn.exec("SELECT count(*) FROM qq_outbox WHERE relayed_at IS NULL");

@@ -30,7 +30,7 @@ absl::Status StatusFromSqlError(const pqxx::sql_error& e) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<PgPool>> PgPool::Connect(std::string dsn, int size,
-                                                       Metrics* metrics) {
+                                                        Metrics* metrics) {
   if (size < 1) size = 1;
   std::unique_ptr<PgPool> pool(new PgPool(std::move(dsn), size, metrics));
   auto slot = pool->Acquire();
@@ -53,8 +53,8 @@ absl::StatusOr<std::unique_ptr<PgPool::Slot>> PgPool::Acquire() {
   std::unique_ptr<Slot> slot;
   {
     std::unique_lock lock(mu_);
-    bool ready = available_.wait_for(lock, kAcquireTimeout,
-                                     [&] { return !idle_.empty() || open_ < size_; });
+    bool ready =
+        available_.wait_for(lock, kAcquireTimeout, [&] { return !idle_.empty() || open_ < size_; });
     if (!ready) return absl::ResourceExhaustedError("database connection pool exhausted");
     if (!idle_.empty()) {
       slot = std::move(idle_.back());

@@ -12,10 +12,10 @@
 #define QQ_STATUS_CONCAT(a, b) QQ_STATUS_CONCAT_INNER(a, b)
 
 // Returns from the current function when `expr` (an absl::Status) is not ok.
-#define QQ_RETURN_IF_ERROR(expr)                 \
-  do {                                           \
-    ::absl::Status qq_status_ = (expr);          \
-    if (!qq_status_.ok()) return qq_status_;     \
+#define QQ_RETURN_IF_ERROR(expr)             \
+  do {                                       \
+    ::absl::Status qq_status_ = (expr);      \
+    if (!qq_status_.ok()) return qq_status_; \
   } while (false)
 
 // `QQ_ASSIGN_OR_RETURN(auto x, MakeX());` declares x from an absl::StatusOr or returns

@@ -21,8 +21,9 @@ TEST(Status, MapsCodesToHttpLikeGrpcGateway) {
 }
 
 TEST(Status, ErrorJsonCarriesCodeMessageAndField) {
-  EXPECT_EQ(ErrorJson(InvalidField("phones[0]", "bad \"number\"")),
-            R"({"error":{"code":"INVALID_ARGUMENT","message":"phones[0]: bad \"number\"","field":"phones[0]"}})");
+  EXPECT_EQ(
+      ErrorJson(InvalidField("phones[0]", "bad \"number\"")),
+      R"({"error":{"code":"INVALID_ARGUMENT","message":"phones[0]: bad \"number\"","field":"phones[0]"}})");
   EXPECT_EQ(ErrorJson(absl::NotFoundError("no such customer")),
             R"({"error":{"code":"NOT_FOUND","message":"no such customer"}})");
 }

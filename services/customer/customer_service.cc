@@ -17,8 +17,8 @@ constexpr int kMaxPageSize = 100;
 // Who may read and write the archive: everyone on staff who talks to customers or
 // serves them, and other services acting for a tenant.
 constexpr std::initializer_list<absl::string_view> kArchiveReaders = {
-    roles::kAgent,  roles::kDispatcher, roles::kLeader, roles::kWorker,
-    roles::kCourier, roles::kManager,   roles::kFinance, roles::kService};
+    roles::kAgent,   roles::kDispatcher, roles::kLeader,  roles::kWorker,
+    roles::kCourier, roles::kManager,    roles::kFinance, roles::kService};
 
 }  // namespace
 
@@ -81,8 +81,8 @@ grpc::ServerUnaryReactor* AuthServiceImpl::Login(grpc::CallbackServerContext* ct
     }
     // An unknown user costs a hash verification too, so timing does not reveal it.
     static const std::string kDummyHash = *HashPassword("not-a-real-password");
-    bool verified = VerifyPassword(account.ok() ? account->password_hash : kDummyHash,
-                                   request->password());
+    bool verified =
+        VerifyPassword(account.ok() ? account->password_hash : kDummyHash, request->password());
     if (!account.ok() || !verified) {
       throttle_.RecordFailure(request->tenant(), request->username());
       return wrong;

@@ -21,8 +21,7 @@ class CustomerServiceImpl final : public qingquan::customer::v1::CustomerService
                                         const qingquan::customer::v1::GetCustomerRequest* request,
                                         qingquan::customer::v1::Customer* response) override;
   grpc::ServerUnaryReactor* ListCustomers(
-      grpc::CallbackServerContext* ctx,
-      const qingquan::customer::v1::ListCustomersRequest* request,
+      grpc::CallbackServerContext* ctx, const qingquan::customer::v1::ListCustomersRequest* request,
       qingquan::customer::v1::ListCustomersResponse* response) override;
 
  private:

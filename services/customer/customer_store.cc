@@ -37,10 +37,9 @@ const NamedQuery kSelectPhones{
     "SelectCustomerPhones",
     "SELECT phone FROM customer_phones WHERE tenant_id = $1 AND customer_id = $2 "
     "ORDER BY position"};
-const NamedQuery kSelectAddresses{
-    "SelectAddresses",
-    "SELECT id, text, lat, lng, delivery_notes FROM addresses "
-    "WHERE tenant_id = $1 AND customer_id = $2 ORDER BY position"};
+const NamedQuery kSelectAddresses{"SelectAddresses",
+                                  "SELECT id, text, lat, lng, delivery_notes FROM addresses "
+                                  "WHERE tenant_id = $1 AND customer_id = $2 ORDER BY position"};
 // Keyset paging on (created_at, id), newest first; $2 = 0 starts from the top.
 const NamedQuery kListCustomers{
     "ListCustomers",
@@ -96,11 +95,12 @@ absl::StatusOr<v1::Customer> CustomerStore::CreateCustomer(const std::string& te
     customer.Clear();
     QQ_ASSIGN_OR_RETURN(std::optional<std::string> prior, ClaimIdempotencyKey(txn, idempotency));
     if (prior) {
-      if (!customer.ParseFromString(*prior)) return absl::InternalError("stored response unreadable");
+      if (!customer.ParseFromString(*prior))
+        return absl::InternalError("stored response unreadable");
       return absl::OkStatus();
     }
-    pqxx::row row = txn.exec_prepared(kInsertCustomer.name, tenant, draft.kind, draft.name,
-                                      draft.notes)[0];
+    pqxx::row row =
+        txn.exec_prepared(kInsertCustomer.name, tenant, draft.kind, draft.name, draft.notes)[0];
     const std::string id = row[0].as<std::string>();
     customer.set_id(id);
     customer.set_kind(draft.kind == "ORGANISATION" ? v1::Customer::ORGANISATION
@@ -161,8 +161,7 @@ absl::StatusOr<v1::Customer> CustomerStore::GetCustomer(const std::string& tenan
   return customer;
 }
 
-absl::StatusOr<CustomerPage> CustomerStore::ListCustomers(const std::string& tenant,
-                                                          int page_size,
+absl::StatusOr<CustomerPage> CustomerStore::ListCustomers(const std::string& tenant, int page_size,
                                                           const std::string& page_token) {
   long long after_micros = 0;
   std::string after_id = "00000000-0000-0000-0000-000000000000";

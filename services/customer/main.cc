@@ -28,8 +28,8 @@ int main(int argc, char** argv) {
   qq::ExitIfError(qq::MigrateWhenReachable(dsn, "customer", qq::customer_migrations(),
                                            std::chrono::seconds(60)),
                   "migrations");
-  auto pool = qq::ExitIfError(
-      qq::PgPool::Connect(dsn, absl::GetFlag(FLAGS_pg_pool_size), &metrics), "database");
+  auto pool = qq::ExitIfError(qq::PgPool::Connect(dsn, absl::GetFlag(FLAGS_pg_pool_size), &metrics),
+                              "database");
   qq::RedisClient redis(absl::GetFlag(FLAGS_redis_addr), std::chrono::milliseconds(500));
 
   qq::CallGuard guard(verifier, metrics);

@@ -27,22 +27,21 @@ int main(int argc, char** argv) {
   qq::ExitIfError(qq::MigrateWhenReachable(dsn, "notification", qq::notification_migrations(),
                                            std::chrono::seconds(60)),
                   "migrations");
-  auto pool = qq::ExitIfError(
-      qq::PgPool::Connect(dsn, absl::GetFlag(FLAGS_pg_pool_size), &metrics), "database");
+  auto pool = qq::ExitIfError(qq::PgPool::Connect(dsn, absl::GetFlag(FLAGS_pg_pool_size), &metrics),
+                              "database");
 
   qq::CallGuard guard(verifier, metrics);
   qq::notification::NotificationStore store(*pool);
   qq::notification::NotificationServiceImpl service(guard, store);
   qq::notification::DevSmsProvider sms;
 
-  qq::EventConsumer order_events(
-      *pool, absl::GetFlag(FLAGS_redis_addr), &metrics,
-      {.group = "notification",
-       .consumer = qq::ConsumerName("notification"),
-       .streams = {qq::EventStreamName("order")}},
-      [&sms](pqxx::work& txn, const qq::StreamEvent& event) {
-        return qq::notification::HandleOrderEvent(sms, txn, event);
-      });
+  qq::EventConsumer order_events(*pool, absl::GetFlag(FLAGS_redis_addr), &metrics,
+                                 {.group = "notification",
+                                  .consumer = qq::ConsumerName("notification"),
+                                  .streams = {qq::EventStreamName("order")}},
+                                 [&sms](pqxx::work& txn, const qq::StreamEvent& event) {
+                                   return qq::notification::HandleOrderEvent(sms, txn, event);
+                                 });
   order_events.Start();
 
   qq::GrpcServer server;

@@ -12,14 +12,14 @@ grpc::ServerUnaryReactor* NotificationServiceImpl::ListMessages(
     grpc::CallbackServerContext* ctx, const v1::ListMessagesRequest* request,
     v1::ListMessagesResponse* response) {
   return guard_.Unary(ctx, "ListMessages", [&](const CallContext& call) -> absl::Status {
-    QQ_RETURN_IF_ERROR(RequireRole(call, {roles::kAgent, roles::kDispatcher, roles::kLeader,
-                                          roles::kManager}));
+    QQ_RETURN_IF_ERROR(
+        RequireRole(call, {roles::kAgent, roles::kDispatcher, roles::kLeader, roles::kManager}));
     int limit = request->page_size() == 0 ? 50 : request->page_size();
     if (limit < 1 || limit > 200) return InvalidField("pageSize", "must be between 1 and 200");
-    QQ_ASSIGN_OR_RETURN(auto messages,
-                        store_.ListMessages(call.identity.tenant,
-                                            {request->customer_id(), request->work_order_id()},
-                                            limit));
+    QQ_ASSIGN_OR_RETURN(
+        auto messages,
+        store_.ListMessages(call.identity.tenant,
+                            {request->customer_id(), request->work_order_id()}, limit));
     for (auto& m : messages) *response->add_messages() = std::move(m);
     return absl::OkStatus();
   });
@@ -32,16 +32,15 @@ absl::Status HandleOrderEvent(SmsProvider& sms, pqxx::work& txn, const StreamEve
     return absl::InvalidArgumentError("workorder.resolved payload does not parse");
   }
   if (resolved.contact_phone().empty()) return absl::OkStatus();
-  NewMessage message{
-      .tenant = event.tenant,
-      .source_event = event.event_id,
-      .channel = "SMS",
-      .recipient = resolved.contact_phone(),
-      .customer_id = resolved.customer_id(),
-      .work_order_id = resolved.work_order_id(),
-      .template_name = kWorkOrderResolvedTemplate,
-      .body = WorkOrderResolvedSms(resolved.customer_name(), resolved.type(), resolved.number(),
-                                   resolved.result())};
+  NewMessage message{.tenant = event.tenant,
+                     .source_event = event.event_id,
+                     .channel = "SMS",
+                     .recipient = resolved.contact_phone(),
+                     .customer_id = resolved.customer_id(),
+                     .work_order_id = resolved.work_order_id(),
+                     .template_name = kWorkOrderResolvedTemplate,
+                     .body = WorkOrderResolvedSms(resolved.customer_name(), resolved.type(),
+                                                  resolved.number(), resolved.result())};
   std::string id = NotificationStore::InsertMessageOnce(txn, message, "SENT", sms.name());
   if (id.empty()) return absl::OkStatus();  // already sent for this event
   return sms.Send(txn, id, message.recipient, message.body);

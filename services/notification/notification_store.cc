@@ -35,9 +35,9 @@ NotificationStore::NotificationStore(PgPool& pool) : pool_(pool) {
 std::string NotificationStore::InsertMessageOnce(pqxx::work& txn, const NewMessage& m,
                                                  const std::string& status,
                                                  const std::string& provider) {
-  pqxx::result r = txn.exec_prepared(kInsertMessage.name, m.tenant, m.source_event, m.channel,
-                                     m.recipient, m.customer_id, m.work_order_id,
-                                     m.template_name, m.body, status, provider);
+  pqxx::result r =
+      txn.exec_prepared(kInsertMessage.name, m.tenant, m.source_event, m.channel, m.recipient,
+                        m.customer_id, m.work_order_id, m.template_name, m.body, status, provider);
   return r.empty() ? "" : r[0][0].as<std::string>();
 }
 

@@ -22,7 +22,7 @@ namespace qq::notification {
 struct NewMessage {
   std::string tenant;
   std::string source_event;
-  std::string channel;  // "SMS"
+  std::string channel;    // "SMS"
   std::string recipient;  // full number; shown masked
   std::string customer_id;
   std::string work_order_id;
@@ -43,8 +43,8 @@ class NotificationStore {
   // when it existed.
   static std::string InsertMessageOnce(pqxx::work& txn, const NewMessage& message,
                                        const std::string& status, const std::string& provider);
-  static void RecordDevSms(pqxx::work& txn, const std::string& message_id,
-                           const std::string& phone, const std::string& body);
+  static void RecordDevSms(pqxx::work& txn, const std::string& message_id, const std::string& phone,
+                           const std::string& body);
 
   // Newest first, at most `limit`.
   absl::StatusOr<std::vector<qingquan::notification::v1::Message>> ListMessages(

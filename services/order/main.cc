@@ -25,11 +25,11 @@ int main(int argc, char** argv) {
       qq::ExitIfError(qq::ParseJwtKeys(absl::GetFlag(FLAGS_jwt_keys)), "jwt keys"));
   qq::Metrics metrics("order");
   qq::ExitIfError(metrics.Serve(absl::GetFlag(FLAGS_admin_listen)), "metrics endpoint");
-  qq::ExitIfError(qq::MigrateWhenReachable(dsn, "order", qq::order_migrations(),
-                                           std::chrono::seconds(60)),
-                  "migrations");
-  auto pool = qq::ExitIfError(
-      qq::PgPool::Connect(dsn, absl::GetFlag(FLAGS_pg_pool_size), &metrics), "database");
+  qq::ExitIfError(
+      qq::MigrateWhenReachable(dsn, "order", qq::order_migrations(), std::chrono::seconds(60)),
+      "migrations");
+  auto pool = qq::ExitIfError(qq::PgPool::Connect(dsn, absl::GetFlag(FLAGS_pg_pool_size), &metrics),
+                              "database");
   qq::RedisClient redis(absl::GetFlag(FLAGS_redis_addr), std::chrono::milliseconds(1000));
 
   qq::OutboxRelay relay(*pool, redis, &metrics, {});
@@ -39,14 +39,13 @@ int main(int argc, char** argv) {
   qq::order::CustomerDirectory customers(absl::GetFlag(FLAGS_customer_addr));
   qq::order::WorkOrderServiceImpl work_orders(guard, store, customers, relay);
 
-  qq::EventConsumer dispatch_events(
-      *pool, absl::GetFlag(FLAGS_redis_addr), &metrics,
-      {.group = "order",
-       .consumer = qq::ConsumerName("order"),
-       .streams = {qq::EventStreamName("dispatch")}},
-      [&store](pqxx::work& txn, const qq::StreamEvent& event) {
-        return qq::order::HandleDispatchEvent(store, txn, event);
-      });
+  qq::EventConsumer dispatch_events(*pool, absl::GetFlag(FLAGS_redis_addr), &metrics,
+                                    {.group = "order",
+                                     .consumer = qq::ConsumerName("order"),
+                                     .streams = {qq::EventStreamName("dispatch")}},
+                                    [&store](pqxx::work& txn, const qq::StreamEvent& event) {
+                                      return qq::order::HandleDispatchEvent(store, txn, event);
+                                    });
   dispatch_events.Start();
 
   qq::GrpcServer server;

@@ -31,17 +31,17 @@ const NamedQuery kInsertWorkOrder{
     "INSERT INTO work_orders (tenant_id, number, type, channel, urgency, state, customer_id, "
     "  customer_name, contact_phone, address_id, address_text, lat, lng, description) "
     "VALUES ($1, $2, $3, $4, $5, 'CREATED', $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id"};
-const std::string kSelectWorkOrderSql =
-    absl::StrCat("SELECT ", kWorkOrderColumns, " FROM work_orders WHERE tenant_id = $1 AND id = $2");
+const std::string kSelectWorkOrderSql = absl::StrCat(
+    "SELECT ", kWorkOrderColumns, " FROM work_orders WHERE tenant_id = $1 AND id = $2");
 const NamedQuery kSelectWorkOrder{"SelectWorkOrder", kSelectWorkOrderSql.c_str()};
 const std::string kLockWorkOrderSql = kSelectWorkOrderSql + " FOR UPDATE";
 const NamedQuery kLockWorkOrder{"LockWorkOrder", kLockWorkOrderSql.c_str()};
-const std::string kListWorkOrdersSql = absl::StrCat(
-    "SELECT ", kWorkOrderColumns,
-    " FROM work_orders WHERE tenant_id = $1 "
-    "  AND ($2 = '' OR customer_id = $2::uuid) AND ($3 = '' OR state = $3) "
-    "  AND ($4 = 0 OR (created_at, id) < (to_timestamp($4 / 1000000.0), $5::uuid)) "
-    "ORDER BY created_at DESC, id DESC LIMIT $6");
+const std::string kListWorkOrdersSql =
+    absl::StrCat("SELECT ", kWorkOrderColumns,
+                 " FROM work_orders WHERE tenant_id = $1 "
+                 "  AND ($2 = '' OR customer_id = $2::uuid) AND ($3 = '' OR state = $3) "
+                 "  AND ($4 = 0 OR (created_at, id) < (to_timestamp($4 / 1000000.0), $5::uuid)) "
+                 "ORDER BY created_at DESC, id DESC LIMIT $6");
 const NamedQuery kListWorkOrders{"ListWorkOrders", kListWorkOrdersSql.c_str()};
 const NamedQuery kUpdateWorkOrder{
     "UpdateWorkOrder",
@@ -67,13 +67,14 @@ Enum ParseEnum(const std::string& name, Parse parse, Enum fallback) {
 void FillWorkOrder(const pqxx::row& row, WorkOrder& wo) {
   wo.set_id(row[0].as<std::string>());
   wo.set_number(row[1].as<std::string>());
-  wo.set_type(ParseEnum(row[2].as<std::string>(), WorkOrder::Type_Parse, WorkOrder::TYPE_UNSPECIFIED));
+  wo.set_type(
+      ParseEnum(row[2].as<std::string>(), WorkOrder::Type_Parse, WorkOrder::TYPE_UNSPECIFIED));
   wo.set_channel(ParseEnum(row[3].as<std::string>(), WorkOrder::Channel_Parse,
                            WorkOrder::CHANNEL_UNSPECIFIED));
   wo.set_urgency(ParseEnum(row[4].as<std::string>(), WorkOrder::Urgency_Parse,
                            WorkOrder::URGENCY_UNSPECIFIED));
-  wo.set_state(ParseEnum(row[5].as<std::string>(), WorkOrder::State_Parse,
-                         WorkOrder::STATE_UNSPECIFIED));
+  wo.set_state(
+      ParseEnum(row[5].as<std::string>(), WorkOrder::State_Parse, WorkOrder::STATE_UNSPECIFIED));
   wo.set_customer_id(row[6].as<std::string>());
   wo.set_customer_name(row[7].as<std::string>());
   if (!row[8].is_null()) wo.set_address_id(row[8].as<std::string>());
@@ -133,7 +134,8 @@ absl::StatusOr<WorkOrder> OrderStore::CreateWorkOrder(const std::string& tenant,
     created.Clear();
     QQ_ASSIGN_OR_RETURN(std::optional<std::string> prior, ClaimIdempotencyKey(txn, idempotency));
     if (prior) {
-      if (!created.ParseFromString(*prior)) return absl::InternalError("stored response unreadable");
+      if (!created.ParseFromString(*prior))
+        return absl::InternalError("stored response unreadable");
       return absl::OkStatus();
     }
     pqxx::row number = txn.exec_prepared(kNextNumber.name, tenant)[0];
@@ -238,12 +240,11 @@ absl::StatusOr<WorkOrder> OrderStore::ChangeWorkOrderIn(pqxx::work& txn, const s
   QQ_ASSIGN_OR_RETURN(WorkOrderChange change, decide(current));
   const std::string from = StateName(current.state());
   const std::string to = change.changes_state ? StateName(change.to) : from;
-  txn.exec_prepared(kUpdateWorkOrder.name, tenant, id, to,
-                    change.assignee_id.value_or(current.assignee_id()),
-                    change.result.value_or(current.result()),
-                    change.team_id.value_or(current.team_id()),
-                    change.team_name.value_or(current.team_name()),
-                    change.area_name.value_or(current.area_name()), change.mark_resolved);
+  txn.exec_prepared(
+      kUpdateWorkOrder.name, tenant, id, to, change.assignee_id.value_or(current.assignee_id()),
+      change.result.value_or(current.result()), change.team_id.value_or(current.team_id()),
+      change.team_name.value_or(current.team_name()),
+      change.area_name.value_or(current.area_name()), change.mark_resolved);
   txn.exec_prepared(kInsertTimeline.name, tenant, id, change.actor, from, to, change.comment);
   WorkOrder updated;
   pqxx::row row = txn.exec_prepared(kSelectWorkOrder.name, tenant, id)[0];

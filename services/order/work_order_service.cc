@@ -18,9 +18,9 @@ constexpr int kDefaultPageSize = 20;
 constexpr int kMaxPageSize = 100;
 constexpr size_t kMaxResultBytes = 4000;
 
-constexpr std::initializer_list<absl::string_view> kStaff = {
-    roles::kAgent,   roles::kDispatcher, roles::kLeader, roles::kWorker,
-    roles::kManager, roles::kService};
+constexpr std::initializer_list<absl::string_view> kStaff = {roles::kAgent,   roles::kDispatcher,
+                                                             roles::kLeader,  roles::kWorker,
+                                                             roles::kManager, roles::kService};
 
 // The customer as the order keeps it: name, first phone, and the chosen address (the
 // first one unless `address_id` picks another).
@@ -72,20 +72,19 @@ grpc::ServerUnaryReactor* WorkOrderServiceImpl::CreateWorkOrder(
     QQ_ASSIGN_OR_RETURN(auto customer, customers_.GetCustomer(call, draft.customer_id));
     QQ_ASSIGN_OR_RETURN(CustomerSnapshot snapshot, SnapshotCustomer(customer, draft.address_id));
     const std::string& tenant = call.identity.tenant;
-    QQ_ASSIGN_OR_RETURN(*response,
-                        store_.CreateWorkOrder(tenant, call.identity.user_id, draft, snapshot,
-                                               idempotency, [&](const WorkOrder& wo, const std::string&) {
-                                                 return std::optional(
-                                                     WorkOrderCreatedEvent(tenant, wo));
-                                               }));
+    QQ_ASSIGN_OR_RETURN(*response, store_.CreateWorkOrder(
+                                       tenant, call.identity.user_id, draft, snapshot, idempotency,
+                                       [&](const WorkOrder& wo, const std::string&) {
+                                         return std::optional(WorkOrderCreatedEvent(tenant, wo));
+                                       }));
     relay_.Wake();
     return absl::OkStatus();
   });
 }
 
-grpc::ServerUnaryReactor* WorkOrderServiceImpl::GetWorkOrder(
-    grpc::CallbackServerContext* ctx, const v1::GetWorkOrderRequest* request,
-    WorkOrder* response) {
+grpc::ServerUnaryReactor* WorkOrderServiceImpl::GetWorkOrder(grpc::CallbackServerContext* ctx,
+                                                             const v1::GetWorkOrderRequest* request,
+                                                             WorkOrder* response) {
   return guard_.Unary(ctx, "GetWorkOrder", [&](const CallContext& call) -> absl::Status {
     QQ_RETURN_IF_ERROR(RequireRole(call, kStaff));
     QQ_RETURN_IF_ERROR(CheckWorkOrderId(request->id()));
@@ -111,9 +110,9 @@ grpc::ServerUnaryReactor* WorkOrderServiceImpl::ListWorkOrders(
     if (request->state() != WorkOrder::STATE_UNSPECIFIED) {
       filter.state = StateName(request->state());
     }
-    QQ_ASSIGN_OR_RETURN(WorkOrderPage page,
-                        store_.ListWorkOrders(call.identity.tenant, filter, page_size,
-                                              request->page_token()));
+    QQ_ASSIGN_OR_RETURN(
+        WorkOrderPage page,
+        store_.ListWorkOrders(call.identity.tenant, filter, page_size, request->page_token()));
     for (auto& wo : page.work_orders) *response->add_work_orders() = std::move(wo);
     response->set_next_page_token(page.next_page_token);
     return absl::OkStatus();
@@ -128,20 +127,19 @@ grpc::ServerUnaryReactor* WorkOrderServiceImpl::AcceptWorkOrder(
     QQ_RETURN_IF_ERROR(CheckWorkOrderId(request->id()));
     const std::string& tenant = call.identity.tenant;
     auto decide = [&](const WorkOrder& current) -> absl::StatusOr<WorkOrderChange> {
-      QQ_ASSIGN_OR_RETURN(WorkOrderState next,
-                          WorkOrderStateMachine::Next(current.state(), WorkOrderAction::kAccept,
-                                                      call.identity));
-      WorkOrderChange change{.to = next, .actor = call.identity.user_id,
-                             .comment = request->comment()};
+      QQ_ASSIGN_OR_RETURN(
+          WorkOrderState next,
+          WorkOrderStateMachine::Next(current.state(), WorkOrderAction::kAccept, call.identity));
+      WorkOrderChange change{
+          .to = next, .actor = call.identity.user_id, .comment = request->comment()};
       change.assignee_id = call.identity.user_id;
       return change;
     };
-    QQ_ASSIGN_OR_RETURN(*response,
-                        store_.ChangeWorkOrder(tenant, request->id(), decide,
-                                               [&](const WorkOrder& wo, const std::string&) {
-                                                 return std::optional(
-                                                     WorkOrderAcceptedEvent(tenant, wo));
-                                               }));
+    QQ_ASSIGN_OR_RETURN(
+        *response, store_.ChangeWorkOrder(
+                       tenant, request->id(), decide, [&](const WorkOrder& wo, const std::string&) {
+                         return std::optional(WorkOrderAcceptedEvent(tenant, wo));
+                       }));
     relay_.Wake();
     return absl::OkStatus();
   });
@@ -158,9 +156,9 @@ grpc::ServerUnaryReactor* WorkOrderServiceImpl::ResolveWorkOrder(
     if (result.size() > kMaxResultBytes) return InvalidField("result", "is longer than 4000 bytes");
     const std::string& tenant = call.identity.tenant;
     auto decide = [&](const WorkOrder& current) -> absl::StatusOr<WorkOrderChange> {
-      QQ_ASSIGN_OR_RETURN(WorkOrderState next,
-                          WorkOrderStateMachine::Next(current.state(), WorkOrderAction::kResolve,
-                                                      call.identity));
+      QQ_ASSIGN_OR_RETURN(
+          WorkOrderState next,
+          WorkOrderStateMachine::Next(current.state(), WorkOrderAction::kResolve, call.identity));
       // A worker resolves only what they accepted; leaders may close for their team.
       if (!call.identity.HasAnyRole({roles::kLeader, roles::kAdmin}) &&
           current.assignee_id() != call.identity.user_id) {
@@ -171,12 +169,12 @@ grpc::ServerUnaryReactor* WorkOrderServiceImpl::ResolveWorkOrder(
       change.mark_resolved = true;
       return change;
     };
-    QQ_ASSIGN_OR_RETURN(*response, store_.ChangeWorkOrder(
-                                       tenant, request->id(), decide,
-                                       [&](const WorkOrder& wo, const std::string& phone) {
-                                         return std::optional(
-                                             WorkOrderResolvedEvent(tenant, wo, phone));
-                                       }));
+    QQ_ASSIGN_OR_RETURN(
+        *response,
+        store_.ChangeWorkOrder(tenant, request->id(), decide,
+                               [&](const WorkOrder& wo, const std::string& phone) {
+                                 return std::optional(WorkOrderResolvedEvent(tenant, wo, phone));
+                               }));
     relay_.Wake();
     return absl::OkStatus();
   });
@@ -200,8 +198,8 @@ absl::Status HandleDispatchEvent(OrderStore& store, pqxx::work& txn, const Strea
                                (assigned.outside_areas() ? " (outside all areas)" : "");
     // Only a fresh order moves on; a late assignment of an order already taken or
     // cancelled is recorded without a state step.
-    auto next = WorkOrderStateMachine::Next(current.state(), WorkOrderAction::kDispatch,
-                                            dispatch_service);
+    auto next =
+        WorkOrderStateMachine::Next(current.state(), WorkOrderAction::kDispatch, dispatch_service);
     if (next.ok() && !assigned.team_id().empty()) {
       change.to = *next;
     } else {
@@ -209,8 +207,8 @@ absl::Status HandleDispatchEvent(OrderStore& store, pqxx::work& txn, const Strea
     }
     return change;
   };
-  auto changed = store.ChangeWorkOrderIn(txn, event.tenant, assigned.work_order_id(), decide,
-                                         NoEvent());
+  auto changed =
+      store.ChangeWorkOrderIn(txn, event.tenant, assigned.work_order_id(), decide, NoEvent());
   // An assignment for an order this tenant doesn't have can never succeed: drop it.
   if (changed.status().code() == absl::StatusCode::kNotFound) return absl::OkStatus();
   return changed.status();

@@ -32,8 +32,8 @@ class WorkOrderServiceImpl final : public qingquan::order::v1::WorkOrderService:
       grpc::CallbackServerContext* ctx, const qingquan::order::v1::AcceptWorkOrderRequest* request,
       WorkOrder* response) override;
   grpc::ServerUnaryReactor* ResolveWorkOrder(
-      grpc::CallbackServerContext* ctx,
-      const qingquan::order::v1::ResolveWorkOrderRequest* request, WorkOrder* response) override;
+      grpc::CallbackServerContext* ctx, const qingquan::order::v1::ResolveWorkOrderRequest* request,
+      WorkOrder* response) override;
 
  private:
   CallGuard& guard_;

@@ -64,8 +64,7 @@ double Percentile(const std::vector<double>& sorted, double p) {
 void Report(const std::string& name, const RunResult& r) {
   std::printf("BENCH %s_p50 %.3f ms\n", name.c_str(), Percentile(r.latencies_ms, 0.50));
   std::printf("BENCH %s_p99 %.3f ms\n", name.c_str(), Percentile(r.latencies_ms, 0.99));
-  std::printf("BENCH %s_throughput %.1f req/s\n", name.c_str(),
-              r.latencies_ms.size() / r.seconds);
+  std::printf("BENCH %s_throughput %.1f req/s\n", name.c_str(), r.latencies_ms.size() / r.seconds);
   if (r.errors > 0) std::printf("BENCH %s_errors %d count\n", name.c_str(), r.errors);
 }
 
@@ -83,8 +82,9 @@ int main(int argc, char** argv) {
   const std::string gateway = qq::testing::GatewayUrl();
   const std::string customer_addr = qq::testing::EnvOr("QQ_TEST_CUSTOMER_ADDR");
   if (gateway.empty() || customer_addr.empty()) {
-    std::fprintf(stderr, "QQ_TEST_GATEWAY_URL and QQ_TEST_CUSTOMER_ADDR must be set "
-                         "(run through ./deploy/dev bench gateway)\n");
+    std::fprintf(stderr,
+                 "QQ_TEST_GATEWAY_URL and QQ_TEST_CUSTOMER_ADDR must be set "
+                 "(run through ./deploy/dev bench gateway)\n");
     return 2;
   }
   const int threads = 8;
@@ -96,7 +96,8 @@ int main(int argc, char** argv) {
 
   // Through the gateway: one keep-alive connection per thread.
   std::vector<std::unique_ptr<qq::testing::HttpClient>> http;
-  for (int t = 0; t < threads; ++t) http.push_back(std::make_unique<qq::testing::HttpClient>(gateway));
+  for (int t = 0; t < threads; ++t)
+    http.push_back(std::make_unique<qq::testing::HttpClient>(gateway));
   std::vector<std::vector<std::string>> http_ids(threads);
   RunResult http_create = Run(threads, per_thread, [&](int t, int i) {
     auto res = http[t]->Post("/v1/customers", CustomerJson(t, i), token);
@@ -156,9 +157,9 @@ int main(int argc, char** argv) {
   Report("grpc_get_customer", grpc_get);
   std::printf("BENCH gateway_overhead_get_p50 %.2f ratio\n",
               Percentile(http_get.latencies_ms, 0.5) / Percentile(grpc_get.latencies_ms, 0.5));
-  std::printf("BENCH gateway_overhead_create_p50 %.2f ratio\n",
-              Percentile(http_create.latencies_ms, 0.5) /
-                  Percentile(grpc_create.latencies_ms, 0.5));
+  std::printf(
+      "BENCH gateway_overhead_create_p50 %.2f ratio\n",
+      Percentile(http_create.latencies_ms, 0.5) / Percentile(grpc_create.latencies_ms, 0.5));
   std::printf("BENCH gateway_overhead_get_throughput %.2f ratio\n",
               (grpc_get.latencies_ms.size() / grpc_get.seconds) /
                   (http_get.latencies_ms.size() / http_get.seconds));

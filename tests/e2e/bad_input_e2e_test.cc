@@ -37,9 +37,8 @@ class BadInputTest : public ::testing::Test {
   }
 
   std::string CreateCustomer(const std::string& token, const std::string& name) {
-    HttpResponse res = http_->Post("/v1/customers", R"({"name":")" + name +
-                                                        R"(","phones":["13800001111"]})",
-                                   token);
+    HttpResponse res = http_->Post("/v1/customers",
+                                   R"({"name":")" + name + R"(","phones":["13800001111"]})", token);
     EXPECT_EQ(res.status, 200) << res.body;
     return Str(res.Json(), "id");
   }
@@ -49,8 +48,7 @@ class BadInputTest : public ::testing::Test {
 };
 
 TEST_F(BadInputTest, MalformedJsonIs400) {
-  ExpectError(http_->Post("/v1/customers", R"({"name":"张三",)", agent_), 400,
-              "INVALID_ARGUMENT");
+  ExpectError(http_->Post("/v1/customers", R"({"name":"张三",)", agent_), 400, "INVALID_ARGUMENT");
 }
 
 TEST_F(BadInputTest, UnknownFieldIs400NamingIt) {
@@ -82,10 +80,12 @@ TEST_F(BadInputTest, UnknownIdsAre404) {
   ExpectError(http_->Get("/v1/customers/not-a-uuid", agent_), 404, "NOT_FOUND");
   ExpectError(http_->Get("/v1/work-orders/7d4f0a52-1c1e-4a5b-9c9e-000000000000", agent_), 404,
               "NOT_FOUND");
-  ExpectError(http_->Post("/v1/work-orders",
-                          R"({"type":"REPAIR","channel":"PHONE","customerId":"7d4f0a52-1c1e-4a5b-9c9e-000000000000"})",
-                          agent_),
-              404, "NOT_FOUND", "customerId");
+  ExpectError(
+      http_->Post(
+          "/v1/work-orders",
+          R"({"type":"REPAIR","channel":"PHONE","customerId":"7d4f0a52-1c1e-4a5b-9c9e-000000000000"})",
+          agent_),
+      404, "NOT_FOUND", "customerId");
   ExpectError(http_->Get("/v1/no-such-thing", agent_), 404, "NOT_FOUND");
 }
 
@@ -105,14 +105,14 @@ TEST_F(BadInputTest, WrongCredentialsAre401AndRepeatedFailuresAreThrottled) {
   const std::string user = "nobody" + std::to_string(getpid());
   const std::string body =
       R"({"tenant":"utility-demo","username":")" + user + R"(","password":"guess"})";
-  for (int i = 0; i < 5; ++i) ExpectError(http_->Post("/v1/auth/login", body), 401, "UNAUTHENTICATED");
+  for (int i = 0; i < 5; ++i)
+    ExpectError(http_->Post("/v1/auth/login", body), 401, "UNAUTHENTICATED");
   ExpectError(http_->Post("/v1/auth/login", body), 429, "RESOURCE_EXHAUSTED");
 }
 
 TEST_F(BadInputTest, WrongRoleIs403) {
   const std::string worker = LoginAs(*http_, "utility-demo", "worker");
-  ExpectError(http_->Post("/v1/customers", R"({"name":"王五"})", worker), 403,
-              "PERMISSION_DENIED");
+  ExpectError(http_->Post("/v1/customers", R"({"name":"王五"})", worker), 403, "PERMISSION_DENIED");
 }
 
 TEST_F(BadInputTest, AnotherTenantsIdIs404NotForbidden) {
@@ -131,10 +131,9 @@ TEST_F(BadInputTest, BodyOverTheLimitIs413) {
 TEST_F(BadInputTest, IllegalStepNamesTheStates) {
   const std::string customer_id = CreateCustomer(agent_, "钱七");
   // No location: dispatch can't route it, so it stays where it is until someone acts.
-  HttpResponse wo = http_->Post("/v1/work-orders",
-                                R"({"type":"COMPLAINT","channel":"WEB","customerId":")" +
-                                    customer_id + R"("})",
-                                agent_);
+  HttpResponse wo = http_->Post(
+      "/v1/work-orders",
+      R"({"type":"COMPLAINT","channel":"WEB","customerId":")" + customer_id + R"("})", agent_);
   ASSERT_EQ(wo.status, 200) << wo.body;
   const std::string worker = LoginAs(*http_, "utility-demo", "worker");
   HttpResponse res = http_->Post("/v1/work-orders/" + Str(wo.Json(), "id") + ":resolve",

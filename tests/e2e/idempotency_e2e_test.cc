@@ -57,8 +57,8 @@ TEST_F(IdempotencyTest, RetriedWorkOrderIsCreatedAndPublishedOnce) {
   HttpResponse customer =
       PostWithKey("/v1/customers", R"({"name":"郑十一","phones":["13600002222"]})", "");
   const std::string customer_id = Str(customer.Json(), "id");
-  const std::string body = R"({"type":"ENQUIRY","channel":"WECHAT_MINI_PROGRAM","customerId":")" +
-                           customer_id + R"("})";
+  const std::string body =
+      R"({"type":"ENQUIRY","channel":"WECHAT_MINI_PROGRAM","customerId":")" + customer_id + R"("})";
   HttpResponse first = PostWithKey("/v1/work-orders", body, Key("w"));
   HttpResponse retry = PostWithKey("/v1/work-orders", body, Key("w"));
   ASSERT_EQ(first.status, 200) << first.body;

@@ -61,11 +61,10 @@ TEST_F(RepairFlowTest, RepairGoesFromHotlineToTeamToWorkerToSmsAndKpis) {
   const std::string customer_id = Str(customer.Json(), "id");
   ASSERT_FALSE(customer_id.empty()) << customer.body;
 
-  HttpResponse created = http_->Post(
-      "/v1/work-orders",
-      R"({"type":"REPAIR","channel":"PHONE","customerId":")" + customer_id +
-          R"(","description":"水管爆裂"})",
-      agent);
+  HttpResponse created = http_->Post("/v1/work-orders",
+                                     R"({"type":"REPAIR","channel":"PHONE","customerId":")" +
+                                         customer_id + R"(","description":"水管爆裂"})",
+                                     agent);
   ASSERT_EQ(created.status, 200) << created.body;
   const auto created_json = created.Json();
   const std::string work_order_id = Str(created_json, "id");
@@ -91,8 +90,7 @@ TEST_F(RepairFlowTest, RepairGoesFromHotlineToTeamToWorkerToSmsAndKpis) {
   std::cout << "routed to 城东区维修组 in " << took->count() << " ms\n";
 
   // The worker accepts and resolves it.
-  HttpResponse accepted =
-      http_->Post("/v1/work-orders/" + work_order_id + ":accept", "{}", worker);
+  HttpResponse accepted = http_->Post("/v1/work-orders/" + work_order_id + ":accept", "{}", worker);
   ASSERT_EQ(accepted.status, 200) << accepted.body;
   EXPECT_EQ(Str(accepted.Json(), "state"), "ACCEPTED");
   HttpResponse resolved = http_->Post("/v1/work-orders/" + work_order_id + ":resolve",

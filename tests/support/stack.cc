@@ -16,13 +16,13 @@ std::string GatewayUrl() { return EnvOr("QQ_TEST_GATEWAY_URL"); }
 
 std::string LoginAs(HttpClient& http, const std::string& tenant, const std::string& username,
                     const std::string& password) {
-  HttpResponse res = http.Post("/v1/auth/login", R"({"tenant":")" + tenant +
-                                                     R"(","username":")" + username +
-                                                     R"(","password":")" + password + R"("})");
+  HttpResponse res =
+      http.Post("/v1/auth/login", R"({"tenant":")" + tenant + R"(","username":")" + username +
+                                      R"(","password":")" + password + R"("})");
   std::string token = Str(res.Json(), "accessToken");
   if (res.status != 200 || token.empty()) {
-    throw std::runtime_error("login " + tenant + "/" + username + " failed: " +
-                             std::to_string(res.status) + " " + res.body);
+    throw std::runtime_error("login " + tenant + "/" + username +
+                             " failed: " + std::to_string(res.status) + " " + res.body);
   }
   return token;
 }

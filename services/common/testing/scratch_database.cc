@@ -21,8 +21,8 @@ std::string DsnWithDatabase(const std::string& dsn, const std::string& database)
   return dsn.substr(0, path == std::string::npos ? dsn.size() : path) + "/" + database + rest;
 }
 
-absl::StatusOr<ScratchDatabase> ScratchDatabase::Create(const std::string& name,
-                                                        const std::vector<std::string>& extensions) {
+absl::StatusOr<ScratchDatabase> ScratchDatabase::Create(
+    const std::string& name, const std::vector<std::string>& extensions) {
   const std::string admin = PgAdminDsn();
   if (admin.empty()) return absl::FailedPreconditionError("QQ_TEST_PG_ADMIN_DSN is not set");
   try {

@@ -19,8 +19,8 @@ size_t Utf8Length(const std::string& s) {
 
 absl::StatusOr<CustomerDraft> CheckNewCustomer(const qingquan::customer::v1::Customer& in) {
   CustomerDraft draft;
-  draft.kind = in.kind() == qingquan::customer::v1::Customer::ORGANISATION ? "ORGANISATION"
-                                                                          : "PERSON";
+  draft.kind =
+      in.kind() == qingquan::customer::v1::Customer::ORGANISATION ? "ORGANISATION" : "PERSON";
   draft.name = std::string(absl::StripAsciiWhitespace(in.name()));
   if (draft.name.empty()) return InvalidField("name", "is required");
   if (Utf8Length(draft.name) > 100) return InvalidField("name", "is longer than 100 characters");

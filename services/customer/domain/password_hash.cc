@@ -16,8 +16,7 @@ absl::StatusOr<std::string> HashPassword(const std::string& password) {
   if (!SodiumReady()) return absl::InternalError("libsodium failed to initialise");
   char hash[crypto_pwhash_STRBYTES];
   if (crypto_pwhash_str_alg(hash, password.data(), password.size(),
-                            crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                            crypto_pwhash_MEMLIMIT_INTERACTIVE,
+                            crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE,
                             crypto_pwhash_ALG_ARGON2ID13) != 0) {
     return absl::InternalError("out of memory while hashing a password");
   }

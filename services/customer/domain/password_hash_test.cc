@@ -14,9 +14,7 @@ TEST(PasswordHash, VerifiesTheRightPasswordOnly) {
   EXPECT_FALSE(VerifyPassword(*hash, ""));
 }
 
-TEST(PasswordHash, SaltsEachHash) {
-  EXPECT_NE(*HashPassword("same"), *HashPassword("same"));
-}
+TEST(PasswordHash, SaltsEachHash) { EXPECT_NE(*HashPassword("same"), *HashPassword("same")); }
 
 TEST(PasswordHash, MalformedHashNeverVerifies) {
   EXPECT_FALSE(VerifyPassword("", "x"));

@@ -36,9 +36,12 @@ absl::StatusOr<std::string> NormalisePhone(const std::string& field, const std::
   }
   if (!AllDigits(digits)) return InvalidField(field, "a phone number has only digits");
   if (plus || digits.rfind("0086", 0) == 0) {
-    if (digits.rfind("0086", 0) == 0) digits.erase(0, 4);
-    else if (digits.rfind("86", 0) == 0) digits.erase(0, 2);
-    else return InvalidField(field, "only mainland China (+86) numbers are supported");
+    if (digits.rfind("0086", 0) == 0)
+      digits.erase(0, 4);
+    else if (digits.rfind("86", 0) == 0)
+      digits.erase(0, 2);
+    else
+      return InvalidField(field, "only mainland China (+86) numbers are supported");
   } else if (digits.size() == 13 && digits.rfind("86", 0) == 0) {
     digits.erase(0, 2);
   }

@@ -23,8 +23,8 @@ TEST(NormalisePhone, WritesLandlinesWithAreaCodeAndDash) {
 }
 
 TEST(NormalisePhone, RejectsWhatIsNoMainlandNumberNamingTheField) {
-  for (const char* bad : {"", "1391234567", "139123456789", "12912345678", "abc",
-                          "+1 415 555 0100", "12345"}) {
+  for (const char* bad :
+       {"", "1391234567", "139123456789", "12912345678", "abc", "+1 415 555 0100", "12345"}) {
     auto result = NormalisePhone("phones[2]", bad);
     ASSERT_FALSE(result.ok()) << bad;
     EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument) << bad;

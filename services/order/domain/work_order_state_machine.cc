@@ -18,19 +18,33 @@ struct Transition {
 };
 
 const Transition kTransitions[] = {
-    {WorkOrder::CREATED, WorkOrderAction::kDispatch, WorkOrder::DISPATCHED,
+    {WorkOrder::CREATED,
+     WorkOrderAction::kDispatch,
+     WorkOrder::DISPATCHED,
      {roles::kDispatcher, roles::kLeader}},
-    {WorkOrder::DISPATCHED, WorkOrderAction::kAccept, WorkOrder::ACCEPTED,
+    {WorkOrder::DISPATCHED,
+     WorkOrderAction::kAccept,
+     WorkOrder::ACCEPTED,
      {roles::kWorker, roles::kLeader}},
-    {WorkOrder::ACCEPTED, WorkOrderAction::kResolve, WorkOrder::RESOLVED,
+    {WorkOrder::ACCEPTED,
+     WorkOrderAction::kResolve,
+     WorkOrder::RESOLVED,
      {roles::kWorker, roles::kLeader}},
-    {WorkOrder::RESOLVED, WorkOrderAction::kClose, WorkOrder::CLOSED,
+    {WorkOrder::RESOLVED,
+     WorkOrderAction::kClose,
+     WorkOrder::CLOSED,
      {roles::kAgent, roles::kManager}},
-    {WorkOrder::CREATED, WorkOrderAction::kCancel, WorkOrder::CANCELLED,
+    {WorkOrder::CREATED,
+     WorkOrderAction::kCancel,
+     WorkOrder::CANCELLED,
      {roles::kAgent, roles::kDispatcher, roles::kManager}},
-    {WorkOrder::DISPATCHED, WorkOrderAction::kCancel, WorkOrder::CANCELLED,
+    {WorkOrder::DISPATCHED,
+     WorkOrderAction::kCancel,
+     WorkOrder::CANCELLED,
      {roles::kAgent, roles::kDispatcher, roles::kManager}},
-    {WorkOrder::ACCEPTED, WorkOrderAction::kCancel, WorkOrder::CANCELLED,
+    {WorkOrder::ACCEPTED,
+     WorkOrderAction::kCancel,
+     WorkOrder::CANCELLED,
      {roles::kDispatcher, roles::kManager}},
 };
 
@@ -38,11 +52,16 @@ const Transition kTransitions[] = {
 
 std::string ActionName(WorkOrderAction action) {
   switch (action) {
-    case WorkOrderAction::kDispatch: return "dispatch";
-    case WorkOrderAction::kAccept: return "accept";
-    case WorkOrderAction::kResolve: return "resolve";
-    case WorkOrderAction::kClose: return "close";
-    case WorkOrderAction::kCancel: return "cancel";
+    case WorkOrderAction::kDispatch:
+      return "dispatch";
+    case WorkOrderAction::kAccept:
+      return "accept";
+    case WorkOrderAction::kResolve:
+      return "resolve";
+    case WorkOrderAction::kClose:
+      return "close";
+    case WorkOrderAction::kCancel:
+      return "cancel";
   }
   return "unknown";
 }
@@ -61,9 +80,9 @@ absl::StatusOr<WorkOrderState> WorkOrderStateMachine::Next(WorkOrderState curren
     }
     if (!actor.HasRole(roles::kAdmin) && !actor.HasRole(roles::kService) &&
         !actor.HasAnyRole(t.roles)) {
-      return absl::PermissionDeniedError(absl::StrCat("to ", ActionName(action),
-                                                      " a work order needs one of the roles: ",
-                                                      absl::StrJoin(t.roles, ", ")));
+      return absl::PermissionDeniedError(
+          absl::StrCat("to ", ActionName(action),
+                       " a work order needs one of the roles: ", absl::StrJoin(t.roles, ", ")));
     }
     return t.to;
   }

@@ -10,17 +10,16 @@ using qingquan::order::v1::WorkOrder;
 Identity As(const char* role) { return Identity{"t", "u", role, {role}}; }
 
 TEST(WorkOrderStateMachine, WalksTheRepairProcess) {
-  EXPECT_EQ(*WorkOrderStateMachine::Next(WorkOrder::CREATED, WorkOrderAction::kDispatch,
-                                         As("service")),
-            WorkOrder::DISPATCHED);
-  EXPECT_EQ(*WorkOrderStateMachine::Next(WorkOrder::DISPATCHED, WorkOrderAction::kAccept,
-                                         As("worker")),
-            WorkOrder::ACCEPTED);
-  EXPECT_EQ(*WorkOrderStateMachine::Next(WorkOrder::ACCEPTED, WorkOrderAction::kResolve,
-                                         As("worker")),
-            WorkOrder::RESOLVED);
-  EXPECT_EQ(*WorkOrderStateMachine::Next(WorkOrder::RESOLVED, WorkOrderAction::kClose,
-                                         As("agent")),
+  EXPECT_EQ(
+      *WorkOrderStateMachine::Next(WorkOrder::CREATED, WorkOrderAction::kDispatch, As("service")),
+      WorkOrder::DISPATCHED);
+  EXPECT_EQ(
+      *WorkOrderStateMachine::Next(WorkOrder::DISPATCHED, WorkOrderAction::kAccept, As("worker")),
+      WorkOrder::ACCEPTED);
+  EXPECT_EQ(
+      *WorkOrderStateMachine::Next(WorkOrder::ACCEPTED, WorkOrderAction::kResolve, As("worker")),
+      WorkOrder::RESOLVED);
+  EXPECT_EQ(*WorkOrderStateMachine::Next(WorkOrder::RESOLVED, WorkOrderAction::kClose, As("agent")),
             WorkOrder::CLOSED);
 }
 
