@@ -39,11 +39,14 @@ HttpResponse MethodNotAllowed(absl::string_view method, absl::string_view path,
 }
 
 // application/json, with or without parameters such as charset, or any "+json" type.
+// Also application/x-www-form-urlencoded: it is what `curl -d` labels every body with,
+// and the body is still parsed strictly as JSON (anything else is a 400).
 bool IsJsonContentType(absl::string_view content_type) {
   absl::string_view media = content_type.substr(0, content_type.find(';'));
   media = absl::StripAsciiWhitespace(media);
   return media.empty() || absl::EqualsIgnoreCase(media, "application/json") ||
-         absl::EndsWithIgnoreCase(media, "+json");
+         absl::EndsWithIgnoreCase(media, "+json") ||
+         absl::EqualsIgnoreCase(media, "application/x-www-form-urlencoded");
 }
 
 // gRPC metadata values must be printable ASCII; anything else is not forwarded.

@@ -247,10 +247,16 @@ TEST_F(GatewayHandlerTest, RejectsIdempotencyKeysThatCannotTravelAsMetadata) {
 }
 
 TEST_F(GatewayHandlerTest, NonJsonBodyIs415) {
-  HttpResponse response =
-      Run("POST", "/v1/customers", "name=x", bearer_, "application/x-www-form-urlencoded");
+  HttpResponse response = Run("POST", "/v1/customers", "<name>x</name>", bearer_, "text/xml");
   EXPECT_EQ(response.status, 415);
   EXPECT_TRUE(backends_.calls.empty());
+  // `curl -d` labels bodies as form data: accepted, but still parsed strictly as JSON.
+  EXPECT_EQ(
+      Run("POST", "/v1/customers", "name=x", bearer_, "application/x-www-form-urlencoded").status,
+      400);
+  EXPECT_TRUE(backends_.calls.empty());
+  EXPECT_EQ(Run("POST", "/v1/customers", "{}", bearer_, "application/x-www-form-urlencoded").status,
+            200);
   // Parameters and +json types are fine, and an empty body needs no type at all.
   EXPECT_EQ(Run("POST", "/v1/customers", "{}", bearer_, "Application/JSON; charset=utf-8").status,
             200);

@@ -35,7 +35,8 @@ int main(int argc, char** argv) {
   qq::CallGuard guard(verifier, metrics);
   qq::customer::CustomerStore store(*pool);
   if (absl::GetFlag(FLAGS_load_demo_data)) {
-    qq::ExitIfError(qq::customer::LoadDemoAccounts(store), "demo data");
+    qq::ExitIfError(qq::customer::LoadDemoAccounts(store), "demo accounts");
+    qq::ExitIfError(qq::customer::LoadDemoCustomers(store), "demo customers");
   }
   qq::customer::LoginThrottle throttle(redis, /*max_failures=*/5, std::chrono::minutes(15));
   qq::customer::CustomerServiceImpl customers(guard, store);
