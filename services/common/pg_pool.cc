@@ -13,21 +13,32 @@ namespace {
 constexpr int kMaxAttempts = 3;
 constexpr auto kAcquireTimeout = std::chrono::seconds(5);
 
-// Maps what libpqxx throws to the most specific status. SQLSTATE class 22 (data
-// exceptions such as a malformed uuid) means the caller sent something unusable.
+// Maps what libpqxx throws to the most specific status. Clients never see SQL text:
+// the detail goes to the log, the status carries a plain message.
 absl::Status StatusFromSqlError(const pqxx::sql_error& e) {
   const std::string state = e.sqlstate();
-  if (state == "23505") return absl::AlreadyExistsError(e.what());
+  LogWarn("database error", {{"sqlstate", state}, {"error", e.what()}});
+  if (state == "23505") return absl::AlreadyExistsError("already exists");
   if (state == "23503" || state == "23514" || state == "23502") {
-    return absl::FailedPreconditionError(e.what());
+    return absl::FailedPreconditionError("the change conflicts with data it depends on");
   }
-  if (state == "40001" || state == "40P01") return absl::AbortedError(e.what());
-  if (state.rfind("22", 0) == 0) return absl::InvalidArgumentError(e.what());
-  if (state == "57014") return absl::DeadlineExceededError(e.what());
-  return absl::InternalError(e.what());
+  if (state == "40001" || state == "40P01") return absl::AbortedError("concurrent change; retry");
+  // SQLSTATE class 22 (data exceptions such as a malformed uuid): a value we let through.
+  if (state.rfind("22", 0) == 0)
+    return absl::InvalidArgumentError("a value is malformed or out of range");
+  if (state == "57014") return absl::DeadlineExceededError("database statement timed out");
+  return absl::InternalError("database error");
 }
 
 }  // namespace
+
+NullableParam NullIfEmpty(const std::string& value) {
+  return value.empty() ? NullableParam{} : NullableParam{value};
+}
+
+NullableParam NullableNumber(const std::optional<double>& value) {
+  return value ? NullableParam{absl::StrCat(*value)} : NullableParam{};
+}
 
 absl::StatusOr<std::unique_ptr<PgPool>> PgPool::Connect(std::string dsn, int size,
                                                         Metrics* metrics) {

@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,14 @@ struct NamedQuery {
   const char* name;
   const char* sql;
 };
+
+// A parameter that may be SQL NULL: libpqxx 6 sends a null `const char*` as NULL.
+struct NullableParam {
+  std::optional<std::string> text;
+  const char* get() const { return text ? text->c_str() : nullptr; }
+};
+NullableParam NullIfEmpty(const std::string& value);
+NullableParam NullableNumber(const std::optional<double>& value);
 
 class PgPool {
  public:

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "services/common/page_token.h"
 #include "services/common/pg_pool.h"
 #include "services/common/status.h"
 
@@ -48,7 +49,7 @@ const NamedQuery kListCustomers{
     "  (SELECT coalesce(string_agg(phone, ',' ORDER BY position), '') FROM customer_phones p "
     "   WHERE p.customer_id = customers.id) "
     "FROM customers WHERE tenant_id = $1 AND deleted_at IS NULL "
-    "  AND ($2 = 0 OR (created_at, id) < (to_timestamp($2 / 1000000.0), $3::uuid)) "
+    "  AND ($2::bigint = 0 OR (created_at, id) < (to_timestamp($2 / 1000000.0), $3::uuid)) "
     "ORDER BY created_at DESC, id DESC LIMIT $4"};
 const NamedQuery kFindStaffAccount{
     "FindStaffAccount",
@@ -70,15 +71,6 @@ void FillCustomerRow(const pqxx::row& row, v1::Customer& c) {
   *c.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row[4].as<long long>());
   *c.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(row[5].as<long long>());
 }
-
-// Nullable numeric parameter: libpqxx 6 sends a null `const char*` as SQL NULL.
-struct NullableNumber {
-  explicit NullableNumber(const std::optional<double>& v)
-      : text(v ? absl::StrCat(*v) : ""), is_null(!v) {}
-  const char* param() const { return is_null ? nullptr : text.c_str(); }
-  std::string text;
-  bool is_null;
-};
 
 }  // namespace
 
@@ -115,9 +107,9 @@ absl::StatusOr<v1::Customer> CustomerStore::CreateCustomer(const std::string& te
     }
     for (size_t i = 0; i < draft.addresses.size(); ++i) {
       const AddressDraft& a = draft.addresses[i];
-      NullableNumber lat(a.lat), lng(a.lng);
+      NullableParam lat = NullableNumber(a.lat), lng = NullableNumber(a.lng);
       pqxx::result r = txn.exec_prepared(kInsertAddress.name, tenant, id, static_cast<int>(i),
-                                         a.text, lat.param(), lng.param(), a.delivery_notes);
+                                         a.text, lat.get(), lng.get(), a.delivery_notes);
       auto* out = customer.add_addresses();
       out->set_id(r[0][0].as<std::string>());
       out->set_text(a.text);
@@ -163,24 +155,13 @@ absl::StatusOr<v1::Customer> CustomerStore::GetCustomer(const std::string& tenan
 
 absl::StatusOr<CustomerPage> CustomerStore::ListCustomers(const std::string& tenant, int page_size,
                                                           const std::string& page_token) {
-  long long after_micros = 0;
-  std::string after_id = "00000000-0000-0000-0000-000000000000";
-  if (!page_token.empty()) {
-    std::string decoded;
-    size_t sep;
-    if (!absl::WebSafeBase64Unescape(page_token, &decoded) ||
-        (sep = decoded.find('/')) == std::string::npos ||
-        !absl::SimpleAtoi(decoded.substr(0, sep), &after_micros) || after_micros <= 0) {
-      return InvalidField("pageToken", "is not a token from a previous page");
-    }
-    after_id = decoded.substr(sep + 1);
-  }
+  QQ_ASSIGN_OR_RETURN(PageCursor cursor, DecodePageToken(page_token));
   CustomerPage page;
   absl::Status status = pool_.Read([&](pqxx::work& txn) -> absl::Status {
     page = {};
     // One extra row tells whether another page follows.
-    pqxx::result rows =
-        txn.exec_prepared(kListCustomers.name, tenant, after_micros, after_id, page_size + 1);
+    pqxx::result rows = txn.exec_prepared(kListCustomers.name, tenant, cursor.after_micros,
+                                          cursor.after_id, page_size + 1);
     for (int i = 0; i < static_cast<int>(rows.size()) && i < page_size; ++i) {
       v1::Customer c;
       FillCustomerRow(rows[i], c);
@@ -192,8 +173,7 @@ absl::StatusOr<CustomerPage> CustomerStore::ListCustomers(const std::string& ten
     }
     if (static_cast<int>(rows.size()) > page_size) {
       const auto& last = rows[page_size - 1];
-      page.next_page_token = absl::WebSafeBase64Escape(
-          absl::StrCat(last[4].as<long long>(), "/", last[0].as<std::string>()));
+      page.next_page_token = EncodePageToken(last[4].as<long long>(), last[0].as<std::string>());
     }
     return absl::OkStatus();
   });

@@ -19,56 +19,30 @@
 #include "services/common/migrations.h"
 #include "services/common/outbox.h"
 #include "services/common/pg_pool.h"
+#include "services/common/testing/scratch_database.h"
 #include "services/dispatch/dispatch_store.h"
 #include "services/dispatch/work_order_router.h"
 
 namespace qq::dispatch {
 
-// `dsn` with its database replaced by `database`; URI or keyword=value form.
-inline std::string WithDatabase(const std::string& dsn, const std::string& database) {
-  size_t scheme = dsn.find("://");
-  if (scheme == std::string::npos) return dsn + " dbname=" + database;
-  size_t path = dsn.find('/', scheme + 3);
-  size_t query = dsn.find('?', scheme + 3);
-  if (path == std::string::npos || (query != std::string::npos && path > query)) path = query;
-  std::string rest = query == std::string::npos ? "" : dsn.substr(query);
-  return dsn.substr(0, path == std::string::npos ? dsn.size() : path) + "/" + database + rest;
-}
-
-inline const char* AdminDsn() {
-  const char* dsn = std::getenv("QQ_TEST_PG_ADMIN_DSN");
-  return dsn != nullptr && *dsn != '\0' ? dsn : nullptr;
-}
-
 class DispatchPgTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    if (AdminDsn() == nullptr) return;
-    database_ = "qq_dispatch_test_" + std::to_string(getpid());
-    try {
-      {
-        pqxx::connection admin(AdminDsn());
-        pqxx::nontransaction txn(admin);
-        txn.exec("DROP DATABASE IF EXISTS " + txn.quote_name(database_) + " WITH (FORCE)");
-        txn.exec("CREATE DATABASE " + txn.quote_name(database_));
-      }
-      dsn_ = WithDatabase(AdminDsn(), database_);
-      {
-        pqxx::connection scratch(dsn_);
-        pqxx::nontransaction txn(scratch);
-        txn.exec("CREATE EXTENSION IF NOT EXISTS postgis");
-        txn.exec("CREATE EXTENSION IF NOT EXISTS pgcrypto");
-      }
-    } catch (const std::exception& e) {
-      setup_error_ = std::string("creating the scratch database failed: ") + e.what();
+    if (testing::PgAdminDsn().empty()) return;
+    auto db = testing::ScratchDatabase::Create("qq_dispatch_test_" + std::to_string(getpid()),
+                                               {"postgis", "pgcrypto"});
+    if (!db.ok()) {
+      setup_error_ = db.status().ToString();
       return;
     }
-    absl::Status migrated = ApplyServiceMigrations(dsn_, "dispatch", dispatch_migrations());
+    database_ = new testing::ScratchDatabase(std::move(*db));
+    absl::Status migrated =
+        ApplyServiceMigrations(database_->dsn(), "dispatch", dispatch_migrations());
     if (!migrated.ok()) {
       setup_error_ = migrated.ToString();
       return;
     }
-    auto pool = PgPool::Connect(dsn_, 4);
+    auto pool = PgPool::Connect(database_->dsn(), 4);
     if (!pool.ok()) {
       setup_error_ = pool.status().ToString();
       return;
@@ -82,18 +56,12 @@ class DispatchPgTest : public ::testing::Test {
     store_ = nullptr;
     delete pool_;
     pool_ = nullptr;
-    if (AdminDsn() == nullptr || database_.empty()) return;
-    try {
-      pqxx::connection admin(AdminDsn());
-      pqxx::nontransaction txn(admin);
-      txn.exec("DROP DATABASE IF EXISTS " + txn.quote_name(database_) + " WITH (FORCE)");
-    } catch (const std::exception& e) {
-      ADD_FAILURE() << "dropping " << database_ << " failed: " << e.what();
-    }
+    delete database_;  // drops it
+    database_ = nullptr;
   }
 
   void SetUp() override {
-    if (AdminDsn() == nullptr) {
+    if (testing::PgAdminDsn().empty()) {
       GTEST_SKIP() << "QQ_TEST_PG_ADMIN_DSN is not set; set it to a PostgreSQL superuser "
                       "DSN (with PostGIS installed) to run these tests";
     }
@@ -192,8 +160,7 @@ class DispatchPgTest : public ::testing::Test {
     return events;
   }
 
-  static inline std::string database_;
-  static inline std::string dsn_;
+  static inline testing::ScratchDatabase* database_ = nullptr;
   static inline std::string setup_error_;
   static inline PgPool* pool_ = nullptr;
   static inline DispatchStore* store_ = nullptr;

@@ -5,6 +5,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "services/common/page_token.h"
 #include "services/common/pg_pool.h"
 #include "services/common/status.h"
 
@@ -36,12 +37,12 @@ const std::string kSelectWorkOrderSql = absl::StrCat(
 const NamedQuery kSelectWorkOrder{"SelectWorkOrder", kSelectWorkOrderSql.c_str()};
 const std::string kLockWorkOrderSql = kSelectWorkOrderSql + " FOR UPDATE";
 const NamedQuery kLockWorkOrder{"LockWorkOrder", kLockWorkOrderSql.c_str()};
-const std::string kListWorkOrdersSql =
-    absl::StrCat("SELECT ", kWorkOrderColumns,
-                 " FROM work_orders WHERE tenant_id = $1 "
-                 "  AND ($2 = '' OR customer_id = $2::uuid) AND ($3 = '' OR state = $3) "
-                 "  AND ($4 = 0 OR (created_at, id) < (to_timestamp($4 / 1000000.0), $5::uuid)) "
-                 "ORDER BY created_at DESC, id DESC LIMIT $6");
+const std::string kListWorkOrdersSql = absl::StrCat(
+    "SELECT ", kWorkOrderColumns,
+    " FROM work_orders WHERE tenant_id = $1 "
+    "  AND ($2 = '' OR customer_id = $2::uuid) AND ($3 = '' OR state = $3) "
+    "  AND ($4::bigint = 0 OR (created_at, id) < (to_timestamp($4 / 1000000.0), $5::uuid)) "
+    "ORDER BY created_at DESC, id DESC LIMIT $6");
 const NamedQuery kListWorkOrders{"ListWorkOrders", kListWorkOrdersSql.c_str()};
 const NamedQuery kUpdateWorkOrder{
     "UpdateWorkOrder",
@@ -108,14 +109,6 @@ void LoadTimeline(pqxx::work& txn, const std::string& tenant, WorkOrder& wo) {
   }
 }
 
-// Nullable parameters: libpqxx 6 sends a null `const char*` as SQL NULL.
-struct NullableText {
-  explicit NullableText(std::string v, bool null) : text(std::move(v)), is_null(null) {}
-  const char* param() const { return is_null ? nullptr : text.c_str(); }
-  std::string text;
-  bool is_null;
-};
-
 }  // namespace
 
 OrderStore::OrderStore(PgPool& pool) : pool_(pool) {
@@ -141,14 +134,13 @@ absl::StatusOr<WorkOrder> OrderStore::CreateWorkOrder(const std::string& tenant,
     pqxx::row number = txn.exec_prepared(kNextNumber.name, tenant)[0];
     std::string number_text =
         FormatWorkOrderNumber(number[0].as<std::string>(), number[1].as<int>());
-    NullableText address_id(customer.address_id, customer.address_id.empty());
-    NullableText lat(customer.lat ? absl::StrCat(*customer.lat) : "", !customer.lat);
-    NullableText lng(customer.lng ? absl::StrCat(*customer.lng) : "", !customer.lng);
+    NullableParam address_id = NullIfEmpty(customer.address_id);
+    NullableParam lat = NullableNumber(customer.lat), lng = NullableNumber(customer.lng);
     pqxx::row row = txn.exec_prepared(
         kInsertWorkOrder.name, tenant, number_text, WorkOrder::Type_Name(draft.type),
         WorkOrder::Channel_Name(draft.channel), WorkOrder::Urgency_Name(draft.urgency),
-        draft.customer_id, customer.name, customer.contact_phone, address_id.param(),
-        customer.address_text, lat.param(), lng.param(), draft.description)[0];
+        draft.customer_id, customer.name, customer.contact_phone, address_id.get(),
+        customer.address_text, lat.get(), lng.get(), draft.description)[0];
     const std::string id = row[0].as<std::string>();
     txn.exec_prepared(kInsertTimeline.name, tenant, id, actor, "", "CREATED", "");
     pqxx::result current = txn.exec_prepared(kSelectWorkOrder.name, tenant, id);
@@ -183,23 +175,13 @@ absl::StatusOr<WorkOrderPage> OrderStore::ListWorkOrders(const std::string& tena
                                                          const WorkOrderFilter& filter,
                                                          int page_size,
                                                          const std::string& page_token) {
-  long long after_micros = 0;
-  std::string after_id = "00000000-0000-0000-0000-000000000000";
-  if (!page_token.empty()) {
-    std::string decoded;
-    size_t sep;
-    if (!absl::WebSafeBase64Unescape(page_token, &decoded) ||
-        (sep = decoded.find('/')) == std::string::npos ||
-        !absl::SimpleAtoi(decoded.substr(0, sep), &after_micros) || after_micros <= 0) {
-      return InvalidField("pageToken", "is not a token from a previous page");
-    }
-    after_id = decoded.substr(sep + 1);
-  }
+  QQ_ASSIGN_OR_RETURN(PageCursor cursor, DecodePageToken(page_token));
   WorkOrderPage page;
   absl::Status status = pool_.Read([&](pqxx::work& txn) -> absl::Status {
     page = {};
-    pqxx::result rows = txn.exec_prepared(kListWorkOrders.name, tenant, filter.customer_id,
-                                          filter.state, after_micros, after_id, page_size + 1);
+    pqxx::result rows =
+        txn.exec_prepared(kListWorkOrders.name, tenant, filter.customer_id, filter.state,
+                          cursor.after_micros, cursor.after_id, page_size + 1);
     for (int i = 0; i < static_cast<int>(rows.size()) && i < page_size; ++i) {
       WorkOrder wo;
       FillWorkOrder(rows[i], wo);
@@ -207,8 +189,7 @@ absl::StatusOr<WorkOrderPage> OrderStore::ListWorkOrders(const std::string& tena
     }
     if (static_cast<int>(rows.size()) > page_size) {
       const auto& last = rows[page_size - 1];
-      page.next_page_token = absl::WebSafeBase64Escape(
-          absl::StrCat(last[18].as<long long>(), "/", last[0].as<std::string>()));
+      page.next_page_token = EncodePageToken(last[18].as<long long>(), last[0].as<std::string>());
     }
     return absl::OkStatus();
   });

@@ -4,6 +4,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "tests/support/http_client.h"
 #include "tests/support/stack.h"
 
@@ -142,6 +144,28 @@ TEST_F(BadInputTest, IllegalStepNamesTheStates) {
   EXPECT_NE(res.body.find("allowed from: ACCEPTED"), std::string::npos) << res.body;
   ExpectError(http_->Post("/v1/work-orders/" + Str(wo.Json(), "id") + ":resolve", R"({})", worker),
               400, "INVALID_ARGUMENT", "result");
+}
+
+TEST_F(BadInputTest, PagesFollowTheirTokensAndForgedTokensAre400) {
+  for (int i = 0; i < 3; ++i)
+    ASSERT_FALSE(CreateCustomer(agent_, "翻页" + std::to_string(i)).empty());
+  std::vector<std::string> seen;
+  std::string token;
+  for (int page = 0; page < 2; ++page) {
+    HttpResponse res = http_->Get("/v1/customers?pageSize=2&pageToken=" + token, agent_);
+    ASSERT_EQ(res.status, 200) << res.body;
+    auto json = res.Json();
+    for (const auto& c : json.as_object().at("customers").as_array()) seen.push_back(Str(c, "id"));
+    token = Str(json, "nextPageToken");
+    ASSERT_FALSE(token.empty()) << "more customers exist than two pages hold";
+  }
+  ASSERT_EQ(seen.size(), 4u);
+  std::sort(seen.begin(), seen.end());
+  EXPECT_EQ(std::unique(seen.begin(), seen.end()), seen.end()) << "a customer on two pages";
+  ExpectError(http_->Get("/v1/customers?pageToken=forged", agent_), 400, "INVALID_ARGUMENT",
+              "pageToken");
+  ExpectError(http_->Get("/v1/customers?pageSize=1000", agent_), 400, "INVALID_ARGUMENT",
+              "pageSize");
 }
 
 TEST_F(BadInputTest, HealthEndpointsAndKeepAlive) {

@@ -1,0 +1,23 @@
+// Keyset paging over (created_at, id), newest first: the opaque page token names the
+// last row of the previous page.
+#pragma once
+
+#include <string>
+
+#include "absl/status/statusor.h"
+
+namespace qq {
+
+struct PageCursor {
+  // 0: start from the newest row.
+  long long after_micros = 0;
+  std::string after_id = "00000000-0000-0000-0000-000000000000";
+};
+
+std::string EncodePageToken(long long created_micros, const std::string& id);
+
+// "" decodes to the first page. INVALID_ARGUMENT (field "pageToken") for a token this
+// service did not issue.
+absl::StatusOr<PageCursor> DecodePageToken(const std::string& token);
+
+}  // namespace qq
