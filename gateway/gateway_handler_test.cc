@@ -55,9 +55,7 @@ class GatewayHandlerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     absl::StatusOr<RouteTable> table = RouteTable::Build(
-        LinkedServices({"qingquan.customer.v1", "qingquan.order.v1", "qingquan.dispatch.v1",
-                        "qingquan.notification.v1", "qingquan.analytics.v1"}),
-        {std::begin(kPublicMethods), std::end(kPublicMethods)});
+        LinkedServices(ApiPackages()), {std::begin(kPublicMethods), std::end(kPublicMethods)});
     ASSERT_TRUE(table.ok()) << table.status();
     routes_.emplace(*std::move(table));
     handler_.emplace(

@@ -11,6 +11,14 @@ class ServiceDescriptor;
 
 namespace qq::gateway {
 
+// The packages of the public API, one per backend service.
+inline const std::vector<std::string>& ApiPackages() {
+  static const std::vector<std::string> packages = {
+      "qingquan.customer.v1", "qingquan.order.v1", "qingquan.dispatch.v1",
+      "qingquan.notification.v1", "qingquan.analytics.v1"};
+  return packages;
+}
+
 // Every service of `packages` (e.g. "qingquan.order.v1") in
 // DescriptorPool::generated_pool(), in file and declaration order.
 std::vector<const google::protobuf::ServiceDescriptor*> LinkedServices(

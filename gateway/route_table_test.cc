@@ -13,13 +13,9 @@
 namespace qq::gateway {
 namespace {
 
-const std::vector<std::string> kAllPackages = {"qingquan.customer.v1", "qingquan.order.v1",
-                                               "qingquan.dispatch.v1", "qingquan.notification.v1",
-                                               "qingquan.analytics.v1"};
-
 RouteTable QingquanRoutes() {
   absl::StatusOr<RouteTable> table = RouteTable::Build(
-      LinkedServices(kAllPackages), {std::begin(kPublicMethods), std::end(kPublicMethods)});
+      LinkedServices(ApiPackages()), {std::begin(kPublicMethods), std::end(kPublicMethods)});
   EXPECT_TRUE(table.ok()) << table.status();
   return table.ok() ? *std::move(table) : RouteTable();
 }

@@ -6,20 +6,15 @@
 
 #include <algorithm>
 
+#include "tests/support/gateway_test.h"
 #include "tests/support/http_client.h"
 #include "tests/support/stack.h"
 
 namespace qq::testing {
 namespace {
 
-class BadInputTest : public ::testing::Test {
+class BadInputTest : public GatewayTest {
  protected:
-  void SetUp() override {
-    if (GatewayUrl().empty()) GTEST_SKIP() << "QQ_TEST_GATEWAY_URL not set: run ./deploy/dev test";
-    http_ = std::make_unique<HttpClient>(GatewayUrl());
-    agent_ = LoginAs(*http_, "utility-demo", "agent");
-  }
-
   // Asserts a JSON error {"error":{"code":..., "message":..., "field"?}}.
   static void ExpectError(const HttpResponse& res, int status, const std::string& code,
                           const std::string& field = "") {
@@ -44,9 +39,6 @@ class BadInputTest : public ::testing::Test {
     EXPECT_EQ(res.status, 200) << res.body;
     return Str(res.Json(), "id");
   }
-
-  std::unique_ptr<HttpClient> http_;
-  std::string agent_;
 };
 
 TEST_F(BadInputTest, MalformedJsonIs400) {

@@ -3,20 +3,15 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include "tests/support/gateway_test.h"
 #include "tests/support/http_client.h"
 #include "tests/support/stack.h"
 
 namespace qq::testing {
 namespace {
 
-class IdempotencyTest : public ::testing::Test {
+class IdempotencyTest : public GatewayTest {
  protected:
-  void SetUp() override {
-    if (GatewayUrl().empty()) GTEST_SKIP() << "QQ_TEST_GATEWAY_URL not set: run ./deploy/dev test";
-    http_ = std::make_unique<HttpClient>(GatewayUrl());
-    agent_ = LoginAs(*http_, "utility-demo", "agent");
-  }
-
   HttpResponse PostWithKey(const std::string& target, const std::string& body,
                            const std::string& key) {
     std::map<std::string, std::string> headers = {{"Authorization", "Bearer " + agent_}};
@@ -28,9 +23,6 @@ class IdempotencyTest : public ::testing::Test {
     return std::string(what) + "-" + std::to_string(getpid()) + "-" +
            ::testing::UnitTest::GetInstance()->current_test_info()->name();
   }
-
-  std::unique_ptr<HttpClient> http_;
-  std::string agent_;
 };
 
 TEST_F(IdempotencyTest, RetriedCreateReturnsTheFirstCustomer) {

@@ -11,6 +11,7 @@
 
 #include <boost/json/serialize.hpp>
 
+#include "tests/support/gateway_test.h"
 #include "tests/support/http_client.h"
 #include "tests/support/stack.h"
 
@@ -33,17 +34,10 @@ std::optional<std::chrono::milliseconds> WaitFor(const std::function<bool()>& pr
   }
 }
 
-class RepairFlowTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    if (GatewayUrl().empty()) GTEST_SKIP() << "QQ_TEST_GATEWAY_URL not set: run ./deploy/dev test";
-    http_ = std::make_unique<HttpClient>(GatewayUrl());
-  }
-  std::unique_ptr<HttpClient> http_;
-};
+using RepairFlowTest = GatewayTest;
 
 TEST_F(RepairFlowTest, RepairGoesFromHotlineToTeamToWorkerToSmsAndKpis) {
-  const std::string agent = LoginAs(*http_, "utility-demo", "agent");
+  const std::string& agent = agent_;
   const std::string worker = LoginAs(*http_, "utility-demo", "worker");
   const std::string manager = LoginAs(*http_, "utility-demo", "manager");
 

@@ -1,0 +1,28 @@
+// Base fixture of the e2e tests through the gateway: skips without a running stack
+// (QQ_TEST_GATEWAY_URL), gives a keep-alive client and an agent's token.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+
+#include "tests/support/http_client.h"
+#include "tests/support/stack.h"
+
+namespace qq::testing {
+
+class GatewayTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (GatewayUrl().empty()) GTEST_SKIP() << "QQ_TEST_GATEWAY_URL not set: run ./deploy/dev test";
+    http_ = std::make_unique<HttpClient>(GatewayUrl());
+    agent_ = LoginAs(*http_, "utility-demo", "agent");
+  }
+
+  std::unique_ptr<HttpClient> http_;
+  // utility-demo's hotline agent.
+  std::string agent_;
+};
+
+}  // namespace qq::testing
