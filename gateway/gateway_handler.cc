@@ -49,6 +49,22 @@ bool IsJsonContentType(absl::string_view content_type) {
          absl::EqualsIgnoreCase(media, "application/x-www-form-urlencoded");
 }
 
+// What a client is told about a server-side failure: the code, and a plain sentence.
+// The details (gRPC transport text naming internal addresses, for one) go to the log.
+absl::Status ForClient(const absl::Status& status) {
+  if (HttpStatusFor(status) < 500) return status;
+  switch (status.code()) {
+    case absl::StatusCode::kUnavailable:
+      return absl::UnavailableError("a service is not answering; try again shortly");
+    case absl::StatusCode::kDeadlineExceeded:
+      return absl::DeadlineExceededError("a service did not answer in time");
+    case absl::StatusCode::kUnimplemented:
+      return status;
+    default:
+      return absl::Status(status.code(), "internal error");
+  }
+}
+
 // gRPC metadata values must be printable ASCII; anything else is not forwarded.
 bool IsMetadataSafe(absl::string_view value) {
   return std::all_of(value.begin(), value.end(), [](char c) { return c >= 0x20 && c <= 0x7E; });
@@ -184,7 +200,7 @@ void GatewayHandler::HandleRoute(HttpRequest request, RouteLookup lookup, Respon
         ScopedLogContext log_context(request_id, tenant);
         HttpResponse response;
         if (!result.ok()) {
-          response = ErrorResponse(result.status());
+          response = ErrorResponse(ForClient(result.status()));
           if (response.status >= 500) {
             LogWarn("backend call failed", {{"method", route.grpc_method},
                                             {"code", CodeName(result.status().code())},

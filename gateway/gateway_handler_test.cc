@@ -278,6 +278,23 @@ TEST_F(GatewayHandlerTest, BackendErrorsMapToHttpWithTheirField) {
   EXPECT_EQ(Run("GET", "/v1/customers/c9", "", bearer_).status, 504);
 }
 
+TEST_F(GatewayHandlerTest, ServerSideFailuresDoNotLeakTheirDetails) {
+  backends_.result = absl::UnavailableError(
+      "failed to connect to all addresses; last error: ipv4:10.1.2.3:50051: Connection refused");
+  HttpResponse unavailable = Run("GET", "/v1/customers/c9", "", bearer_);
+  EXPECT_EQ(unavailable.status, 503);
+  EXPECT_EQ(Json(unavailable).at("error").at("code").as_string(), "UNAVAILABLE");
+  EXPECT_EQ(unavailable.body.find("10.1.2.3"), std::string::npos) << unavailable.body;
+  backends_.result = absl::InternalError("relation \"customers\" does not exist");
+  HttpResponse internal = Run("GET", "/v1/customers/c9", "", bearer_);
+  EXPECT_EQ(internal.status, 500);
+  EXPECT_EQ(internal.body.find("relation"), std::string::npos) << internal.body;
+  // Client errors keep the service's own words.
+  backends_.result = absl::FailedPreconditionError("cannot resolve a work order in state CREATED");
+  EXPECT_NE(Run("GET", "/v1/customers/c9", "", bearer_).body.find("state CREATED"),
+            std::string::npos);
+}
+
 TEST_F(GatewayHandlerTest, UnreadableBackendResponseIs500) {
   backends_.result = std::string("\xff\xff\xff", 3);
   HttpResponse response = Run("GET", "/v1/customers/c9", "", bearer_);
