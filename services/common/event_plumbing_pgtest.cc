@@ -230,10 +230,11 @@ TEST_F(PlumbingPgTest, ConcurrentRetriesWithOneIdempotencyKeyCreateOnce) {
   for (int i = 0; i < 8; ++i) {
     attempts.emplace_back([&, i] {
       absl::Status status = pool->Transact([&](pqxx::work& txn) -> absl::Status {
-        auto prior = ClaimIdempotencyKey(txn, scope);
-        if (!prior.ok()) return prior.status();
-        if (*prior) {
-          answers[i] = **prior;
+        qingquan::common::v1::ErrorDetail first;
+        auto replayed = ClaimIdempotencyKey(txn, scope, first);
+        if (!replayed.ok()) return replayed.status();
+        if (*replayed) {
+          answers[i] = first.SerializeAsString();
           return absl::OkStatus();
         }
         std::this_thread::sleep_for(20ms);  // keep the first one running a while
@@ -260,7 +261,8 @@ TEST_F(PlumbingPgTest, ConcurrentRetriesWithOneIdempotencyKeyCreateOnce) {
   IdempotencyScope other_body = scope;
   other_body.request_hash = "hash-of-another-body";
   absl::Status reused = pool->Transact([&](pqxx::work& txn) -> absl::Status {
-    return ClaimIdempotencyKey(txn, other_body).status();
+    qingquan::common::v1::ErrorDetail ignored;
+    return ClaimIdempotencyKey(txn, other_body, ignored).status();
   });
   EXPECT_EQ(reused.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(HttpStatusFor(reused), 422);

@@ -3,10 +3,10 @@
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <google/protobuf/message.h>
-#include <sodium.h>
 
 #include "absl/strings/escaping.h"
 #include "services/common/call_guard.h"
+#include "services/common/sha256.h"
 #include "services/common/status.h"
 
 namespace qq {
@@ -25,13 +25,6 @@ std::string DeterministicBytes(const google::protobuf::Message& message) {
   return bytes;
 }
 
-std::string Sha256Hex(const std::string& bytes) {
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
-}
-
 }  // namespace
 
 absl::StatusOr<IdempotencyScope> IdempotencyScopeOf(const CallContext& call,
@@ -47,9 +40,9 @@ absl::StatusOr<IdempotencyScope> IdempotencyScopeOf(const CallContext& call,
   return scope;
 }
 
-absl::StatusOr<std::optional<std::string>> ClaimIdempotencyKey(pqxx::work& txn,
-                                                               const IdempotencyScope& scope) {
-  if (!scope.enabled()) return std::optional<std::string>();
+absl::StatusOr<bool> ClaimIdempotencyKey(pqxx::work& txn, const IdempotencyScope& scope,
+                                         google::protobuf::Message& first_response) {
+  if (!scope.enabled()) return false;
   // Keys live 48 h; expired ones of this user go first, which keeps the table bounded
   // without a sweeper.
   txn.exec_params(
@@ -60,7 +53,7 @@ absl::StatusOr<std::optional<std::string>> ClaimIdempotencyKey(pqxx::work& txn,
       "INSERT INTO qq_idempotency (tenant_id, user_id, operation, key, request_hash) "
       "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING 1",
       scope.tenant, scope.user, scope.operation, scope.key, scope.request_hash);
-  if (!inserted.empty()) return std::optional<std::string>();
+  if (!inserted.empty()) return false;
   pqxx::result prior = txn.exec_params(
       "SELECT request_hash, encode(response, 'hex') FROM qq_idempotency "
       "WHERE tenant_id = $1 AND user_id = $2 AND operation = $3 AND key = $4",
@@ -75,7 +68,10 @@ absl::StatusOr<std::optional<std::string>> ClaimIdempotencyKey(pqxx::work& txn,
                                     "Idempotency-Key"),
                           422);
   }
-  return std::optional<std::string>(absl::HexStringToBytes(prior[0][1].as<std::string>()));
+  if (!first_response.ParseFromString(absl::HexStringToBytes(prior[0][1].as<std::string>()))) {
+    return absl::InternalError("stored response of the idempotency key is unreadable");
+  }
+  return true;
 }
 
 void RecordIdempotentResponse(pqxx::work& txn, const IdempotencyScope& scope,

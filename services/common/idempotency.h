@@ -6,7 +6,6 @@
 
 #include <pqxx/pqxx>
 
-#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -37,13 +36,13 @@ absl::StatusOr<IdempotencyScope> IdempotencyScopeOf(const CallContext& call,
                                                     const std::string& operation,
                                                     const google::protobuf::Message& request);
 
-// Claims the key in `txn`. Returns the first response's bytes when the key was used
-// before with the same request (the caller returns them and changes nothing), nullopt
-// when this is the first use (the caller goes on and calls RecordIdempotentResponse in
-// the same transaction). The same key with a different request: FAILED_PRECONDITION,
-// HTTP 422.
-absl::StatusOr<std::optional<std::string>> ClaimIdempotencyKey(pqxx::work& txn,
-                                                               const IdempotencyScope& scope);
+// Claims the key in `txn`. True when the key was used before with the same request:
+// `first_response` then holds that request's response, which the caller returns without
+// changing anything. False when this is the first use (or no key was sent): the caller
+// goes on and calls RecordIdempotentResponse in the same transaction. The same key with
+// a different request: FAILED_PRECONDITION, HTTP 422.
+absl::StatusOr<bool> ClaimIdempotencyKey(pqxx::work& txn, const IdempotencyScope& scope,
+                                         google::protobuf::Message& first_response);
 
 void RecordIdempotentResponse(pqxx::work& txn, const IdempotencyScope& scope,
                               const google::protobuf::Message& response);

@@ -1,27 +1,16 @@
 #include "services/common/migrations.h"
 
-#include <sodium.h>
-
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
 #include "services/common/log.h"
+#include "services/common/sha256.h"
 
 namespace qq {
 namespace {
 
 // Any constant works; all instances of a service serialise their migrations on it.
 constexpr long long kMigrationLockKey = 0x71717161;
-
-std::string Sha256Hex(const std::string& text) {
-  static const int sodium_ready = sodium_init();
-  (void)sodium_ready;
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(text.data()), text.size());
-  char hex[crypto_hash_sha256_BYTES * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
-  return hex;
-}
 
 }  // namespace
 

@@ -85,12 +85,8 @@ absl::StatusOr<v1::Customer> CustomerStore::CreateCustomer(const std::string& te
   v1::Customer customer;
   absl::Status status = pool_.Transact([&](pqxx::work& txn) -> absl::Status {
     customer.Clear();
-    QQ_ASSIGN_OR_RETURN(std::optional<std::string> prior, ClaimIdempotencyKey(txn, idempotency));
-    if (prior) {
-      if (!customer.ParseFromString(*prior))
-        return absl::InternalError("stored response unreadable");
-      return absl::OkStatus();
-    }
+    QQ_ASSIGN_OR_RETURN(bool replayed, ClaimIdempotencyKey(txn, idempotency, customer));
+    if (replayed) return absl::OkStatus();
     pqxx::row row =
         txn.exec_prepared(kInsertCustomer.name, tenant, draft.kind, draft.name, draft.notes)[0];
     const std::string id = row[0].as<std::string>();

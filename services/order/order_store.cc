@@ -125,12 +125,8 @@ absl::StatusOr<WorkOrder> OrderStore::CreateWorkOrder(const std::string& tenant,
   WorkOrder created;
   absl::Status status = pool_.Transact([&](pqxx::work& txn) -> absl::Status {
     created.Clear();
-    QQ_ASSIGN_OR_RETURN(std::optional<std::string> prior, ClaimIdempotencyKey(txn, idempotency));
-    if (prior) {
-      if (!created.ParseFromString(*prior))
-        return absl::InternalError("stored response unreadable");
-      return absl::OkStatus();
-    }
+    QQ_ASSIGN_OR_RETURN(bool replayed, ClaimIdempotencyKey(txn, idempotency, created));
+    if (replayed) return absl::OkStatus();
     pqxx::row number = txn.exec_prepared(kNextNumber.name, tenant)[0];
     std::string number_text =
         FormatWorkOrderNumber(number[0].as<std::string>(), number[1].as<int>());
