@@ -46,8 +46,18 @@ class OpenApiTest : public ::testing::Test {
 TEST_F(OpenApiTest, DescribesEveryRouteUnderItsPathAndMethod) {
   EXPECT_EQ(At({"openapi"}).as_string(), "3.0.3");
   for (const Route& route : routes_.routes()) {
-    std::string path = route.path.text();
-    if (path == "/v1/assignments/{work_order_id}") path = "/v1/assignments/{workOrderId}";
+    // OpenAPI names path variables by their JSON field paths: {customer_id} -> {customerId}.
+    std::string path;
+    bool in_variable = false, upper_next = false;
+    for (char c : route.path.text()) {
+      if (c == '{' || c == '}') in_variable = c == '{';
+      if (in_variable && c == '_') {
+        upper_next = true;
+        continue;
+      }
+      path.push_back(upper_next ? static_cast<char>(std::toupper(c)) : c);
+      upper_next = false;
+    }
     std::string method(route.http_method);
     for (char& c : method) c = static_cast<char>(std::tolower(c));
     EXPECT_TRUE(At({"paths", path.c_str()}).is_object() &&

@@ -35,6 +35,8 @@ inline constexpr absl::string_view kManager = "manager";
 inline constexpr absl::string_view kFinance = "finance";
 // Held by tokens that services mint for their own calls to each other.
 inline constexpr absl::string_view kService = "service";
+// Held by service-account tokens of third-party billing systems.
+inline constexpr absl::string_view kBilling = "billing";
 }  // namespace roles
 
 struct JwtKey {

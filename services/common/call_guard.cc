@@ -44,9 +44,8 @@ absl::StatusOr<CallContext> CallGuard::Authenticate(grpc::CallbackServerContext*
   return call;
 }
 
-grpc::ServerUnaryReactor* CallGuard::Finish(grpc::CallbackServerContext* ctx,
-                                            absl::string_view method, const absl::Status& status,
-                                            std::chrono::steady_clock::time_point start) {
+void CallGuard::RecordOutcome(absl::string_view method, const absl::Status& status,
+                              std::chrono::steady_clock::time_point start) {
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   metrics_.ObserveRequest(method, CodeName(status.code()), seconds);
   if (!status.ok() && HttpStatusFor(status.code()) >= 500) {
@@ -54,6 +53,12 @@ grpc::ServerUnaryReactor* CallGuard::Finish(grpc::CallbackServerContext* ctx,
                             {"code", CodeName(status.code())},
                             {"error", std::string(status.message())}});
   }
+}
+
+grpc::ServerUnaryReactor* CallGuard::Finish(grpc::CallbackServerContext* ctx,
+                                            absl::string_view method, const absl::Status& status,
+                                            std::chrono::steady_clock::time_point start) {
+  RecordOutcome(method, status, start);
   auto* reactor = ctx->DefaultReactor();
   reactor->Finish(ToGrpcStatus(status));
   return reactor;

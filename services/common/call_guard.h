@@ -53,6 +53,15 @@ class CallGuard {
     return Finish(ctx, method, status, start);
   }
 
+  // Client-streaming handlers (their reactor outlives the method call): authenticate
+  // with this when the call starts, and on finishing report the outcome with
+  // RecordOutcome and finish the reactor with ToGrpcStatus (grpc_status.h).
+  absl::StatusOr<CallContext> AuthenticateStream(grpc::CallbackServerContext* ctx) const {
+    return Authenticate(ctx);
+  }
+  void RecordOutcome(absl::string_view method, const absl::Status& status,
+                     std::chrono::steady_clock::time_point start);
+
   // For the few RPCs callable without a token (login).
   template <typename Handler>
   grpc::ServerUnaryReactor* PublicUnary(grpc::CallbackServerContext* ctx, absl::string_view method,

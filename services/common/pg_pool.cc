@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "services/common/log.h"
 #include "services/common/metrics.h"
 
@@ -37,7 +38,23 @@ NullableParam NullIfEmpty(const std::string& value) {
 }
 
 NullableParam NullableNumber(const std::optional<double>& value) {
-  return value ? NullableParam{absl::StrCat(*value)} : NullableParam{};
+  // %.17g keeps every bit of a double (StrCat would round to 6 digits).
+  return value ? NullableParam{absl::StrFormat("%.17g", *value)} : NullableParam{};
+}
+
+std::string PgTextArray(const std::vector<std::string>& values) {
+  std::string out = "{";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    out.push_back('"');
+    for (char c : values[i]) {
+      if (c == '"' || c == '\\') out.push_back('\\');
+      out.push_back(c);
+    }
+    out.push_back('"');
+  }
+  out.push_back('}');
+  return out;
 }
 
 absl::StatusOr<std::unique_ptr<PgPool>> PgPool::Connect(std::string dsn, int size,

@@ -34,6 +34,8 @@ struct NullableParam {
 };
 NullableParam NullIfEmpty(const std::string& value);
 NullableParam NullableNumber(const std::optional<double>& value);
+// A text[] literal ('{"a","b"}') for a parameter cast with ::text[] in SQL.
+std::string PgTextArray(const std::vector<std::string>& values);
 
 class PgPool {
  public:

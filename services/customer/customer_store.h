@@ -1,9 +1,12 @@
-// The only place with SQL for the customer service: customers, phones, addresses and
-// the staff accounts in the qq_auth schema.
+// SQL of the customer archive: customers with encrypted phones and ID numbers,
+// addresses, search terms, communication records, and the accounts in the qq_auth schema.
+// (Ledger, utility data and the dictionaries have their own store classes beside it.)
 #pragma once
 
 #include <pqxx/pqxx>
 
+#include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,6 +15,7 @@
 #include "services/common/idempotency.h"
 #include "services/common/migrations.h"
 #include "services/customer/domain/customer_draft.h"
+#include "services/customer/domain/search_query.h"
 
 namespace qq {
 class PgPool;
@@ -20,6 +24,8 @@ std::vector<Migration> customer_migrations();
 }  // namespace qq
 
 namespace qq::customer {
+
+class PiiCipher;
 
 struct StaffAccount {
   std::string id;
@@ -35,33 +41,142 @@ struct CustomerPage {
   std::string next_page_token;
 };
 
+struct CustomerFilter {
+  std::string status;   // Customer.Status name or ""
+  std::string tag;      // or ""
+  std::string channel;  // Customer.Channel name or ""
+  std::string kind;     // Customer.Kind name or ""
+  std::string area_id;  // or ""
+  // JSON object the customer's custom_fields must contain ("{}" = no filter).
+  std::string custom_fields_json = "{}";
+};
+
+// Where a stored address lies, as the dispatch service answered.
+struct AreaAnswer {
+  std::string area_id;
+  std::string area_name;
+  bool outside_areas = false;
+};
+
+struct PendingAddress {
+  std::string tenant;
+  std::string id;
+  double lat = 0;
+  double lng = 0;
+};
+
 class CustomerStore {
  public:
-  explicit CustomerStore(PgPool& pool);
+  CustomerStore(PgPool& pool, const PiiCipher& cipher);
 
   // With an enabled `idempotency` scope, a repeated request returns the customer the
-  // first one created (see services/common/idempotency.h).
+  // first one created. ALREADY_EXISTS (field "phones[i]", message naming the customer)
+  // when a phone belongs to another customer of the tenant.
   absl::StatusOr<qingquan::customer::v1::Customer> CreateCustomer(
-      const std::string& tenant, const CustomerDraft& draft, const IdempotencyScope& idempotency);
+      const std::string& tenant, const CustomerDraft& draft, const std::vector<SearchTerm>& terms,
+      const IdempotencyScope& idempotency);
 
   // NOT_FOUND when the customer does not exist in `tenant` or was deleted.
   absl::StatusOr<qingquan::customer::v1::Customer> GetCustomer(const std::string& tenant,
                                                                const std::string& id);
 
   // Newest first. INVALID_ARGUMENT (pageToken) for a token this store did not issue.
-  absl::StatusOr<CustomerPage> ListCustomers(const std::string& tenant, int page_size,
+  absl::StatusOr<CustomerPage> ListCustomers(const std::string& tenant,
+                                             const CustomerFilter& filter, int page_size,
                                              const std::string& page_token);
+
+  // Replaces the customer's own fields and phones (addresses are untouched).
+  // NOT_FOUND, ALREADY_EXISTS as for create.
+  absl::StatusOr<qingquan::customer::v1::Customer> UpdateCustomer(
+      const std::string& tenant, const std::string& id, const CustomerDraft& draft,
+      const std::vector<SearchTerm>& terms);
+
+  // Soft delete: kept for history, gone from lists and search, phones free for reuse.
+  absl::StatusOr<qingquan::customer::v1::Customer> DeleteCustomer(const std::string& tenant,
+                                                                  const std::string& id);
+
+  // Customers by id in the given order (missing or deleted ones are skipped).
+  absl::StatusOr<std::vector<qingquan::customer::v1::Customer>> LoadCustomers(
+      const std::string& tenant, const std::vector<std::string>& ids);
+
+  // Search: candidates with a score, best first, at most `limit`.
+  absl::StatusOr<std::vector<SearchCandidate>> FindByPhone(const std::string& tenant,
+                                                           const std::string& normalised_phone);
+  absl::StatusOr<std::vector<SearchCandidate>> FindByPhoneSuffix(const std::string& tenant,
+                                                                 const std::string& digits,
+                                                                 int limit);
+  absl::StatusOr<std::vector<SearchCandidate>> FindByTermPrefix(const std::string& tenant,
+                                                                SearchTerm::Kind kind,
+                                                                const std::string& prefix,
+                                                                int limit);
+  absl::StatusOr<std::vector<SearchCandidate>> FindByAddressFragment(const std::string& tenant,
+                                                                     const std::string& fragment,
+                                                                     int limit);
+
+  // Addresses. NOT_FOUND for an unknown or deleted customer/address.
+  absl::StatusOr<qingquan::customer::v1::Address> AddAddress(const std::string& tenant,
+                                                             const std::string& customer_id,
+                                                             const AddressDraft& draft);
+  absl::StatusOr<qingquan::customer::v1::Address> UpdateAddress(const std::string& tenant,
+                                                                const std::string& customer_id,
+                                                                const std::string& address_id,
+                                                                const AddressDraft& draft,
+                                                                bool location_changed);
+  absl::StatusOr<qingquan::customer::v1::Address> DeleteAddress(const std::string& tenant,
+                                                                const std::string& customer_id,
+                                                                const std::string& address_id);
+  absl::StatusOr<qingquan::customer::v1::Address> GetAddress(const std::string& tenant,
+                                                             const std::string& customer_id,
+                                                             const std::string& address_id);
+  // Stores the area answer unless the location changed since it was asked.
+  absl::Status SetAddressArea(const std::string& tenant, const std::string& address_id, double lat,
+                              double lng, const AreaAnswer& answer);
+  // Addresses with a location whose area is not known (new, or areas changed).
+  absl::StatusOr<std::vector<PendingAddress>> PendingAddresses(int limit);
+  // Marks every located address of the tenant for re-resolution (areas changed).
+  absl::Status MarkAreasStale(const std::string& tenant);
+
+  // Communication records; NOT_FOUND for an unknown customer.
+  absl::StatusOr<qingquan::customer::v1::Communication> AddCommunication(
+      const std::string& tenant, const std::string& customer_id,
+      const qingquan::customer::v1::Communication& record);
+  absl::StatusOr<std::vector<qingquan::customer::v1::Communication>> ListCommunications(
+      const std::string& tenant, const std::string& customer_id, int limit,
+      const std::string& page_token, std::string* next_page_token);
+
+  // Moves last activity forward (orders, work orders); unknown customers are ignored.
+  absl::Status RecordActivity(const std::string& tenant, const std::string& customer_id,
+                              std::chrono::system_clock::time_point when);
+
+  // Personal data maintenance: seals plain phones left by migration 0001 and re-seals
+  // values under an older key with the current one. Returns how many rows changed
+  // (0 when nothing is left); call until it returns 0.
+  absl::StatusOr<int> SealPersonalDataBatch(int batch_size);
 
   // NOT_FOUND when there is no such account.
   absl::StatusOr<StaffAccount> FindStaffAccount(const std::string& tenant,
                                                 const std::string& username);
+  absl::StatusOr<StaffAccount> FindServiceAccount(const std::string& tenant,
+                                                  const std::string& client_id);
 
   // Creates a demo account (id derived from tenant and username, `account.id` is
   // ignored) unless that username exists.
   absl::Status EnsureDemoStaffAccount(const StaffAccount& account);
+  absl::Status EnsureDemoServiceAccount(const StaffAccount& account);
 
  private:
+  absl::Status CheckPhonesFree(pqxx::work& txn, const std::string& tenant,
+                               const std::string& customer_id,
+                               const std::vector<std::string>& phones);
+  void InsertPhones(pqxx::work& txn, const std::string& tenant, const std::string& customer_id,
+                    const std::vector<std::string>& phones);
+  void ReplaceSearchTerms(pqxx::work& txn, const std::string& tenant,
+                          const std::string& customer_id, const std::vector<SearchTerm>& terms);
+  absl::StatusOr<std::vector<qingquan::customer::v1::Customer>> LoadCustomersIn(
+      pqxx::work& txn, const std::string& tenant, const std::vector<std::string>& ids);
+
   PgPool& pool_;
+  const PiiCipher& cipher_;
 };
 
 }  // namespace qq::customer

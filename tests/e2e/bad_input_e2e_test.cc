@@ -34,8 +34,9 @@ class BadInputTest : public GatewayTest {
   }
 
   std::string CreateCustomer(const std::string& token, const std::string& name) {
-    HttpResponse res = http_->Post("/v1/customers",
-                                   R"({"name":")" + name + R"(","phones":["13800001111"]})", token);
+    HttpResponse res =
+        http_->Post("/v1/customers",
+                    R"({"name":")" + name + R"(","phones":[")" + UniquePhone() + R"("]})", token);
     EXPECT_EQ(res.status, 200) << res.body;
     return Str(res.Json(), "id");
   }

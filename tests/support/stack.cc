@@ -1,6 +1,8 @@
 #include "tests/support/stack.h"
 
+#include <cstdio>
 #include <cstdlib>
+#include <random>
 #include <stdexcept>
 
 #include "tests/support/http_client.h"
@@ -10,6 +12,16 @@ namespace qq::testing {
 std::string EnvOr(const char* name, const std::string& fallback) {
   const char* value = std::getenv(name);
   return value != nullptr ? std::string(value) : fallback;
+}
+
+std::string UniquePhone() {
+  // 10^9 numbers per run's prefix: a clash between the few hundred a run makes is
+  // vanishingly unlikely, and the database would report it as a 409.
+  static std::mt19937_64 random{std::random_device{}()};
+  char phone[16];
+  std::snprintf(phone, sizeof phone, "17%09llu",
+                static_cast<unsigned long long>(random() % 1000000000ULL));
+  return phone;
 }
 
 std::string GatewayUrl() { return EnvOr("QQ_TEST_GATEWAY_URL"); }

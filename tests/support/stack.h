@@ -12,6 +12,9 @@ std::string EnvOr(const char* name, const std::string& fallback = "");
 // QQ_TEST_GATEWAY_URL, or "" when no stack runs (tests then skip).
 std::string GatewayUrl();
 
+// A mobile number no other test of this run uses (phones are unique per tenant).
+std::string UniquePhone();
+
 class HttpClient;
 
 // Logs in through POST /v1/auth/login and returns the access token; throws

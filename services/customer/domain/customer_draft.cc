@@ -3,25 +3,77 @@
 #include <algorithm>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/civil_time.h"
+#include "google/protobuf/field_mask.pb.h"
 #include "qingquan/customer/v1/customer.pb.h"
 #include "services/common/status.h"
+#include "services/customer/domain/id_number.h"
 #include "services/customer/domain/phone_number.h"
 
 namespace qq::customer {
 namespace {
 
+namespace v1 = qingquan::customer::v1;
+
 size_t Utf8Length(const std::string& s) {
   return std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; });
 }
 
+std::string Trimmed(const std::string& s) { return std::string(absl::StripAsciiWhitespace(s)); }
+
+absl::StatusOr<std::string> CheckBirthday(const std::string& raw) {
+  std::string text = Trimmed(raw);
+  if (text.empty()) return text;
+  int y = 0, m = 0, d = 0;
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-' ||
+      !absl::SimpleAtoi(text.substr(0, 4), &y) || !absl::SimpleAtoi(text.substr(5, 2), &m) ||
+      !absl::SimpleAtoi(text.substr(8, 2), &d)) {
+    return InvalidField("birthday", "expected a date as YYYY-MM-DD");
+  }
+  absl::CivilDay day(y, m, d);
+  if (day.year() != y || day.month() != m || day.day() != d) {
+    return InvalidField("birthday", "is not a calendar date");
+  }
+  if (y < 1900) return InvalidField("birthday", "is before 1900");
+  return text;
+}
+
 }  // namespace
 
-absl::StatusOr<CustomerDraft> CheckNewCustomer(const qingquan::customer::v1::Customer& in) {
+absl::StatusOr<AddressDraft> CheckAddress(const v1::Address& a, const std::string& prefix) {
+  const std::string dot = prefix.empty() ? "" : prefix + ".";
+  AddressDraft address;
+  address.text = Trimmed(a.text());
+  if (address.text.empty()) return InvalidField(dot + "text", "is required");
+  if (Utf8Length(address.text) > 200) {
+    return InvalidField(dot + "text", "is longer than 200 characters");
+  }
+  if (a.has_location()) {
+    if (!(a.location().lat() >= -90 && a.location().lat() <= 90)) {
+      return InvalidField(dot + "location.lat", "must be between -90 and 90");
+    }
+    if (!(a.location().lng() >= -180 && a.location().lng() <= 180)) {
+      return InvalidField(dot + "location.lng", "must be between -180 and 180");
+    }
+    address.lat = a.location().lat();
+    address.lng = a.location().lng();
+  }
+  address.delivery_notes = Trimmed(a.delivery_notes());
+  if (Utf8Length(address.delivery_notes) > 500) {
+    return InvalidField(dot + "deliveryNotes", "is longer than 500 characters");
+  }
+  address.custom_fields = a.custom_fields();
+  return address;
+}
+
+absl::StatusOr<CustomerDraft> CheckNewCustomer(const v1::Customer& in, const ArchiveRules& rules) {
   CustomerDraft draft;
-  draft.kind =
-      in.kind() == qingquan::customer::v1::Customer::ORGANISATION ? "ORGANISATION" : "PERSON";
-  draft.name = std::string(absl::StripAsciiWhitespace(in.name()));
+  draft.kind = in.kind() == v1::Customer::ORGANISATION ? "ORGANISATION" : "PERSON";
+  draft.name = Trimmed(in.name());
   if (draft.name.empty()) return InvalidField("name", "is required");
   if (Utf8Length(draft.name) > 100) return InvalidField("name", "is longer than 100 characters");
 
@@ -37,30 +89,95 @@ absl::StatusOr<CustomerDraft> CheckNewCustomer(const qingquan::customer::v1::Cus
     draft.phones.push_back(std::move(phone));
   }
 
+  if (!Trimmed(in.id_number()).empty()) {
+    if (draft.kind == "ORGANISATION") {
+      QQ_ASSIGN_OR_RETURN(draft.id_number, NormaliseCreditCode("idNumber", in.id_number()));
+    } else {
+      QQ_ASSIGN_OR_RETURN(draft.id_number, NormalisePersonIdNumber("idNumber", in.id_number()));
+    }
+  }
+  QQ_ASSIGN_OR_RETURN(draft.birthday, CheckBirthday(in.birthday()));
+  draft.channel = v1::Customer::Channel_Name(in.channel());
+
+  if (static_cast<size_t>(in.tags_size()) > kMaxTags) {
+    return InvalidField("tags", absl::StrCat("at most ", kMaxTags, " tags"));
+  }
+  for (int i = 0; i < in.tags_size(); ++i) {
+    std::string tag = Trimmed(in.tags(i));
+    if (std::find(rules.tag_names.begin(), rules.tag_names.end(), tag) == rules.tag_names.end()) {
+      return InvalidField(absl::StrCat("tags[", i, "]"),
+                          absl::StrCat("unknown tag '", tag,
+                                       "'; add it to the tag dictionary (POST /v1/tags) first"));
+    }
+    if (std::find(draft.tags.begin(), draft.tags.end(), tag) == draft.tags.end()) {
+      draft.tags.push_back(std::move(tag));
+    }
+  }
+
   if (static_cast<size_t>(in.addresses_size()) > kMaxAddresses) {
     return InvalidField("addresses", absl::StrCat("at most ", kMaxAddresses, " addresses"));
   }
   for (int i = 0; i < in.addresses_size(); ++i) {
-    const auto& a = in.addresses(i);
-    std::string prefix = absl::StrCat("addresses[", i, "]");
-    AddressDraft address;
-    address.text = std::string(absl::StripAsciiWhitespace(a.text()));
-    if (address.text.empty()) return InvalidField(prefix + ".text", "is required");
-    if (a.has_location()) {
-      if (a.location().lat() < -90 || a.location().lat() > 90) {
-        return InvalidField(prefix + ".location.lat", "must be between -90 and 90");
-      }
-      if (a.location().lng() < -180 || a.location().lng() > 180) {
-        return InvalidField(prefix + ".location.lng", "must be between -180 and 180");
-      }
-      address.lat = a.location().lat();
-      address.lng = a.location().lng();
-    }
-    address.delivery_notes = a.delivery_notes();
+    QQ_ASSIGN_OR_RETURN(AddressDraft address,
+                        CheckAddress(in.addresses(i), absl::StrCat("addresses[", i, "]")));
     draft.addresses.push_back(std::move(address));
   }
-  draft.notes = in.notes();
+  draft.notes = Trimmed(in.notes());
+  if (Utf8Length(draft.notes) > 2000) {
+    return InvalidField("notes", "is longer than 2000 characters");
+  }
+  draft.custom_fields = in.custom_fields();
   return draft;
+}
+
+absl::StatusOr<v1::Customer> ApplyCustomerUpdate(const v1::Customer& current,
+                                                 const v1::Customer& patch,
+                                                 const google::protobuf::FieldMask& mask) {
+  static constexpr absl::string_view kChangeable[] = {"kind",      "name",     "phones",
+                                                      "id_number", "birthday", "channel",
+                                                      "tags",      "notes",    "custom_fields"};
+  if (mask.paths_size() == 0) {
+    return InvalidField("updateMask", absl::StrCat("name the fields to change, e.g. name,phones; "
+                                                   "changeable: ",
+                                                   absl::StrJoin(kChangeable, ",")));
+  }
+  v1::Customer merged = current;
+  for (const std::string& path : mask.paths()) {
+    if (path == "kind") {
+      merged.set_kind(patch.kind());
+    } else if (path == "name") {
+      merged.set_name(patch.name());
+    } else if (path == "phones") {
+      *merged.mutable_phones() = patch.phones();
+    } else if (path == "id_number") {
+      merged.set_id_number(patch.id_number());
+    } else if (path == "birthday") {
+      merged.set_birthday(patch.birthday());
+    } else if (path == "channel") {
+      merged.set_channel(patch.channel());
+    } else if (path == "tags") {
+      *merged.mutable_tags() = patch.tags();
+    } else if (path == "notes") {
+      merged.set_notes(patch.notes());
+    } else if (path == "custom_fields") {
+      *merged.mutable_custom_fields() = patch.custom_fields();
+    } else if (absl::StartsWith(path, "custom_fields.") && path.size() > 14) {
+      const std::string key = path.substr(14);
+      auto& fields = *merged.mutable_custom_fields()->mutable_fields();
+      auto it = patch.custom_fields().fields().find(key);
+      if (it == patch.custom_fields().fields().end()) {
+        fields.erase(key);
+      } else {
+        fields[key] = it->second;
+      }
+    } else {
+      return InvalidField(
+          "updateMask",
+          absl::StrCat("'", path, "' cannot be changed here; changeable: ",
+                       absl::StrJoin(kChangeable, ","), " (addresses have their own endpoints)"));
+    }
+  }
+  return merged;
 }
 
 }  // namespace qq::customer

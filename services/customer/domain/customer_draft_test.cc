@@ -20,7 +20,7 @@ qingquan::customer::v1::Customer ValidCustomer() {
 }
 
 TEST(CheckNewCustomer, NormalisesAValidCustomer) {
-  auto draft = CheckNewCustomer(ValidCustomer());
+  auto draft = CheckNewCustomer(ValidCustomer(), {});
   ASSERT_TRUE(draft.ok()) << draft.status();
   EXPECT_EQ(draft->name, "张三");
   EXPECT_EQ(draft->kind, "PERSON");
@@ -33,29 +33,29 @@ TEST(CheckNewCustomer, NormalisesAValidCustomer) {
 TEST(CheckNewCustomer, NamesTheFirstBadField) {
   auto c = ValidCustomer();
   c.set_name(" ");
-  EXPECT_EQ(FieldOf(CheckNewCustomer(c).status()), "name");
+  EXPECT_EQ(FieldOf(CheckNewCustomer(c, {}).status()), "name");
 
   c = ValidCustomer();
   c.add_phones("12");
-  EXPECT_EQ(FieldOf(CheckNewCustomer(c).status()), "phones[1]");
+  EXPECT_EQ(FieldOf(CheckNewCustomer(c, {}).status()), "phones[1]");
 
   c = ValidCustomer();
   c.add_phones("+86 13912345678");
-  EXPECT_EQ(FieldOf(CheckNewCustomer(c).status()), "phones[1]");  // duplicate
+  EXPECT_EQ(FieldOf(CheckNewCustomer(c, {}).status()), "phones[1]");  // duplicate
 
   c = ValidCustomer();
   c.mutable_addresses(0)->mutable_location()->set_lat(91);
-  EXPECT_EQ(FieldOf(CheckNewCustomer(c).status()), "addresses[0].location.lat");
+  EXPECT_EQ(FieldOf(CheckNewCustomer(c, {}).status()), "addresses[0].location.lat");
 
   c = ValidCustomer();
   c.add_addresses();
-  EXPECT_EQ(FieldOf(CheckNewCustomer(c).status()), "addresses[1].text");
+  EXPECT_EQ(FieldOf(CheckNewCustomer(c, {}).status()), "addresses[1].text");
 }
 
 TEST(CheckNewCustomer, AddressWithoutLocationHasNone) {
   auto c = ValidCustomer();
   c.mutable_addresses(0)->clear_location();
-  auto draft = CheckNewCustomer(c);
+  auto draft = CheckNewCustomer(c, {});
   ASSERT_TRUE(draft.ok());
   EXPECT_FALSE(draft->addresses[0].lat.has_value());
 }

@@ -1,0 +1,130 @@
+// The customer archive against a real PostgreSQL: personal data is sealed at rest and
+// found by blind index and last digits, search by pinyin and name fragments, duplicate
+// phones, soft delete, key rotation.
+#include <gmock/gmock.h>
+
+#include "services/common/status.h"
+#include "services/customer/customer_pgtest_fixture.h"
+
+namespace qq::customer {
+namespace {
+
+std::vector<std::string> IdsOf(const absl::StatusOr<std::vector<SearchCandidate>>& hits) {
+  std::vector<std::string> ids;
+  EXPECT_TRUE(hits.ok()) << hits.status();
+  if (hits.ok()) {
+    for (const auto& h : *hits) ids.push_back(h.customer_id);
+  }
+  return ids;
+}
+
+using ::testing::Contains;
+using ::testing::Not;
+
+TEST_F(CustomerPgTest, PhonesAreSealedAtRestAndFoundByIndexAndSuffix) {
+  const std::string id = CreateCustomer("张三", "13912345678");
+  // Nothing in the table shows the number.
+  ASSERT_TRUE(pool()
+                  .Read([&](pqxx::work& txn) {
+                    auto row = txn.exec_params1(
+                        "SELECT coalesce(phone, ''), encode(ciphertext, 'escape'), last4 "
+                        "FROM customer_phones WHERE customer_id = $1",
+                        id);
+                    EXPECT_EQ(row[0].as<std::string>(), "");
+                    EXPECT_EQ(row[1].as<std::string>().find("13912345678"), std::string::npos);
+                    EXPECT_EQ(row[2].as<std::string>(), "5678");
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  auto customer = store().GetCustomer(tenant_, id);
+  ASSERT_TRUE(customer.ok()) << customer.status();
+  ASSERT_EQ(customer->phones_size(), 1);
+  EXPECT_EQ(customer->phones(0), "13912345678");
+
+  EXPECT_THAT(IdsOf(store().FindByPhone(tenant_, "13912345678")), Contains(id));
+  EXPECT_THAT(IdsOf(store().FindByPhoneSuffix(tenant_, "5678", 20)), Contains(id));
+  EXPECT_THAT(IdsOf(store().FindByPhoneSuffix(tenant_, "345678", 20)), Contains(id));
+  EXPECT_THAT(IdsOf(store().FindByPhoneSuffix(tenant_, "995678", 20)), Not(Contains(id)));
+  // Another tenant's index differs: nothing found there.
+  EXPECT_TRUE(IdsOf(store().FindByPhone("other-tenant", "13912345678")).empty());
+}
+
+TEST_F(CustomerPgTest, DuplicatePhoneNamesTheExistingCustomer) {
+  const std::string first = CreateCustomer("李四", "13800001111");
+  CustomerDraft draft;
+  draft.kind = "PERSON";
+  draft.name = "李四二";
+  draft.phones = {"13800001111"};
+  auto second = store().CreateCustomer(tenant_, draft, {}, IdempotencyScope{});
+  ASSERT_EQ(second.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(FieldOf(second.status()), "phones[0]");
+  EXPECT_NE(second.status().message().find(first), std::string::npos);
+  // After a soft delete the number is free again, and the old customer stays readable
+  // only for history (not in search).
+  ASSERT_TRUE(store().DeleteCustomer(tenant_, first).ok());
+  EXPECT_TRUE(store().CreateCustomer(tenant_, draft, {}, IdempotencyScope{}).ok());
+  EXPECT_EQ(store().GetCustomer(tenant_, first).status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(CustomerPgTest, PinyinAndNameFragmentsFindEveryReading) {
+  const std::string zhang = CreateCustomer("张三", "13700000001");
+  const std::string shan = CreateCustomer("单丽", "13700000002");
+  const std::string zeng = CreateCustomer("曾国强", "13700000003");
+  auto pinyin = [&](const std::string& q) {
+    return IdsOf(store().FindByTermPrefix(tenant_, SearchTerm::kPinyin, q, 20));
+  };
+  EXPECT_THAT(pinyin("zs"), Contains(zhang));
+  EXPECT_THAT(pinyin("zhangsan"), Contains(zhang));
+  EXPECT_THAT(pinyin("zhangs"), Contains(zhang));
+  EXPECT_THAT(pinyin("shanli"), Contains(shan));
+  EXPECT_THAT(pinyin("danli"), Contains(shan));
+  EXPECT_THAT(pinyin("sl"), Contains(shan));
+  EXPECT_THAT(pinyin("dl"), Contains(shan));
+  EXPECT_THAT(pinyin("zgq"), Contains(zeng));
+  EXPECT_THAT(pinyin("cengguo"), Contains(zeng));
+  EXPECT_THAT(pinyin("zs"), Not(Contains(shan)));
+  auto name = [&](const std::string& q) {
+    return IdsOf(store().FindByTermPrefix(tenant_, SearchTerm::kNameFragment, q, 20));
+  };
+  EXPECT_THAT(name("国强"), Contains(zeng));
+  EXPECT_THAT(name("曾国"), Contains(zeng));
+  EXPECT_THAT(name("三"), Contains(zhang));
+  EXPECT_THAT(name("%"), Not(Contains(zhang)));  // LIKE wildcards are literal
+}
+
+TEST_F(CustomerPgTest, RotationResealsUnderTheCurrentKey) {
+  // Seal with the old key alone, then open the store with the new key first.
+  auto old_cipher =
+      *PiiCipher::FromConfig("k1:1111111111111111111111111111111111111111111111111111111111111111");
+  CustomerStore old_store(pool(), old_cipher);
+  CustomerDraft draft;
+  draft.kind = "PERSON";
+  draft.name = "王五";
+  draft.phones = {"13600001234"};
+  draft.id_number = "11010519491231002X";
+  auto created = old_store.CreateCustomer(tenant_, draft, {}, IdempotencyScope{});
+  ASSERT_TRUE(created.ok()) << created.status();
+  // Found under the new configuration before and after re-sealing.
+  EXPECT_THAT(IdsOf(store().FindByPhone(tenant_, "13600001234")), Contains(created->id()));
+  while (true) {
+    auto changed = store().SealPersonalDataBatch(100);
+    ASSERT_TRUE(changed.ok()) << changed.status();
+    if (*changed == 0) break;
+  }
+  auto customer = store().GetCustomer(tenant_, created->id());
+  ASSERT_TRUE(customer.ok()) << customer.status();
+  EXPECT_EQ(customer->phones(0), "13600001234");
+  EXPECT_EQ(customer->id_number(), "11010519491231002X");
+  EXPECT_THAT(IdsOf(store().FindByPhone(tenant_, "13600001234")), Contains(created->id()));
+  ASSERT_TRUE(pool()
+                  .Read([&](pqxx::work& txn) {
+                    auto row = txn.exec_params1(
+                        "SELECT count(*) FROM customer_phones WHERE key_id <> 'k2'");
+                    EXPECT_EQ(row[0].as<int>(), 0);
+                    return absl::OkStatus();
+                  })
+                  .ok());
+}
+
+}  // namespace
+}  // namespace qq::customer

@@ -1,0 +1,44 @@
+// SQL of the tenant's dictionaries: the tag dictionary and the custom field definitions
+// of the form engine.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "qingquan/customer/v1/customer.pb.h"
+
+namespace qq {
+class PgPool;
+}
+
+namespace qq::customer {
+
+class DictionaryStore {
+ public:
+  explicit DictionaryStore(PgPool& pool);
+
+  // ALREADY_EXISTS (field "name") when the tenant has the tag.
+  absl::StatusOr<qingquan::customer::v1::Tag> CreateTag(const std::string& tenant,
+                                                        const qingquan::customer::v1::Tag& tag);
+  absl::StatusOr<std::vector<qingquan::customer::v1::Tag>> ListTags(const std::string& tenant);
+  absl::StatusOr<std::vector<std::string>> TagNames(const std::string& tenant);
+
+  // ALREADY_EXISTS (field "key" or "label") when the entity has the key or label.
+  absl::StatusOr<qingquan::customer::v1::FieldDefinition> CreateFieldDefinition(
+      const std::string& tenant, const qingquan::customer::v1::FieldDefinition& definition);
+  // Writes label, required, min, max, options, decimals, active, position.
+  // NOT_FOUND (field "id"); ALREADY_EXISTS (field "label").
+  absl::StatusOr<qingquan::customer::v1::FieldDefinition> UpdateFieldDefinition(
+      const std::string& tenant, const qingquan::customer::v1::FieldDefinition& definition);
+  absl::StatusOr<qingquan::customer::v1::FieldDefinition> GetFieldDefinition(
+      const std::string& tenant, const std::string& id);
+  // In position order; ENTITY_UNSPECIFIED lists every entity.
+  absl::StatusOr<std::vector<qingquan::customer::v1::FieldDefinition>> ListFieldDefinitions(
+      const std::string& tenant, qingquan::customer::v1::FieldDefinition::Entity entity);
+
+ private:
+  PgPool& pool_;
+};
+
+}  // namespace qq::customer

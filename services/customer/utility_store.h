@@ -1,0 +1,53 @@
+// SQL of the water utility data: meters, supply contracts and the payment records that
+// billing systems push (idempotent by their own record id).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "qingquan/customer/v1/customer.pb.h"
+
+namespace qq {
+class PgPool;
+}
+
+namespace qq::customer {
+
+class UtilityStore {
+ public:
+  explicit UtilityStore(PgPool& pool);
+
+  // NOT_FOUND (customerId / meter.addressId); ALREADY_EXISTS (meter.number).
+  absl::StatusOr<qingquan::customer::v1::Meter> AddMeter(
+      const std::string& tenant, const std::string& customer_id,
+      const qingquan::customer::v1::Meter& meter);
+  // The reading becomes the last one when it is newer. NOT_FOUND (meterId).
+  absl::StatusOr<qingquan::customer::v1::Meter> RecordReading(const std::string& tenant,
+                                                              const std::string& meter_id,
+                                                              double reading,
+                                                              long long time_micros);
+  absl::StatusOr<std::vector<qingquan::customer::v1::Meter>> Meters(const std::string& tenant,
+                                                                    const std::string& customer_id);
+
+  // NOT_FOUND (customerId / contract.addressId); ALREADY_EXISTS (contract.accountNumber).
+  absl::StatusOr<qingquan::customer::v1::Contract> AddContract(
+      const std::string& tenant, const std::string& customer_id,
+      const qingquan::customer::v1::Contract& contract);
+  absl::StatusOr<std::vector<qingquan::customer::v1::Contract>> Contracts(
+      const std::string& tenant, const std::string& customer_id);
+
+  // Stores one checked payment record in its own transaction and says what happened
+  // (ACCEPTED, DUPLICATE, CONFLICT, or REJECTED for an unknown account number).
+  absl::StatusOr<qingquan::customer::v1::PaymentResult> IngestPayment(
+      const std::string& tenant, const qingquan::customer::v1::PaymentRecord& record,
+      const std::string& content_hash);
+  // Newest payment first.
+  absl::StatusOr<std::vector<qingquan::customer::v1::PaymentRecord>> Payments(
+      const std::string& tenant, const std::string& customer_id, int limit, int offset);
+
+ private:
+  PgPool& pool_;
+};
+
+}  // namespace qq::customer
