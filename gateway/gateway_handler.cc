@@ -1,9 +1,11 @@
 // Request handling of the gateway; the backend call completes asynchronously, so no
-// io thread waits on a service.
+// io thread waits on a service. Uploads and downloads move one chunk at a time: the next
+// chunk is asked for only once the previous one has been passed on.
 #include "gateway/gateway_handler.h"
 
 #include <boost/json.hpp>
 
+#include <atomic>
 #include <memory>
 
 #include "absl/strings/ascii.h"
@@ -14,6 +16,7 @@
 #include "gateway/openapi.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
+#include "qingquan/common/v1/common.pb.h"
 #include "services/common/call_guard.h"
 #include "services/common/log.h"
 
@@ -77,6 +80,213 @@ std::unique_ptr<google::protobuf::Message> NewMessage(const google::protobuf::De
   return std::unique_ptr<google::protobuf::Message>(prototype->New());
 }
 
+constexpr char kDefaultFileType[] = "application/octet-stream";
+
+// RFC 5987 attr-char: what may stand unescaped in filename*=UTF-8''...
+bool IsAttrChar(unsigned char c) {
+  return absl::ascii_isalnum(c) ||
+         absl::string_view("!#$&+-.^_`|~").find(static_cast<char>(c)) != absl::string_view::npos;
+}
+
+// attachment; filename*=UTF-8''%E5%AE%A2%E6%88%B7.xlsx (RFC 6266), so any name, Chinese
+// included, reaches the browser intact and nothing in it can break the header.
+std::string ContentDisposition(absl::string_view file_name) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out = "attachment; filename*=UTF-8''";
+  for (char ch : file_name) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    if (IsAttrChar(c)) {
+      out.push_back(ch);
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 0xF]);
+    }
+  }
+  return out;
+}
+
+// The answer to a unary or upload call: the response message in JSON, or the error.
+HttpResponse ResponseFor(const Route& route, const absl::StatusOr<std::string>& result,
+                         const std::string& request_id, const std::string& tenant) {
+  ScopedLogContext log_context(request_id, tenant);
+  HttpResponse response;
+  if (!result.ok()) {
+    response = ErrorResponse(ForClient(result.status()));
+    if (response.status >= 500) {
+      LogWarn("backend call failed", {{"method", route.grpc_method},
+                                      {"code", CodeName(result.status().code())},
+                                      {"error", std::string(result.status().message())}});
+    }
+  } else if (std::unique_ptr<google::protobuf::Message> output =
+                 NewMessage(*route.method->output_type());
+             output == nullptr || !output->ParseFromString(*result)) {
+    response = ErrorResponse(
+        absl::InternalError(absl::StrCat("unreadable response from ", route.grpc_method)));
+  } else if (absl::StatusOr<std::string> json =
+                 JsonTranscoder::ToJson(*output, route.response_body_field);
+             !json.ok()) {
+    response = ErrorResponse(json.status());
+  } else {
+    response.body = *std::move(json);
+  }
+  response.route = route.label;
+  response.tenant = tenant;
+  return response;
+}
+
+// Feeds an upload route's request body to its client-streaming call: the first message
+// (built from path and query) carries the first chunk, each further message the next
+// chunk as the body field's `data`. One chunk is read or in flight at a time, so the
+// gateway holds about one chunk however large the file.
+class UploadRelay : public std::enable_shared_from_this<UploadRelay> {
+ public:
+  UploadRelay(const Route& route, std::unique_ptr<google::protobuf::Message> first,
+              std::shared_ptr<RequestBodyReader> reader, std::shared_ptr<UploadCall> upload,
+              Respond respond, std::string request_id, std::string tenant)
+      : route_(route),
+        first_(std::move(first)),
+        reader_(std::move(reader)),
+        upload_(std::move(upload)),
+        respond_(std::move(respond)),
+        request_id_(std::move(request_id)),
+        tenant_(std::move(tenant)) {}
+
+  // The relay is dropped without finishing when the connection goes away mid-way.
+  ~UploadRelay() {
+    if (!finished_) upload_->Cancel();
+  }
+
+  void Start() { ReadNext(); }
+
+ private:
+  void ReadNext() {
+    reader_->Read(kUploadChunkBytes, [self = shared_from_this()](absl::StatusOr<BodyPiece> piece) {
+      self->OnPiece(std::move(piece));
+    });
+  }
+
+  void OnPiece(absl::StatusOr<BodyPiece> piece) {
+    if (!piece.ok()) {
+      // Too large (413), malformed (400), or the client stopped sending (499): the
+      // backend must not take a cut-off file for a whole one.
+      finished_ = true;
+      upload_->Cancel();
+      return respond_(ResponseFor(route_, piece.status(), request_id_, tenant_));
+    }
+    bool last = piece->last;
+    if (first_ == nullptr && piece->data.empty()) return last ? Finish() : ReadNext();
+    upload_->Write(MessageWith(std::move(piece->data)), [self = shared_from_this(), last](bool ok) {
+      if (ok && !last) return self->ReadNext();
+      self->Finish();  // done, or the call failed: Finish tells why
+    });
+  }
+
+  // The serialized request message carrying `data` in the body field.
+  std::string MessageWith(std::string data) {
+    std::unique_ptr<google::protobuf::Message> message = std::move(first_);
+    if (message == nullptr) message = NewMessage(*route_.method->input_type());
+    const google::protobuf::FieldDescriptor* field =
+        message->GetDescriptor()->FindFieldByName(route_.body_field);
+    google::protobuf::Message& body =
+        *message->GetReflection()->MutableMessage(message.get(), field);
+    body.GetReflection()->SetString(&body, body.GetDescriptor()->FindFieldByName("data"),
+                                    std::move(data));
+    return message->SerializeAsString();
+  }
+
+  void Finish() {
+    finished_ = true;
+    upload_->Finish([self = shared_from_this()](absl::StatusOr<std::string> result) {
+      self->respond_(ResponseFor(self->route_, result, self->request_id_, self->tenant_));
+    });
+  }
+
+  const Route& route_;
+  std::unique_ptr<google::protobuf::Message> first_;  // until it has been sent
+  std::shared_ptr<RequestBodyReader> reader_;
+  std::shared_ptr<UploadCall> upload_;
+  Respond respond_;
+  std::string request_id_;
+  std::string tenant_;
+  std::atomic<bool> finished_{false};  // Finish or Cancel was called
+};
+
+// A request body already in memory (an empty upload's, or a test's), in pieces.
+class StringBodyReader final : public RequestBodyReader {
+ public:
+  explicit StringBodyReader(std::string body) : body_(std::move(body)) {}
+  void Read(size_t max_bytes, std::function<void(absl::StatusOr<BodyPiece>)> done) override {
+    BodyPiece piece;
+    size_t n = std::min(max_bytes, body_.size() - offset_);
+    piece.data = body_.substr(offset_, n);
+    offset_ += n;
+    piece.last = offset_ == body_.size();
+    done(std::move(piece));
+  }
+
+ private:
+  std::string body_;
+  size_t offset_ = 0;
+};
+
+// The rest of a download's body: each further HttpBody message's `data`.
+class DownloadBody final : public ResponseBodySource,
+                           public std::enable_shared_from_this<DownloadBody> {
+ public:
+  DownloadBody(const Route& route, std::shared_ptr<DownloadCall> download, std::string request_id,
+               std::string tenant)
+      : route_(route),
+        download_(std::move(download)),
+        request_id_(std::move(request_id)),
+        tenant_(std::move(tenant)) {}
+
+  ~DownloadBody() override {
+    if (!ended_) download_->Cancel();
+  }
+
+  void Next(NextDone done) override {
+    download_->Next([self = shared_from_this(),
+                     done = std::move(done)](absl::StatusOr<std::optional<std::string>> message) {
+      const Route& route = self->route_;
+      qingquan::common::v1::HttpBody chunk;
+      absl::Status failure;
+      if (!message.ok()) {
+        failure = message.status();
+      } else if (*message && !chunk.ParseFromString(**message)) {
+        failure = absl::InternalError(absl::StrCat("unreadable response from ", route.grpc_method));
+        self->download_->Cancel();  // the call itself goes on: stop it
+      }
+      if (!failure.ok()) {
+        if (!self->ended_.exchange(true)) {  // else the server gave up first: nothing to tell
+          ScopedLogContext log_context(self->request_id_, self->tenant_);
+          LogWarn("download failed after the response started; closing the connection",
+                  {{"method", route.grpc_method},
+                   {"code", CodeName(failure.code())},
+                   {"error", std::string(failure.message())}});
+        }
+        return done(failure);
+      }
+      if (!*message) {
+        self->ended_ = true;
+        return done(std::nullopt);
+      }
+      done(std::move(*chunk.mutable_data()));
+    });
+  }
+
+  void Cancel() override {
+    if (!ended_.exchange(true)) download_->Cancel();
+  }
+
+ private:
+  const Route& route_;
+  std::shared_ptr<DownloadCall> download_;
+  std::string request_id_;
+  std::string tenant_;
+  std::atomic<bool> ended_{false};
+};
+
 std::string ReadinessJson(const std::vector<BackendHealth>& backends, bool ready) {
   boost::json::array list;
   for (const BackendHealth& backend : backends) {
@@ -122,6 +332,11 @@ void GatewayHandler::Handle(HttpRequest request, Respond respond) {
   HandleRoute(std::move(request), std::move(lookup), std::move(respond));
 }
 
+bool GatewayHandler::StreamsRequestBody(absl::string_view method, absl::string_view path) const {
+  const Route* route = routes_.Find(method, path).route;
+  return route != nullptr && route->kind == RouteKind::kUpload;
+}
+
 void GatewayHandler::HandleReady(Respond respond) {
   backends_.CheckHealth(options_.readiness_timeout,
                         [respond = std::move(respond)](std::vector<BackendHealth> backends) {
@@ -151,7 +366,8 @@ void GatewayHandler::HandleRoute(HttpRequest request, RouteLookup lookup, Respon
     }
     identity = *std::move(verified);
   }
-  if (!route.body_field.empty() && !absl::StripAsciiWhitespace(request.body).empty() &&
+  bool upload = route.kind == RouteKind::kUpload;
+  if (!upload && !route.body_field.empty() && !absl::StripAsciiWhitespace(request.body).empty() &&
       !IsJsonContentType(request.content_type)) {
     return respond(
         fail(absl::InvalidArgumentError(absl::StrCat("Content-Type must be application/json, not '",
@@ -169,7 +385,9 @@ void GatewayHandler::HandleRoute(HttpRequest request, RouteLookup lookup, Respon
     return respond(fail(absl::InternalError(
         absl::StrCat("no generated type for ", route.method->input_type()->full_name()))));
   }
-  HttpRequestParts parts{route.body_field, std::move(lookup.bindings), request.query, request.body};
+  // An upload's body is the file, not JSON: the first message comes from path and query.
+  HttpRequestParts parts{route.body_field, std::move(lookup.bindings), request.query,
+                         upload ? absl::string_view() : absl::string_view(request.body)};
   if (absl::Status status = JsonTranscoder::ToRequest(parts, *message); !status.ok()) {
     return respond(fail(status));
   }
@@ -177,8 +395,8 @@ void GatewayHandler::HandleRoute(HttpRequest request, RouteLookup lookup, Respon
   BackendCall call;
   call.package = route.package;
   call.grpc_method = route.grpc_method;
-  call.request = message->SerializeAsString();
-  call.timeout = options_.request_timeout;
+  call.timeout =
+      route.kind == RouteKind::kUnary ? options_.request_timeout : options_.transfer_timeout;
   if (!request.authorization.empty() && IsMetadataSafe(request.authorization)) {
     call.metadata.emplace_back(kAuthorizationHeader, request.authorization);
   }
@@ -194,34 +412,68 @@ void GatewayHandler::HandleRoute(HttpRequest request, RouteLookup lookup, Respon
     }
   }
 
-  backends_.Call(
-      std::move(call), [&route, respond = std::move(respond), request_id = request.request_id,
-                        tenant = identity.tenant](absl::StatusOr<std::string> result) {
-        ScopedLogContext log_context(request_id, tenant);
-        HttpResponse response;
-        if (!result.ok()) {
-          response = ErrorResponse(ForClient(result.status()));
-          if (response.status >= 500) {
-            LogWarn("backend call failed", {{"method", route.grpc_method},
-                                            {"code", CodeName(result.status().code())},
-                                            {"error", std::string(result.status().message())}});
-          }
-        } else if (std::unique_ptr<google::protobuf::Message> output =
-                       NewMessage(*route.method->output_type());
-                   output == nullptr || !output->ParseFromString(*result)) {
-          response = ErrorResponse(
-              absl::InternalError(absl::StrCat("unreadable response from ", route.grpc_method)));
-        } else if (absl::StatusOr<std::string> json =
-                       JsonTranscoder::ToJson(*output, route.response_body_field);
-                   !json.ok()) {
-          response = ErrorResponse(json.status());
-        } else {
-          response.body = *std::move(json);
-        }
-        response.route = route.label;
-        response.tenant = tenant;
-        respond(std::move(response));
-      });
+  switch (route.kind) {
+    case RouteKind::kUnary:
+      call.request = message->SerializeAsString();
+      return backends_.Call(std::move(call),
+                            [&route, respond = std::move(respond), request_id = request.request_id,
+                             tenant = identity.tenant](absl::StatusOr<std::string> result) {
+                              respond(ResponseFor(route, result, request_id, tenant));
+                            });
+    case RouteKind::kUpload: {
+      // The file's type travels with the first message.
+      const google::protobuf::FieldDescriptor* body_field =
+          message->GetDescriptor()->FindFieldByName(route.body_field);
+      google::protobuf::Message& file =
+          *message->GetReflection()->MutableMessage(message.get(), body_field);
+      file.GetReflection()->SetString(&file, file.GetDescriptor()->FindFieldByName("content_type"),
+                                      request.content_type);
+      std::shared_ptr<RequestBodyReader> reader = std::move(request.body_reader);
+      if (reader == nullptr) reader = std::make_shared<StringBodyReader>(std::move(request.body));
+      std::shared_ptr<UploadCall> upload = backends_.StartUpload(call);
+      return std::make_shared<UploadRelay>(route, std::move(message), std::move(reader),
+                                           std::move(upload), std::move(respond),
+                                           request.request_id, identity.tenant)
+          ->Start();
+    }
+    case RouteKind::kDownload:
+      call.request = message->SerializeAsString();
+      return HandleDownload(route, std::move(call), std::move(respond), request.request_id,
+                            identity.tenant);
+  }
+}
+
+void GatewayHandler::HandleDownload(const Route& route, BackendCall call, Respond respond,
+                                    std::string request_id, std::string tenant) {
+  std::shared_ptr<DownloadCall> download = backends_.StartDownload(call);
+  // The first message decides between an error answer and 200 with the file's head.
+  download->Next([&route, download, respond = std::move(respond),
+                  request_id = std::move(request_id),
+                  tenant = std::move(tenant)](absl::StatusOr<std::optional<std::string>> first) {
+    if (!first.ok()) return respond(ResponseFor(route, first.status(), request_id, tenant));
+    HttpResponse response;
+    response.content_type = kDefaultFileType;
+    response.route = route.label;
+    response.tenant = tenant;
+    if (!*first) return respond(std::move(response));  // an empty file
+    qingquan::common::v1::HttpBody head;
+    if (!head.ParseFromString(**first)) {
+      download->Cancel();
+      return respond(ResponseFor(
+          route, absl::InternalError(absl::StrCat("unreadable response from ", route.grpc_method)),
+          request_id, tenant));
+    }
+    // A type that could not travel as a header value is not passed on.
+    if (!head.content_type().empty() && IsMetadataSafe(head.content_type())) {
+      response.content_type = head.content_type();
+    }
+    if (!head.file_name().empty()) {
+      response.headers.emplace_back("Content-Disposition", ContentDisposition(head.file_name()));
+    }
+    response.body = std::move(*head.mutable_data());
+    response.body_source = std::make_shared<DownloadBody>(route, download, request_id, tenant);
+    respond(std::move(response));
+  });
 }
 
 }  // namespace qq::gateway

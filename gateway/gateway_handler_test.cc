@@ -7,6 +7,7 @@
 #include <iterator>
 #include <optional>
 
+#include "gateway/fake_backends.h"
 #include "gateway/linked_services.h"
 #include "qingquan/customer/v1/customer.pb.h"
 #include "qingquan/order/v1/order.pb.h"
@@ -15,27 +16,43 @@
 namespace qq::gateway {
 namespace {
 
+using qingquan::common::v1::HttpBody;
+using qingquan::customer::v1::ExportCustomersRequest;
+using qingquan::customer::v1::ImportCustomersRequest;
+using qingquan::customer::v1::ImportCustomersResponse;
 using qingquan::order::v1::WorkOrder;
 
+constexpr char kXlsx[] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+// `size` bytes that differ from chunk to chunk, so a reordered or lost chunk shows.
+std::string FileOf(size_t size) {
+  std::string file(size, '\0');
+  for (size_t i = 0; i < size; ++i) file[i] = static_cast<char>((i * 131 + i / 4096) & 0xFF);
+  return file;
+}
+
+std::string HttpBodyMessage(std::string data, std::string content_type = "",
+                            std::string file_name = "") {
+  HttpBody body;
+  body.set_data(std::move(data));
+  body.set_content_type(std::move(content_type));
+  body.set_file_name(std::move(file_name));
+  return body.SerializeAsString();
+}
+
+// Pulls the rest of a streamed body until it ends or fails.
+absl::StatusOr<std::string> Drain(ResponseBodySource& source) {
+  std::string body;
+  while (true) {
+    absl::StatusOr<std::optional<std::string>> piece = absl::InternalError("no answer");
+    source.Next([&](absl::StatusOr<std::optional<std::string>> p) { piece = std::move(p); });
+    if (!piece.ok()) return piece.status();
+    if (!*piece) return body;
+    body += **piece;
+  }
+}
+
 const JwtKey kKey{"k1", "0123456789abcdef0123456789abcdef"};
-
-// Records calls and answers them at once with `result`.
-class FakeBackends : public Backends {
- public:
-  void Call(BackendCall call, BackendCallDone done) override {
-    calls.push_back(std::move(call));
-    done(result);
-  }
-  void CheckHealth(std::chrono::milliseconds timeout, HealthDone done) override {
-    health_timeout = timeout;
-    done(health);
-  }
-
-  std::vector<BackendCall> calls;
-  absl::StatusOr<std::string> result = std::string();
-  std::vector<BackendHealth> health;
-  std::chrono::milliseconds health_timeout{0};
-};
 
 std::string Metadata(const BackendCall& call, absl::string_view key) {
   for (const auto& [k, v] : call.metadata) {
@@ -58,9 +75,9 @@ class GatewayHandlerTest : public ::testing::Test {
         LinkedServices(ApiPackages()), {std::begin(kPublicMethods), std::end(kPublicMethods)});
     ASSERT_TRUE(table.ok()) << table.status();
     routes_.emplace(*std::move(table));
-    handler_.emplace(
-        *routes_, backends_, verifier_,
-        GatewayOptions{std::chrono::milliseconds(1500), std::chrono::milliseconds(700)});
+    handler_.emplace(*routes_, backends_, verifier_,
+                     GatewayOptions{std::chrono::milliseconds(1500), std::chrono::milliseconds(700),
+                                    std::chrono::milliseconds(60000)});
     absl::StatusOr<std::string> token = TokenIssuer(kKey).Issue(
         {"t-demo", "u-1", "alice", {"agent", "dispatcher"}}, std::chrono::minutes(5));
     ASSERT_TRUE(token.ok()) << token.status();
@@ -300,6 +317,188 @@ TEST_F(GatewayHandlerTest, UnreadableBackendResponseIs500) {
   HttpResponse response = Run("GET", "/v1/customers/c9", "", bearer_);
   EXPECT_EQ(response.status, 500);
   EXPECT_EQ(Json(response).at("error").at("code").as_string(), "INTERNAL");
+}
+
+TEST_F(GatewayHandlerTest, StreamsOnlyUploadRequestBodies) {
+  EXPECT_TRUE(handler_->StreamsRequestBody("POST", "/v1/customers:import"));
+  EXPECT_FALSE(handler_->StreamsRequestBody("POST", "/v1/customers"));
+  EXPECT_FALSE(handler_->StreamsRequestBody("GET", "/v1/customers:export"));
+  EXPECT_FALSE(handler_->StreamsRequestBody("GET", "/v1/nothing"));
+}
+
+TEST_F(GatewayHandlerTest, UploadSendsPathAndQueryFirstThenTheBodyInChunksOfAtMostOneMebibyte) {
+  ImportCustomersResponse reply;
+  reply.set_rows(2);
+  reply.set_created(2);
+  backends_.upload_result = reply.SerializeAsString();
+  const std::string file = FileOf(2 * kUploadChunkBytes + kUploadChunkBytes / 2);
+  HttpResponse response =
+      Run("POST", "/v1/customers:import?onDuplicate=UPDATE&fileName=%E5%AE%A2%E6%88%B7.xlsx", file,
+          bearer_, kXlsx, "import-1");
+  ASSERT_EQ(response.status, 200) << response.body;
+  EXPECT_EQ(response.route, "POST /v1/customers:import");
+  EXPECT_EQ(Json(response).at("created").as_string(), "2");
+  EXPECT_TRUE(backends_.calls.empty());
+
+  std::vector<FakeBackends::Upload> uploads = backends_.Uploads();
+  ASSERT_EQ(uploads.size(), 1u);
+  const FakeBackends::Upload& upload = uploads[0];
+  EXPECT_TRUE(upload.finished);
+  EXPECT_FALSE(upload.cancelled);
+  EXPECT_EQ(upload.call.grpc_method, "/qingquan.customer.v1.CustomerService/ImportCustomers");
+  EXPECT_EQ(upload.call.package, "qingquan.customer.v1");
+  EXPECT_EQ(upload.call.timeout, std::chrono::milliseconds(60000));  // the transfer timeout
+  EXPECT_EQ(Metadata(upload.call, "authorization"), bearer_);
+  EXPECT_EQ(Metadata(upload.call, "x-qq-tenant"), "t-demo");
+  EXPECT_EQ(Metadata(upload.call, "idempotency-key"), "import-1");
+  EXPECT_EQ(Metadata(upload.call, "x-request-id"), "req-1");
+
+  ASSERT_EQ(upload.messages.size(), 3u);
+  std::string received;
+  for (size_t i = 0; i < upload.messages.size(); ++i) {
+    ImportCustomersRequest message;
+    ASSERT_TRUE(message.ParseFromString(upload.messages[i]));
+    if (i == 0) {
+      EXPECT_EQ(message.on_duplicate(), ImportCustomersRequest::UPDATE);
+      EXPECT_EQ(message.file_name(), "客户.xlsx");
+      EXPECT_EQ(message.file().content_type(), kXlsx);
+    } else {
+      EXPECT_EQ(message.on_duplicate(), ImportCustomersRequest::DUPLICATE_POLICY_UNSPECIFIED);
+      EXPECT_EQ(message.file_name(), "");
+      EXPECT_EQ(message.file().content_type(), "");
+    }
+    EXPECT_EQ(message.file().data().size(), i < 2 ? kUploadChunkBytes : kUploadChunkBytes / 2);
+    received += message.file().data();
+  }
+  EXPECT_TRUE(received == file) << "the chunks do not add up to the file";
+}
+
+TEST_F(GatewayHandlerTest, UploadTakesAnyContentTypeAndAnEmptyBody) {
+  int n = 0;
+  for (const char* type :
+       {"text/csv; charset=gbk", "application/octet-stream", kXlsx, "", "application/json"}) {
+    HttpResponse response = Run("POST", "/v1/customers:import", "姓名,电话\n", bearer_, type);
+    EXPECT_EQ(response.status, 200) << type << ": " << response.body;
+    std::vector<FakeBackends::Upload> uploads = backends_.Uploads();
+    ASSERT_EQ(uploads.size(), static_cast<size_t>(++n));
+    ASSERT_EQ(uploads.back().messages.size(), 1u);
+    ImportCustomersRequest message;
+    ASSERT_TRUE(message.ParseFromString(uploads.back().messages[0]));
+    EXPECT_EQ(message.file().content_type(), type);
+    EXPECT_EQ(message.file().data(), "姓名,电话\n");
+  }
+  EXPECT_EQ(Run("POST", "/v1/customers:import", "", bearer_, "").status, 200);
+  std::vector<FakeBackends::Upload> uploads = backends_.Uploads();
+  ASSERT_EQ(uploads.back().messages.size(), 1u);
+  EXPECT_TRUE(uploads.back().finished);
+}
+
+TEST_F(GatewayHandlerTest, UploadIsRefusedBeforeAnyMessageWithoutATokenOrWithABadQuery) {
+  HttpResponse response = Run("POST", "/v1/customers:import", "a,b", "", "text/csv");
+  EXPECT_EQ(response.status, 401);
+  response = Run("POST", "/v1/customers:import?file.contentType=text/csv", "a,b", bearer_, "");
+  EXPECT_EQ(response.status, 400);
+  EXPECT_EQ(Json(response).at("error").at("field").as_string(), "file.contentType");
+  response = Run("POST", "/v1/customers:import?onDuplicate=SOMETIMES", "a,b", bearer_, "");
+  EXPECT_EQ(response.status, 400);
+  EXPECT_EQ(Json(response).at("error").at("field").as_string(), "onDuplicate");
+  EXPECT_TRUE(backends_.Uploads().empty());
+}
+
+TEST_F(GatewayHandlerTest, UploadRefusedByTheServiceMidwayAnswersWithItsError) {
+  backends_.failing_write = 1;
+  backends_.upload_result = InvalidField("file", "not an .xlsx or .csv file");
+  HttpResponse response = Run("POST", "/v1/customers:import", FileOf(3 * kUploadChunkBytes),
+                              bearer_, "application/octet-stream");
+  EXPECT_EQ(response.status, 400);
+  EXPECT_EQ(Json(response).at("error").at("field").as_string(), "file");
+  std::vector<FakeBackends::Upload> uploads = backends_.Uploads();
+  ASSERT_EQ(uploads.size(), 1u);
+  EXPECT_EQ(uploads[0].messages.size(), 1u);  // nothing more after the failed write
+  EXPECT_TRUE(uploads[0].finished);
+}
+
+TEST_F(GatewayHandlerTest, DownloadAnswersWithTheFilesTypeAndNameAndStreamsTheRest) {
+  backends_.download_script = {HttpBodyMessage("PK\x03\x04", kXlsx, "客户 2024.xlsx"),
+                               HttpBodyMessage("second"), HttpBodyMessage(""),
+                               HttpBodyMessage("third")};
+  HttpResponse response = Run("GET", "/v1/customers:export?tag=vip", "", bearer_);
+  ASSERT_EQ(response.status, 200) << response.body;
+  EXPECT_EQ(response.content_type, kXlsx);
+  EXPECT_EQ(Header(response, "Content-Disposition"),
+            "attachment; filename*=UTF-8''%E5%AE%A2%E6%88%B7%202024.xlsx");
+  EXPECT_EQ(response.body, "PK\x03\x04");
+  EXPECT_EQ(response.route, "GET /v1/customers:export");
+  EXPECT_EQ(response.tenant, "t-demo");
+  ASSERT_NE(response.body_source, nullptr);
+  absl::StatusOr<std::string> rest = Drain(*response.body_source);
+  ASSERT_TRUE(rest.ok()) << rest.status();
+  EXPECT_EQ(*rest, "secondthird");
+
+  std::vector<FakeBackends::Download> downloads = backends_.Downloads();
+  ASSERT_EQ(downloads.size(), 1u);
+  EXPECT_EQ(downloads[0].call.grpc_method, "/qingquan.customer.v1.CustomerService/ExportCustomers");
+  EXPECT_EQ(downloads[0].call.timeout, std::chrono::milliseconds(60000));
+  EXPECT_EQ(Metadata(downloads[0].call, "x-qq-user"), "u-1");
+  ExportCustomersRequest sent;
+  ASSERT_TRUE(sent.ParseFromString(downloads[0].call.request));
+  EXPECT_EQ(sent.tag(), "vip");
+  EXPECT_FALSE(downloads[0].cancelled);
+}
+
+TEST_F(GatewayHandlerTest, DownloadWithoutTypeOrNameIsAnOctetStreamAndMayBeEmpty) {
+  backends_.download_script = {HttpBodyMessage("bytes")};
+  HttpResponse response = Run("GET", "/v1/customers:export", "", bearer_);
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.content_type, "application/octet-stream");
+  EXPECT_EQ(Header(response, "Content-Disposition"), "<absent>");
+  EXPECT_EQ(response.body, "bytes");
+
+  // A type that cannot be a header value is not passed on.
+  backends_.download_script = {HttpBodyMessage("x", "text/csv\r\nSet-Cookie: a=b")};
+  EXPECT_EQ(Run("GET", "/v1/customers:export", "", bearer_).content_type,
+            "application/octet-stream");
+
+  backends_.download_script.clear();  // no message at all
+  response = Run("GET", "/v1/customers:export", "", bearer_);
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.body, "");
+  EXPECT_EQ(response.body_source, nullptr);
+}
+
+TEST_F(GatewayHandlerTest, DownloadErrorBeforeAnyDataIsTheUsualJsonError) {
+  backends_.download_script = {absl::PermissionDeniedError("needs admin")};
+  HttpResponse response = Run("GET", "/v1/customers:export", "", bearer_);
+  EXPECT_EQ(response.status, 403);
+  EXPECT_EQ(response.content_type, kJsonContentType);
+  EXPECT_EQ(Json(response).at("error").at("code").as_string(), "PERMISSION_DENIED");
+  EXPECT_EQ(response.body_source, nullptr);
+
+  backends_.download_script = {
+      absl::UnavailableError("failed to connect to all addresses; ipv4:10.1.2.3:50051")};
+  response = Run("GET", "/v1/customers:export", "", bearer_);
+  EXPECT_EQ(response.status, 503);
+  EXPECT_EQ(response.body.find("10.1.2.3"), std::string::npos) << response.body;
+
+  EXPECT_EQ(Run("GET", "/v1/customers:export", "", "").status, 401);
+  EXPECT_EQ(backends_.Downloads().size(), 2u);
+}
+
+TEST_F(GatewayHandlerTest, DownloadErrorAfterDataFailsTheBodySource) {
+  backends_.download_script = {HttpBodyMessage("first", "text/csv"),
+                               absl::InternalError("the database went away")};
+  HttpResponse response = Run("GET", "/v1/customers:export", "", bearer_);
+  ASSERT_EQ(response.status, 200);
+  ASSERT_NE(response.body_source, nullptr);
+  EXPECT_EQ(Drain(*response.body_source).status().code(), absl::StatusCode::kInternal);
+}
+
+TEST_F(GatewayHandlerTest, ADownloadGivenUpByTheServerIsCancelled) {
+  backends_.download_script = {HttpBodyMessage("first"), HttpBodyMessage("second")};
+  HttpResponse response = Run("GET", "/v1/customers:export", "", bearer_);
+  ASSERT_NE(response.body_source, nullptr);
+  response.body_source->Cancel();
+  EXPECT_TRUE(backends_.Downloads()[0].cancelled);
 }
 
 }  // namespace

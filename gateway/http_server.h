@@ -1,7 +1,8 @@
 // The HTTP/1.1 side of the gateway (Boost.Beast): accepts connections on N io threads,
 // reads requests within the body and time limits, assigns request ids, hands each request
-// to an HttpHandler, writes its JSON response, logs and measures it, and shuts down
-// gracefully. Beast stays out of this header.
+// to an HttpHandler, writes its response, logs and measures it, and shuts down
+// gracefully. Upload bodies stream to the handler and download bodies stream out in
+// chunks, a piece at a time. Beast stays out of this header.
 #pragma once
 
 #include <chrono>
@@ -23,8 +24,10 @@ struct HttpServerOptions {
   std::string listen = "127.0.0.1:8080";  // host:port; port 0 picks a free one
   int io_threads = 2;
   uint64_t max_body_bytes = 1048576;  // larger bodies get 413
-  // Limit for reading a request and for writing its response; also the idle time a
-  // keep-alive connection may wait for its next request.
+  // The same for routes whose body streams to the handler (uploads).
+  uint64_t max_upload_bytes = 64 * 1024 * 1024;
+  // Limit for reading a request and for writing its response (for streamed bodies: for
+  // each piece); also the idle time a keep-alive connection may wait for its next request.
   std::chrono::milliseconds request_timeout{10000};
 };
 

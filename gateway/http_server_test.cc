@@ -5,14 +5,19 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
+#include <boost/asio/read_until.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
 #include <atomic>
+#include <future>
+#include <mutex>
 #include <thread>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 
 namespace qq::gateway {
 namespace {
@@ -41,6 +46,77 @@ class EchoHandler : public HttpHandler {
 
   std::atomic<int> requests{0};
   std::chrono::milliseconds delay{0};
+};
+
+// /upload streams its body and answers with the sizes of the pieces it read, in order;
+// /download answers "one;" and then, from a source, "two;" once the test releases it.
+class StreamingHandler : public HttpHandler {
+ public:
+  ~StreamingHandler() override {
+    for (std::thread& thread : threads) thread.join();
+  }
+
+  bool StreamsRequestBody(absl::string_view, absl::string_view path) const override {
+    return path == "/upload";
+  }
+
+  void Handle(HttpRequest request, Respond respond) override {
+    if (request.path == "/download") {
+      HttpResponse response;
+      response.content_type = "text/plain";
+      response.body = "one;";
+      response.body_source = std::make_shared<Source>(*this);
+      return respond(std::move(response));
+    }
+    if (request.body_reader == nullptr) {
+      return respond(ErrorResponse(absl::InternalError("expected a streamed body")));
+    }
+    ReadAll(std::move(request.body_reader), std::move(respond));
+  }
+
+  void ReadAll(std::shared_ptr<RequestBodyReader> reader, Respond respond) {
+    RequestBodyReader& r = *reader;
+    r.Read(1000, [this, reader = std::move(reader),
+                  respond = std::move(respond)](absl::StatusOr<BodyPiece> piece) mutable {
+      if (!piece.ok()) return respond(ErrorResponse(piece.status()));
+      {
+        std::lock_guard lock(mu);
+        sizes.push_back(piece->data.size());
+      }
+      ++pieces;
+      if (!piece->last) return ReadAll(std::move(reader), std::move(respond));
+      HttpResponse response;
+      std::lock_guard lock(mu);
+      response.body = absl::StrCat("{\"sizes\":\"", absl::StrJoin(sizes, ","), "\"}");
+      respond(std::move(response));
+    });
+  }
+
+  class Source : public ResponseBodySource {
+   public:
+    explicit Source(StreamingHandler& handler) : handler_(handler) {}
+    void Next(NextDone done) override {
+      if (++calls_ > 1) return done(std::nullopt);
+      std::lock_guard lock(handler_.mu);
+      handler_.threads.emplace_back([this, done = std::move(done)] {
+        handler_.released_in_time = handler_.release.get_future().wait_for(
+                                        std::chrono::seconds(5)) == std::future_status::ready;
+        done("two;");
+      });
+    }
+    void Cancel() override {}
+
+   private:
+    StreamingHandler& handler_;
+    int calls_ = 0;
+  };
+
+  std::mutex mu;
+  std::vector<size_t> sizes;
+  std::atomic<int> pieces{0};
+  std::promise<void> release;
+  std::atomic<bool> released_in_time{false};
+  std::vector<std::thread> threads;
 };
 
 class HttpServerTest : public ::testing::Test {
@@ -233,6 +309,90 @@ TEST_F(HttpServerTest, ShutdownLetsRequestsInFlightFinish) {
   EXPECT_EQ(ec, net::error::eof);  // the idle connection was closed, not left hanging
   stopper.join();
   server_.reset();
+}
+
+class StreamingServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_ =
+        std::make_unique<HttpServer>(HttpServerOptions{.listen = "127.0.0.1:0"}, handler_, nullptr);
+    ASSERT_TRUE(server_->Start().ok());
+  }
+  void TearDown() override { server_->Shutdown(std::chrono::seconds(1)); }
+
+  tcp::socket Connect() {
+    tcp::socket socket(io_);
+    socket.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), server_->port()));
+    return socket;
+  }
+
+  net::io_context io_;
+  StreamingHandler handler_;
+  std::unique_ptr<HttpServer> server_;
+};
+
+TEST_F(StreamingServerTest, HandsAnUploadBodyOverPieceByPieceAsItArrives) {
+  tcp::socket socket = Connect();
+  net::write(socket, net::buffer(std::string("POST /upload HTTP/1.1\r\nHost: x\r\n"
+                                             "Content-Length: 2500\r\n\r\n") +
+                                 std::string(1000, 'a')));
+  // The first piece reaches the handler while the rest has not even been sent.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (handler_.pieces.load() == 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_EQ(handler_.pieces.load(), 1);
+  net::write(socket, net::buffer(std::string(1500, 'b')));
+  beast::flat_buffer buffer;
+  http::response<http::string_body> response;
+  http::read(socket, buffer, response);
+  EXPECT_EQ(response.result_int(), 200);
+  EXPECT_EQ(response.body(), R"({"sizes":"1000,1000,500"})");
+  EXPECT_TRUE(response.keep_alive());
+}
+
+TEST_F(StreamingServerTest, AnUploadBodyOverTheDefaultJsonLimitIsFine) {
+  tcp::socket socket = Connect();
+  http::request<http::string_body> request(http::verb::post, "/upload", 11);
+  request.set(http::field::host, "x");
+  request.body() = std::string(2 * 1048576, 'z');
+  request.prepare_payload();
+  http::write(socket, request);
+  beast::flat_buffer buffer;
+  http::response<http::string_body> response;
+  http::read(socket, buffer, response);
+  EXPECT_EQ(response.result_int(), 200);
+  EXPECT_EQ(handler_.pieces.load(), 2098);  // 2097152 bytes in pieces of 1000, then 152
+}
+
+TEST_F(StreamingServerTest, WritesAStreamedResponseAsItsSourceProducesIt) {
+  tcp::socket socket = Connect();
+  http::request<http::empty_body> request(http::verb::get, "/download", 11);
+  request.set(http::field::host, "x");
+  http::write(socket, request);
+  std::string received;
+  auto dynamic = net::dynamic_buffer(received);
+  net::read_until(socket, dynamic, "one;");  // before the source has the rest
+  handler_.release.set_value();
+  net::read_until(socket, dynamic, "0\r\n\r\n");
+  EXPECT_TRUE(handler_.released_in_time.load()) << "the first piece waited for the second";
+  EXPECT_TRUE(absl::StrContains(received, "Transfer-Encoding: chunked")) << received;
+  EXPECT_TRUE(absl::StrContains(received, "Content-Type: text/plain")) << received;
+  EXPECT_TRUE(absl::StrContains(received, "\r\n4\r\none;\r\n4\r\ntwo;\r\n0\r\n\r\n")) << received;
+}
+
+TEST_F(StreamingServerTest, AStreamedResponseToHttp10EndsWithTheConnection) {
+  handler_.release.set_value();
+  tcp::socket socket = Connect();
+  http::request<http::empty_body> request(http::verb::get, "/download", 10);
+  http::write(socket, request);
+  beast::flat_buffer buffer;
+  http::response<http::string_body> response;
+  http::read(socket, buffer, response);
+  EXPECT_EQ(response.result_int(), 200);
+  EXPECT_EQ(response.body(), "one;two;");
+  EXPECT_FALSE(response.chunked());
+  EXPECT_FALSE(response.keep_alive());
 }
 
 }  // namespace

@@ -20,8 +20,12 @@
 #include "services/common/service_main.h"
 
 ABSL_FLAG(int64_t, max_body_bytes, 1048576, "Largest request body accepted; larger gets 413.");
+ABSL_FLAG(int64_t, max_upload_bytes, 67108864,
+          "Largest request body accepted on upload (file) routes; larger gets 413.");
 ABSL_FLAG(int32_t, request_timeout_ms, 10000,
           "Time to read a request, deadline of its backend call, and time to write the answer.");
+ABSL_FLAG(int32_t, transfer_timeout_ms, 300000,
+          "Deadline of the backend call of an upload or download route (the whole transfer).");
 ABSL_FLAG(int32_t, io_threads, 2, "Threads serving HTTP connections.");
 
 namespace {
@@ -38,12 +42,16 @@ int main(int argc, char** argv) {
   using qq::gateway::BackendAddress;
 
   const auto request_timeout = std::chrono::milliseconds(absl::GetFlag(FLAGS_request_timeout_ms));
+  const auto transfer_timeout = std::chrono::milliseconds(absl::GetFlag(FLAGS_transfer_timeout_ms));
   const int64_t max_body_bytes = absl::GetFlag(FLAGS_max_body_bytes);
+  const int64_t max_upload_bytes = absl::GetFlag(FLAGS_max_upload_bytes);
   const int io_threads = absl::GetFlag(FLAGS_io_threads);
-  if (request_timeout.count() <= 0 || max_body_bytes <= 0 || io_threads <= 0) {
-    qq::ExitIfError(absl::InvalidArgumentError(
-                        "request_timeout_ms, max_body_bytes and io_threads must be positive"),
-                    "configuration");
+  if (request_timeout.count() <= 0 || transfer_timeout.count() <= 0 || max_body_bytes <= 0 ||
+      max_upload_bytes <= 0 || io_threads <= 0) {
+    qq::ExitIfError(
+        absl::InvalidArgumentError("request_timeout_ms, transfer_timeout_ms, max_body_bytes, "
+                                   "max_upload_bytes and io_threads must be positive"),
+        "configuration");
   }
   qq::TokenVerifier verifier(
       qq::ExitIfError(qq::ParseJwtKeys(absl::GetFlag(FLAGS_jwt_keys)), "jwt keys"));
@@ -68,12 +76,14 @@ int main(int argc, char** argv) {
   qq::ExitIfError(metrics.Serve(absl::GetFlag(FLAGS_admin_listen)), "metrics endpoint");
 
   qq::gateway::BackendPool backend_pool(backends);
-  qq::gateway::GatewayHandler handler(
-      routes, backend_pool, verifier,
-      {.request_timeout = request_timeout, .readiness_timeout = std::chrono::seconds(1)});
+  qq::gateway::GatewayHandler handler(routes, backend_pool, verifier,
+                                      {.request_timeout = request_timeout,
+                                       .readiness_timeout = std::chrono::seconds(1),
+                                       .transfer_timeout = transfer_timeout});
   qq::gateway::HttpServer server({.listen = absl::GetFlag(FLAGS_listen),
                                   .io_threads = io_threads,
                                   .max_body_bytes = static_cast<uint64_t>(max_body_bytes),
+                                  .max_upload_bytes = static_cast<uint64_t>(max_upload_bytes),
                                   .request_timeout = request_timeout},
                                  handler, &metrics);
   qq::ExitIfError(server.Start(), "http server");

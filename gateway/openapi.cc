@@ -25,6 +25,9 @@ using google::protobuf::FieldDescriptor;
 
 constexpr char kErrorSchema[] = "qingquan.Error";
 
+// A file: raw bytes, for upload request bodies and download responses.
+json::object BinarySchema() { return {{"type", "string"}, {"format", "binary"}}; }
+
 json::object Ref(absl::string_view name) {
   return {{"$ref", absl::StrCat("#/components/schemas/", name)}};
 }
@@ -271,7 +274,14 @@ json::object Operation(const Route& route, int binding_index, SchemaBuilder& sch
   }
   if (!parameters.empty()) op["parameters"] = std::move(parameters);
 
-  if (!route.body_field.empty()) {
+  if (route.kind == RouteKind::kUpload) {
+    op["requestBody"] = {
+        {"required", true},
+        {"description",
+         "The file itself as the raw request body (binary, e.g. .xlsx or .csv), not JSON; its "
+         "Content-Type is passed on to the service. Up to the gateway's upload limit."},
+        {"content", {{"application/octet-stream", {{"schema", BinarySchema()}}}}}};
+  } else if (!route.body_field.empty()) {
     json::object schema = route.body_field == "*"
                               ? schemas.MessageSchema(input)
                               : schemas.FieldSchema(*input.FindFieldByName(route.body_field));
@@ -279,15 +289,27 @@ json::object Operation(const Route& route, int binding_index, SchemaBuilder& sch
                          {"content", {{"application/json", {{"schema", std::move(schema)}}}}}};
   }
 
-  const Descriptor& output = *method.output_type();
-  json::object response_schema =
-      route.response_body_field.empty()
-          ? schemas.MessageSchema(output)
-          : schemas.FieldSchema(*output.FindFieldByName(route.response_body_field));
   json::object responses;
-  responses["200"] = {
-      {"description", "OK"},
-      {"content", {{"application/json", {{"schema", std::move(response_schema)}}}}}};
+  if (route.kind == RouteKind::kDownload) {
+    responses["200"] = {
+        {"description",
+         "The file (binary, e.g. .xlsx or .csv), sent in chunks; its Content-Type is the "
+         "file's own"},
+        {"headers",
+         {{"Content-Disposition",
+           {{"description", "attachment; filename*=UTF-8''<percent-encoded file name>"},
+            {"schema", {{"type", "string"}}}}}}},
+        {"content", {{"application/octet-stream", {{"schema", BinarySchema()}}}}}};
+  } else {
+    const Descriptor& output = *method.output_type();
+    json::object response_schema =
+        route.response_body_field.empty()
+            ? schemas.MessageSchema(output)
+            : schemas.FieldSchema(*output.FindFieldByName(route.response_body_field));
+    responses["200"] = {
+        {"description", "OK"},
+        {"content", {{"application/json", {{"schema", std::move(response_schema)}}}}}};
+  }
   responses["default"] = {
       {"description", "Error; `error.field` names the offending request field, if any"},
       {"content", {{"application/json", {{"schema", Ref(kErrorSchema)}}}}}};

@@ -5,7 +5,9 @@
 #include <boost/json.hpp>
 
 #include <iterator>
+#include <set>
 
+#include "absl/strings/match.h"
 #include "gateway/linked_services.h"
 
 namespace qq::gateway {
@@ -138,6 +140,47 @@ TEST_F(OpenApiTest, RequiresBearerTokensExceptForLogin) {
   EXPECT_EQ(At({"components", "securitySchemes", "bearerAuth", "scheme"}).as_string(), "bearer");
   EXPECT_TRUE(At({"paths", "/v1/auth/login", "post", "security"}).as_array().empty());
   EXPECT_FALSE(At({"paths", "/v1/customers/{id}", "get"}).as_object().contains("security"));
+}
+
+TEST_F(OpenApiTest, DescribesUploadsAsBinaryRequestBodiesWithQueryParameters) {
+  const json::value& op = At({"paths", "/v1/customers:import", "post"});
+  const json::object& body = op.at("requestBody").as_object();
+  EXPECT_TRUE(body.at("required").as_bool());
+  ASSERT_EQ(body.at("content").as_object().size(), 1u);
+  const json::value& schema = body.at("content").at("application/octet-stream").at("schema");
+  EXPECT_EQ(schema.at("type").as_string(), "string");
+  EXPECT_EQ(schema.at("format").as_string(), "binary");
+  EXPECT_NE(body.at("description").as_string().find("binary"), json::string::npos);
+  std::set<std::string> names;
+  for (const json::value& p : op.at("parameters").as_array()) {
+    EXPECT_EQ(p.at("in").as_string(), "query");
+    names.insert(std::string(p.at("name").as_string()));
+  }
+  EXPECT_TRUE(names.count("onDuplicate") && names.count("fileName"));
+  for (const std::string& name : names) {
+    EXPECT_FALSE(absl::StartsWith(name, "file.")) << name;  // the body's fields are not query
+  }
+  EXPECT_EQ(op.at("responses")
+                .at("200")
+                .at("content")
+                .at("application/json")
+                .at("schema")
+                .at("$ref")
+                .as_string(),
+            "#/components/schemas/qingquan.customer.v1.ImportCustomersResponse");
+}
+
+TEST_F(OpenApiTest, DescribesDownloadsAsBinaryResponses) {
+  const json::value& ok = At({"paths", "/v1/customers:export", "get", "responses", "200"});
+  ASSERT_EQ(ok.at("content").as_object().size(), 1u);
+  const json::value& schema = ok.at("content").at("application/octet-stream").at("schema");
+  EXPECT_EQ(schema.at("format").as_string(), "binary");
+  EXPECT_TRUE(ok.at("headers").as_object().contains("Content-Disposition"));
+  // Errors are still JSON.
+  EXPECT_TRUE(At({"paths", "/v1/customers:export", "get", "responses", "default", "content"})
+                  .as_object()
+                  .contains("application/json"));
+  EXPECT_FALSE(At({"components", "schemas"}).as_object().contains("qingquan.common.v1.HttpBody"));
 }
 
 }  // namespace

@@ -81,6 +81,32 @@ std::pair<std::string, std::string> PatternOf(const google::api::HttpRule& rule)
   return {"", ""};
 }
 
+// Unary, or one of the two streaming shapes served over HTTP; other streaming methods
+// have no REST form.
+absl::StatusOr<RouteKind> KindOf(const MethodDescriptor& method,
+                                 const google::api::HttpRule& rule) {
+  if (!method.client_streaming() && !method.server_streaming()) return RouteKind::kUnary;
+  if (method.client_streaming() && method.server_streaming()) {
+    return MethodError(method, "bidirectional streaming methods have no REST form");
+  }
+  if (method.client_streaming()) {
+    const FieldDescriptor* body = method.input_type()->FindFieldByName(rule.body());
+    if (body == nullptr || body->is_repeated() || body->message_type() == nullptr ||
+        body->message_type()->full_name() != kHttpBodyType) {
+      return MethodError(method, absl::StrCat("a client-streaming method is served only as an "
+                                              "upload: body must name a ",
+                                              kHttpBodyType, " field"));
+    }
+    return RouteKind::kUpload;
+  }
+  if (method.output_type()->full_name() != kHttpBodyType || !rule.response_body().empty()) {
+    return MethodError(method, absl::StrCat("a server-streaming method is served only as a "
+                                            "download: it must return stream ",
+                                            kHttpBodyType, " (without response_body)"));
+  }
+  return RouteKind::kDownload;
+}
+
 absl::StatusOr<Route> MakeRoute(const MethodDescriptor& method, const google::api::HttpRule& rule) {
   auto [http_method, text] = PatternOf(rule);
   if (http_method.empty()) return MethodError(method, "google.api.http has no pattern");
@@ -98,7 +124,10 @@ absl::StatusOr<Route> MakeRoute(const MethodDescriptor& method, const google::ap
       !s.ok()) {
     return s;
   }
+  absl::StatusOr<RouteKind> kind = KindOf(method, rule);
+  if (!kind.ok()) return kind.status();
   Route route;
+  route.kind = *kind;
   route.http_method = http_method;
   route.path = *std::move(path);
   route.body_field = rule.body();

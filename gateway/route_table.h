@@ -22,7 +22,20 @@ inline constexpr absl::string_view kPublicMethods[] = {
     "qingquan.customer.v1.AuthService.Login",
 };
 
+// The message type that carries a raw HTTP body (a file) through gRPC.
+inline constexpr absl::string_view kHttpBodyType = "qingquan.common.v1.HttpBody";
+
+enum class RouteKind {
+  kUnary,
+  // Client streaming, `body` naming an HttpBody field: the raw request body goes out in
+  // chunks as that field's `data`, after the first message built from path and query.
+  kUpload,
+  // Server streaming HttpBody: the messages' `data` make up the response body.
+  kDownload,
+};
+
 struct Route {
+  RouteKind kind = RouteKind::kUnary;
   std::string http_method;  // "GET", "POST", ... (custom kinds as written, upper-cased)
   PathTemplate path;
   // "" (no body), "*" (the whole request message) or a top-level request field.
@@ -47,8 +60,9 @@ class RouteTable {
  public:
   // One route per (additional) binding of every method of `services` that has a
   // google.api.http option. INVALID_ARGUMENT naming the method when a template does
-  // not parse, a path variable or the body names no suitable field, two routes would
-  // serve the same method and template, or a name in `public_methods` has no route.
+  // not parse, a path variable or the body names no suitable field, a streaming method
+  // is neither an upload nor a download (see RouteKind), two routes would serve the
+  // same method and template, or a name in `public_methods` has no route.
   static absl::StatusOr<RouteTable> Build(
       const std::vector<const google::protobuf::ServiceDescriptor*>& services,
       const std::vector<absl::string_view>& public_methods);

@@ -46,9 +46,27 @@ class TestService {
           name: "t.proto"
           package: "t"
           syntax: "proto3"
+          dependency: "qingquan/common/v1/common.proto"
           message_type {
             name: "Parent"
             field { name: "id" number: 1 type: TYPE_STRING }
+          }
+          message_type {
+            name: "Upload"
+            field { name: "name" number: 1 type: TYPE_STRING }
+            field {
+              name: "file"
+              number: 2
+              type: TYPE_MESSAGE
+              type_name: ".qingquan.common.v1.HttpBody"
+            }
+            field {
+              name: "files"
+              number: 3
+              label: LABEL_REPEATED
+              type: TYPE_MESSAGE
+              type_name: ".qingquan.common.v1.HttpBody"
+            }
           }
           message_type {
             name: "Req"
@@ -81,6 +99,13 @@ std::string Rpc(absl::string_view name, absl::string_view rule) {
                       rule, " } } } ");
 }
 
+// A streaming rpc entry: `shape` sets the stream flags and types, e.g.
+// "input_type: '.t.Upload' output_type: '.t.Thing' client_streaming: true".
+std::string StreamingRpc(absl::string_view name, absl::string_view shape, absl::string_view rule) {
+  return absl::StrCat("method { name: '", name, "' ", shape, " options { [google.api.http] { ",
+                      rule, " } } } ");
+}
+
 TEST(RouteTable, BuildsRoutesFromTheQingquanAnnotations) {
   RouteTable table = QingquanRoutes();
   const Route* accept = RouteOf(table, "qingquan.order.v1.WorkOrderService.AcceptWorkOrder");
@@ -107,6 +132,73 @@ TEST(RouteTable, BuildsRoutesFromTheQingquanAnnotations) {
                              "qingquan.analytics.v1.AnalyticsService.GetKpis",
                              "qingquan.dispatch.v1.DispatchService.ResolveArea"}) {
     EXPECT_NE(RouteOf(table, method), nullptr) << method;
+  }
+}
+
+TEST(RouteTable, ServesTheQingquanFileRoutesAsUploadAndDownload) {
+  RouteTable table = QingquanRoutes();
+  const Route* import = RouteOf(table, "qingquan.customer.v1.CustomerService.ImportCustomers");
+  ASSERT_NE(import, nullptr);
+  EXPECT_EQ(import->kind, RouteKind::kUpload);
+  EXPECT_EQ(import->label, "POST /v1/customers:import");
+  EXPECT_EQ(import->body_field, "file");
+  const Route* export_ = RouteOf(table, "qingquan.customer.v1.CustomerService.ExportCustomers");
+  ASSERT_NE(export_, nullptr);
+  EXPECT_EQ(export_->kind, RouteKind::kDownload);
+  EXPECT_EQ(Describe(table.Find("GET", "/v1/customers:export")),
+            "qingquan.customer.v1.CustomerService.ExportCustomers");
+  EXPECT_EQ(RouteOf(table, "qingquan.customer.v1.CustomerService.GetCustomer")->kind,
+            RouteKind::kUnary);
+}
+
+TEST(RouteTable, AcceptsStreamingMethodsOfTheHttpBodyShapes) {
+  TestService service(
+      StreamingRpc("Import",
+                   "input_type: '.t.Upload' output_type: '.t.Thing' client_streaming: true",
+                   "post: '/v1/things:import' body: 'file'") +
+      StreamingRpc("Export",
+                   "input_type: '.t.Req' output_type: '.qingquan.common.v1.HttpBody' "
+                   "server_streaming: true",
+                   "get: '/v1/things/{id}:export'"));
+  absl::StatusOr<RouteTable> table = service.Build();
+  ASSERT_TRUE(table.ok()) << table.status();
+  EXPECT_EQ(table->Find("POST", "/v1/things:import").route->kind, RouteKind::kUpload);
+  EXPECT_EQ(table->Find("GET", "/v1/things/a:export").route->kind, RouteKind::kDownload);
+}
+
+TEST(RouteTable, RejectsStreamingMethodsOfOtherShapes) {
+  struct Case {
+    std::string rpcs;
+    const char* error;
+  };
+  for (const Case& c : std::vector<Case>{
+           {StreamingRpc("Up",
+                         "input_type: '.t.Upload' output_type: '.t.Thing' client_streaming: true",
+                         "post: '/v1/x' body: 'name'"),
+            "served only as an upload"},
+           {StreamingRpc("Up",
+                         "input_type: '.t.Upload' output_type: '.t.Thing' client_streaming: true",
+                         "post: '/v1/x' body: '*'"),
+            "served only as an upload"},
+           {StreamingRpc("Up",
+                         "input_type: '.t.Upload' output_type: '.t.Thing' client_streaming: true",
+                         "post: '/v1/x' body: 'files'"),
+            "served only as an upload"},
+           {StreamingRpc("Down",
+                         "input_type: '.t.Req' output_type: '.t.Thing' server_streaming: true",
+                         "get: '/v1/x'"),
+            "served only as a download"},
+           {StreamingRpc("Both",
+                         "input_type: '.t.Upload' output_type: '.qingquan.common.v1.HttpBody' "
+                         "client_streaming: true server_streaming: true",
+                         "post: '/v1/x' body: 'file'"),
+            "bidirectional streaming methods have no REST form"},
+       }) {
+    TestService service(c.rpcs);
+    absl::StatusOr<RouteTable> table = service.Build();
+    ASSERT_FALSE(table.ok()) << c.rpcs;
+    EXPECT_NE(table.status().message().find(c.error), absl::string_view::npos)
+        << table.status().message();
   }
 }
 

@@ -3,13 +3,21 @@
 #include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/time_util.h>
 
+#include <sodium.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
 #include <future>
 #include <map>
+#include <thread>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "services/common/client.h"
 #include "services/common/grpc_status.h"
 #include "services/common/ids.h"
@@ -98,6 +106,28 @@ void CustomerServiceImpl::RedactFor(const CallContext& call, v1::Customer& custo
   }
 }
 
+absl::StatusOr<CustomerFilter> CustomerServiceImpl::FilterOf(
+    const std::string& tenant, v1::Customer::Status status, const std::string& tag,
+    v1::Customer::Channel channel, v1::Customer::Kind kind, const std::string& area_id,
+    const google::protobuf::RepeatedPtrField<std::string>& custom_fields) {
+  CustomerFilter filter;
+  if (status != v1::Customer::STATUS_UNSPECIFIED) filter.status = v1::Customer::Status_Name(status);
+  filter.tag = tag;
+  if (channel != v1::Customer::CHANNEL_UNSPECIFIED) {
+    filter.channel = v1::Customer::Channel_Name(channel);
+  }
+  if (kind != v1::Customer::KIND_UNSPECIFIED) filter.kind = v1::Customer::Kind_Name(kind);
+  filter.area_id = area_id;
+  if (!custom_fields.empty()) {
+    QQ_ASSIGN_OR_RETURN(auto definitions,
+                        dictionary_.ListFieldDefinitions(tenant, v1::FieldDefinition::CUSTOMER));
+    std::vector<std::string> filters(custom_fields.begin(), custom_fields.end());
+    QQ_ASSIGN_OR_RETURN(filter.custom_fields_json,
+                        CustomFieldFilterJson(definitions, filters, "customField"));
+  }
+  return filter;
+}
+
 absl::StatusOr<ArchiveRules> CustomerServiceImpl::RulesOf(const std::string& tenant) {
   ArchiveRules rules;
   QQ_ASSIGN_OR_RETURN(rules.tag_names, dictionary_.TagNames(tenant));
@@ -156,27 +186,10 @@ grpc::ServerUnaryReactor* CustomerServiceImpl::ListCustomers(
   return guard_.Unary(ctx, "ListCustomers", [&](const CallContext& call) -> absl::Status {
     QQ_RETURN_IF_ERROR(RequireRole(call, kArchiveReaders));
     QQ_ASSIGN_OR_RETURN(int page_size, PageSizeOf(request->page_size(), kMaxPageSize));
-    CustomerFilter filter;
-    if (request->status() != v1::Customer::STATUS_UNSPECIFIED) {
-      filter.status = v1::Customer::Status_Name(request->status());
-    }
-    filter.tag = request->tag();
-    if (request->channel() != v1::Customer::CHANNEL_UNSPECIFIED) {
-      filter.channel = v1::Customer::Channel_Name(request->channel());
-    }
-    if (request->kind() != v1::Customer::KIND_UNSPECIFIED) {
-      filter.kind = v1::Customer::Kind_Name(request->kind());
-    }
-    filter.area_id = request->area_id();
-    if (request->custom_field_size() > 0) {
-      QQ_ASSIGN_OR_RETURN(
-          auto definitions,
-          dictionary_.ListFieldDefinitions(call.identity.tenant, v1::FieldDefinition::CUSTOMER));
-      std::vector<std::string> filters(request->custom_field().begin(),
-                                       request->custom_field().end());
-      QQ_ASSIGN_OR_RETURN(filter.custom_fields_json,
-                          CustomFieldFilterJson(definitions, filters, "customField"));
-    }
+    QQ_ASSIGN_OR_RETURN(
+        CustomerFilter filter,
+        FilterOf(call.identity.tenant, request->status(), request->tag(), request->channel(),
+                 request->kind(), request->area_id(), request->custom_field()));
     QQ_ASSIGN_OR_RETURN(CustomerPage page, store_.ListCustomers(call.identity.tenant, filter,
                                                                 page_size, request->page_token()));
     for (auto& c : page.customers) {
@@ -301,21 +314,24 @@ grpc::ServerUnaryReactor* CustomerServiceImpl::GetCustomerView(
     const std::string& id = request->id();
 
     // The order service is asked first, in parallel with our own reads, under a short
-    // deadline: if it is slow or down the view answers without it.
+    // deadline: if it is slow or down the view answers without it. The call is a blocking
+    // one on a thread of its own: a callback-API call would complete on the gRPC callback
+    // threads, which busy handlers like this one may all be holding.
     order_v1::ListWorkOrdersResponse work_orders;
     grpc::ClientContext order_ctx;
-    std::promise<grpc::Status> order_done;
-    std::future<grpc::Status> order_status = order_done.get_future();
     order_v1::ListWorkOrdersRequest order_request;
+    std::future<grpc::Status> order_status;
     if (work_orders_ != nullptr) {
       PrepareOutgoingCall(order_ctx, call, view_deadline_);
       order_request.set_customer_id(id);
       order_request.set_page_size(kViewItems);
-      work_orders_->async()->ListWorkOrders(
-          &order_ctx, &order_request, &work_orders,
-          [&order_done](grpc::Status s) { order_done.set_value(std::move(s)); });
+      order_status = std::async(std::launch::async, [&] {
+        return work_orders_->ListWorkOrders(&order_ctx, order_request, &work_orders);
+      });
     } else {
-      order_done.set_value(grpc::Status(grpc::StatusCode::UNAVAILABLE, "no order service"));
+      std::promise<grpc::Status> none;
+      none.set_value(grpc::Status(grpc::StatusCode::UNAVAILABLE, "no order service"));
+      order_status = none.get_future();
     }
 
     absl::Status local = [&]() -> absl::Status {
@@ -356,6 +372,216 @@ grpc::ServerUnaryReactor* CustomerServiceImpl::GetCustomerView(
     }
     return absl::OkStatus();
   });
+}
+
+// Receives the upload into a temp file (hashing it as it goes), then imports it on a
+// thread of its own so no gRPC callback thread waits on the database.
+class CustomerServiceImpl::ImportReactor final
+    : public grpc::ServerReadReactor<v1::ImportCustomersRequest> {
+ public:
+  ImportReactor(CustomerServiceImpl& service, grpc::CallbackServerContext* ctx,
+                v1::ImportCustomersResponse* response)
+      : service_(service), response_(response) {
+    auto call = service_.guard_.AuthenticateStream(ctx);
+    absl::Status status = call.status();
+    if (status.ok()) status = RequireRole(*call, {roles::kAgent, roles::kManager});
+    if (status.ok()) status = OpenScratchFile();
+    if (!status.ok()) {
+      Done(status);
+      return;
+    }
+    call_ = *std::move(call);
+    crypto_hash_sha256_init(&digest_);
+    StartRead(&chunk_);
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {  // the whole file is here
+      std::thread([this] { Run(); }).detach();
+      return;
+    }
+    if (first_) {
+      first_ = false;
+      options_.policy = chunk_.on_duplicate();
+      options_.create_missing_tags = chunk_.create_missing_tags();
+      options_.file_name = chunk_.file_name().empty() ? "upload" : chunk_.file_name();
+    }
+    const std::string& data = chunk_.file().data();
+    received_ += static_cast<int64_t>(data.size());
+    if (received_ > service_.max_upload_bytes_) {
+      Done(WithHttpStatus(absl::ResourceExhaustedError(
+                              absl::StrCat("the file is larger than the upload limit of ",
+                                           service_.max_upload_bytes_ / (1 << 20), " MiB")),
+                          413));
+      return;
+    }
+    crypto_hash_sha256_update(&digest_, reinterpret_cast<const unsigned char*>(data.data()),
+                              data.size());
+    if (::write(fd_, data.data(), data.size()) != static_cast<ssize_t>(data.size())) {
+      Done(absl::InternalError("could not store the upload"));
+      return;
+    }
+    StartRead(&chunk_);
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  absl::Status OpenScratchFile() {
+    path_ = service_.scratch_dir_ + "/qq-import-XXXXXX";
+    fd_ = ::mkstemp(path_.data());
+    if (fd_ < 0) return absl::InternalError("no room for the upload");
+    return absl::OkStatus();
+  }
+
+  void Run() {
+    unsigned char hash[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_final(&digest_, hash);
+    const std::string digest =
+        absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(hash), sizeof hash));
+    absl::Status status;
+    if (received_ == 0) {
+      status = absl::InvalidArgumentError("the upload is empty: send an .xlsx or .csv file");
+    } else {
+      options_.file_digest = digest;
+      auto result =
+          service_.importer_.Import(call_.identity.tenant, call_.identity.user_id, path_, options_);
+      status = result.status();
+      if (result.ok()) *response_ = *std::move(result);
+    }
+    Done(status);
+  }
+
+  void Done(const absl::Status& status) {
+    if (fd_ >= 0) {
+      ::close(fd_);
+      ::unlink(path_.c_str());
+      fd_ = -1;
+    }
+    service_.guard_.RecordOutcome("ImportCustomers", status, start_);
+    Finish(ToGrpcStatus(status));  // last: OnDone may delete this right after
+  }
+
+  CustomerServiceImpl& service_;
+  v1::ImportCustomersResponse* response_;
+  CallContext call_;
+  v1::ImportCustomersRequest chunk_;
+  bool first_ = true;
+  ImportOptions options_;
+  std::string path_;
+  int fd_ = -1;
+  int64_t received_ = 0;
+  crypto_hash_sha256_state digest_;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
+
+grpc::ServerReadReactor<v1::ImportCustomersRequest>* CustomerServiceImpl::ImportCustomers(
+    grpc::CallbackServerContext* ctx, v1::ImportCustomersResponse* response) {
+  return new ImportReactor(*this, ctx, response);
+}
+
+// Writes the export to a temp file on a thread of its own, then streams it in 1 MiB
+// chunks; the file is removed when the call ends.
+class CustomerServiceImpl::ExportReactor final
+    : public grpc::ServerWriteReactor<qingquan::common::v1::HttpBody> {
+ public:
+  ExportReactor(CustomerServiceImpl& service, grpc::CallbackServerContext* ctx,
+                const v1::ExportCustomersRequest* request)
+      : service_(service) {
+    auto call = service_.guard_.AuthenticateStream(ctx);
+    absl::Status status = call.status();
+    if (status.ok()) status = RequireRole(*call, {roles::kManager, roles::kAgent});
+    if (!status.ok()) {
+      Done(status);
+      return;
+    }
+    call_ = *std::move(call);
+    request_ = *request;
+    std::thread([this] { Produce(); }).detach();
+  }
+
+  void OnWriteDone(bool ok) override {
+    if (!ok) {
+      Done(absl::CancelledError("the client went away"));
+      return;
+    }
+    WriteNext();
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  static constexpr size_t kChunkBytes = 1 << 20;
+
+  void Produce() {
+    path_ = service_.scratch_dir_ + "/qq-export-XXXXXX";
+    int fd = ::mkstemp(path_.data());
+    if (fd < 0) {
+      path_.clear();
+      Done(absl::InternalError("no room for the export"));
+      return;
+    }
+    ::close(fd);
+    absl::Status status = [&]() -> absl::Status {
+      QQ_ASSIGN_OR_RETURN(CustomerFilter filter,
+                          service_.FilterOf(call_.identity.tenant, request_.status(),
+                                            request_.tag(), request_.channel(), request_.kind(),
+                                            request_.area_id(), request_.custom_field()));
+      return service_.importer_.Export(call_.identity.tenant, filter, path_);
+    }();
+    if (!status.ok()) {
+      Done(status);
+      return;
+    }
+    file_.open(path_, std::ios::binary);
+    if (!file_) {
+      Done(absl::InternalError("the export could not be read back"));
+      return;
+    }
+    chunk_.set_content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    chunk_.set_file_name(absl::StrCat(
+        "customers-", absl::FormatTime("%Y%m%d-%H%M", absl::Now(), absl::FixedTimeZone(8 * 3600)),
+        ".xlsx"));
+    WriteNext();
+  }
+
+  void WriteNext() {
+    if (!first_) {  // later chunks carry only data
+      chunk_.clear_content_type();
+      chunk_.clear_file_name();
+    }
+    std::string* data = chunk_.mutable_data();
+    data->resize(kChunkBytes);
+    file_.read(data->data(), kChunkBytes);
+    data->resize(static_cast<size_t>(file_.gcount()));
+    if (data->empty() && !first_) {
+      Done(absl::OkStatus());
+      return;
+    }
+    first_ = false;
+    StartWrite(&chunk_);
+  }
+
+  void Done(const absl::Status& status) {
+    if (file_.is_open()) file_.close();
+    if (!path_.empty()) ::unlink(path_.c_str());
+    service_.guard_.RecordOutcome("ExportCustomers", status, start_);
+    Finish(ToGrpcStatus(status));
+  }
+
+  CustomerServiceImpl& service_;
+  CallContext call_;
+  v1::ExportCustomersRequest request_;
+  std::string path_;
+  std::ifstream file_;
+  qingquan::common::v1::HttpBody chunk_;
+  bool first_ = true;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
+
+grpc::ServerWriteReactor<qingquan::common::v1::HttpBody>* CustomerServiceImpl::ExportCustomers(
+    grpc::CallbackServerContext* ctx, const v1::ExportCustomersRequest* request) {
+  return new ExportReactor(*this, ctx, request);
 }
 
 grpc::ServerUnaryReactor* CustomerServiceImpl::AddAddress(grpc::CallbackServerContext* ctx,

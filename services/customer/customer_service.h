@@ -11,6 +11,7 @@
 #include "services/common/call_guard.h"
 #include "services/common/forms/field_values.h"
 #include "services/customer/area_resolver.h"
+#include "services/customer/customer_importer.h"
 #include "services/customer/customer_store.h"
 #include "services/customer/dictionary_store.h"
 #include "services/customer/ledger_store.h"
@@ -22,19 +23,23 @@ namespace qq::customer {
 class CustomerServiceImpl final : public qingquan::customer::v1::CustomerService::CallbackService {
  public:
   // `work_orders` may be null (the 360 view then lists its orders part as missing).
+  // `scratch_dir` holds uploads and exports while they are processed.
   CustomerServiceImpl(
       CallGuard& guard, CustomerStore& store, DictionaryStore& dictionary, UtilityStore& utility,
-      LedgerStore& ledger, AreaResolver& areas,
+      LedgerStore& ledger, AreaResolver& areas, CustomerImporter& importer,
       std::shared_ptr<qingquan::order::v1::WorkOrderService::StubInterface> work_orders,
-      std::chrono::milliseconds view_deadline)
+      std::chrono::milliseconds view_deadline, std::string scratch_dir, int64_t max_upload_bytes)
       : guard_(guard),
         store_(store),
         dictionary_(dictionary),
         utility_(utility),
         ledger_(ledger),
         areas_(areas),
+        importer_(importer),
         work_orders_(std::move(work_orders)),
-        view_deadline_(view_deadline) {}
+        view_deadline_(view_deadline),
+        scratch_dir_(std::move(scratch_dir)),
+        max_upload_bytes_(max_upload_bytes) {}
 
   grpc::ServerUnaryReactor* CreateCustomer(
       grpc::CallbackServerContext* ctx,
@@ -62,6 +67,12 @@ class CustomerServiceImpl final : public qingquan::customer::v1::CustomerService
       grpc::CallbackServerContext* ctx,
       const qingquan::customer::v1::GetCustomerViewRequest* request,
       qingquan::customer::v1::CustomerView* response) override;
+  grpc::ServerReadReactor<qingquan::customer::v1::ImportCustomersRequest>* ImportCustomers(
+      grpc::CallbackServerContext* ctx,
+      qingquan::customer::v1::ImportCustomersResponse* response) override;
+  grpc::ServerWriteReactor<qingquan::common::v1::HttpBody>* ExportCustomers(
+      grpc::CallbackServerContext* ctx,
+      const qingquan::customer::v1::ExportCustomersRequest* request) override;
   grpc::ServerUnaryReactor* AddAddress(grpc::CallbackServerContext* ctx,
                                        const qingquan::customer::v1::AddAddressRequest* request,
                                        qingquan::customer::v1::Address* response) override;
@@ -81,6 +92,15 @@ class CustomerServiceImpl final : public qingquan::customer::v1::CustomerService
       qingquan::customer::v1::ListCommunicationsResponse* response) override;
 
  private:
+  class ImportReactor;
+  class ExportReactor;
+
+  // List and export filters; INVALID_ARGUMENT (customField) for a bad custom field filter.
+  absl::StatusOr<CustomerFilter> FilterOf(
+      const std::string& tenant, qingquan::customer::v1::Customer::Status status,
+      const std::string& tag, qingquan::customer::v1::Customer::Channel channel,
+      qingquan::customer::v1::Customer::Kind kind, const std::string& area_id,
+      const google::protobuf::RepeatedPtrField<std::string>& custom_fields);
   // The rules and field definitions of the caller's tenant.
   absl::StatusOr<ArchiveRules> RulesOf(const std::string& tenant);
   absl::Status CheckCustomFields(const std::string& tenant,
@@ -97,8 +117,11 @@ class CustomerServiceImpl final : public qingquan::customer::v1::CustomerService
   UtilityStore& utility_;
   LedgerStore& ledger_;
   AreaResolver& areas_;
+  CustomerImporter& importer_;
   std::shared_ptr<qingquan::order::v1::WorkOrderService::StubInterface> work_orders_;
   std::chrono::milliseconds view_deadline_;
+  std::string scratch_dir_;
+  int64_t max_upload_bytes_;
 };
 
 class DictionaryServiceImpl final

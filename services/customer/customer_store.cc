@@ -4,6 +4,7 @@
 #include <google/protobuf/util/time_util.h>
 
 #include <map>
+#include <set>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
@@ -161,11 +162,15 @@ const NamedQuery kPhoneSuffixCandidates{
     "PhoneSuffixCandidates",
     "SELECT customer_id, encode(ciphertext, 'hex'), key_id FROM customer_phones "
     "WHERE tenant_id = $1 AND last4 = $2 AND active LIMIT $3"};
+// Exact matches first, then prefixes in term order (the index order), so the scan stops
+// after a page however many terms share the prefix ("zs" matches thousands).
 const NamedQuery kFindByTermPrefix{
     "FindByTermPrefix",
-    "SELECT customer_id, bool_or(term = $3) AS exact FROM customer_search_terms "
-    "WHERE tenant_id = $1 AND kind = $2 AND term LIKE $4 "
-    "GROUP BY customer_id ORDER BY exact DESC, customer_id LIMIT $5"};
+    "(SELECT customer_id, true FROM customer_search_terms "
+    "  WHERE tenant_id = $1 AND kind = $2 AND term = $3 LIMIT $5) "
+    "UNION ALL "
+    "(SELECT customer_id, false FROM customer_search_terms "
+    "  WHERE tenant_id = $1 AND kind = $2 AND term LIKE $4 ORDER BY term LIMIT $5 * 4)"};
 const NamedQuery kFindByAddress{
     "FindByAddressFragment",
     "SELECT a.customer_id, max(similarity(a.text, $2)) AS s FROM addresses a "
@@ -606,12 +611,16 @@ absl::StatusOr<std::vector<SearchCandidate>> CustomerStore::FindByTermPrefix(
   const bool pinyin = kind == SearchTerm::kPinyin;
   absl::Status status = pool_.Read([&](pqxx::work& txn) -> absl::Status {
     out.clear();
+    std::set<std::string> seen;
     for (const auto& row : txn.exec_prepared(kFindByTermPrefix.name, tenant, static_cast<int>(kind),
                                              prefix, EscapeLike(prefix) + "%", limit)) {
+      if (static_cast<int>(out.size()) >= limit) break;
+      std::string id = row[0].as<std::string>();
+      if (!seen.insert(id).second) continue;
       const bool exact = row[1].as<bool>();
       double score = pinyin ? (exact ? kScorePinyinExact : kScorePinyinPrefix)
                             : (exact ? kScoreNameExact : kScoreNamePrefix);
-      out.push_back({row[0].as<std::string>(), score, pinyin ? "PINYIN" : "NAME"});
+      out.push_back({std::move(id), score, pinyin ? "PINYIN" : "NAME"});
     }
     return absl::OkStatus();
   });
@@ -730,11 +739,8 @@ absl::StatusOr<std::vector<PendingAddress>> CustomerStore::PendingAddresses(int 
   return out;
 }
 
-absl::Status CustomerStore::MarkAreasStale(const std::string& tenant) {
-  return pool_.Transact([&](pqxx::work& txn) {
-    txn.exec_prepared(kMarkAreasStale.name, tenant);
-    return absl::OkStatus();
-  });
+void CustomerStore::MarkAreasStaleIn(pqxx::work& txn, const std::string& tenant) {
+  txn.exec_prepared(kMarkAreasStale.name, tenant);
 }
 
 absl::StatusOr<v1::Communication> CustomerStore::AddCommunication(const std::string& tenant,
@@ -792,15 +798,9 @@ absl::StatusOr<std::vector<v1::Communication>> CustomerStore::ListCommunications
   return out;
 }
 
-absl::Status CustomerStore::RecordActivity(const std::string& tenant,
-                                           const std::string& customer_id,
-                                           std::chrono::system_clock::time_point when) {
-  const long long micros =
-      std::chrono::duration_cast<std::chrono::microseconds>(when.time_since_epoch()).count();
-  return pool_.Transact([&](pqxx::work& txn) {
-    txn.exec_prepared(kRecordActivity.name, tenant, customer_id, micros);
-    return absl::OkStatus();
-  });
+void CustomerStore::RecordActivityIn(pqxx::work& txn, const std::string& tenant,
+                                     const std::string& customer_id, long long when_micros) {
+  txn.exec_prepared(kRecordActivity.name, tenant, customer_id, when_micros);
 }
 
 absl::StatusOr<int> CustomerStore::SealPersonalDataBatch(int batch_size) {

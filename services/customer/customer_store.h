@@ -133,8 +133,9 @@ class CustomerStore {
                               double lng, const AreaAnswer& answer);
   // Addresses with a location whose area is not known (new, or areas changed).
   absl::StatusOr<std::vector<PendingAddress>> PendingAddresses(int limit);
-  // Marks every located address of the tenant for re-resolution (areas changed).
-  absl::Status MarkAreasStale(const std::string& tenant);
+  // Marks every located address of the tenant for re-resolution (areas changed), inside
+  // an event handler's transaction.
+  void MarkAreasStaleIn(pqxx::work& txn, const std::string& tenant);
 
   // Communication records; NOT_FOUND for an unknown customer.
   absl::StatusOr<qingquan::customer::v1::Communication> AddCommunication(
@@ -144,9 +145,10 @@ class CustomerStore {
       const std::string& tenant, const std::string& customer_id, int limit,
       const std::string& page_token, std::string* next_page_token);
 
-  // Moves last activity forward (orders, work orders); unknown customers are ignored.
-  absl::Status RecordActivity(const std::string& tenant, const std::string& customer_id,
-                              std::chrono::system_clock::time_point when);
+  // Moves last activity forward (orders, work orders) inside an event handler's
+  // transaction; unknown customers are ignored.
+  void RecordActivityIn(pqxx::work& txn, const std::string& tenant, const std::string& customer_id,
+                        long long when_micros);
 
   // Personal data maintenance: seals plain phones left by migration 0001 and re-seals
   // values under an older key with the current one. Returns how many rows changed

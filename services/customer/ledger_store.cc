@@ -61,6 +61,10 @@ const NamedQuery kSelectEntries{
     " FROM ledger_entries WHERE tenant_id = $1 AND customer_id = $2 "
     "  AND ($3::bigint = 0 OR (created_at, id) < (to_timestamp($3 / 1000000.0), $4::uuid)) "
     "ORDER BY created_at DESC, id DESC LIMIT $5"};
+const NamedQuery kTicketTotals{
+    "LedgerTicketTotals",
+    "SELECT customer_id, sum(quantity)::bigint FROM ledger_balances WHERE tenant_id = $1 "
+    "  AND customer_id = ANY($2::uuid[]) AND asset_kind = 'TICKET' GROUP BY customer_id"};
 const NamedQuery kLedgerActivity{
     "LedgerActivity",
     "UPDATE customers SET last_activity_at = now() WHERE tenant_id = $1 AND id = $2"};
@@ -93,7 +97,7 @@ v1::LedgerEntry EntryFromRow(const pqxx::row& row) {
 LedgerStore::LedgerStore(PgPool& pool) : pool_(pool) {
   pool_.Prepare({kLedgerCustomerExists, kEnsureBalance, kLockBalance, kSetBalance, kInsertEntry,
                  kSelectEntry, kSelectReversalOf, kSelectOrderDeduction, kSelectBalances,
-                 kSelectEntries, kLedgerActivity});
+                 kSelectEntries, kTicketTotals, kLedgerActivity});
 }
 
 absl::StatusOr<v1::LedgerEntry> LedgerStore::Append(pqxx::work& txn, const std::string& tenant,
@@ -243,6 +247,22 @@ absl::StatusOr<std::vector<v1::LedgerBalance>> LedgerStore::Balances(
       b.set_quantity(row[2].as<long long>());
       b.set_amount_fen(row[3].as<long long>());
       out.push_back(std::move(b));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<std::map<std::string, int64_t>> LedgerStore::TicketTotals(
+    const std::string& tenant, const std::vector<std::string>& customer_ids) {
+  std::map<std::string, int64_t> out;
+  if (customer_ids.empty()) return out;
+  absl::Status status = pool_.Read([&](pqxx::work& txn) -> absl::Status {
+    out.clear();
+    for (const auto& row :
+         txn.exec_prepared(kTicketTotals.name, tenant, PgTextArray(customer_ids))) {
+      out[row[0].as<std::string>()] = row[1].as<int64_t>();
     }
     return absl::OkStatus();
   });

@@ -5,6 +5,7 @@
 
 #include <pqxx/pqxx>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,10 @@ class LedgerStore {
 
   absl::StatusOr<std::vector<qingquan::customer::v1::LedgerBalance>> Balances(
       const std::string& tenant, const std::string& customer_id);
+
+  // Water tickets held by each of `customer_ids` (all products), for exports.
+  absl::StatusOr<std::map<std::string, int64_t>> TicketTotals(
+      const std::string& tenant, const std::vector<std::string>& customer_ids);
 
   // Newest first.
   absl::StatusOr<std::vector<qingquan::customer::v1::LedgerEntry>> Entries(

@@ -9,19 +9,24 @@
 #include "services/common/call_guard.h"
 #include "services/common/client.h"
 #include "services/common/config.h"
+#include "services/common/event_consumer.h"
 #include "services/common/log.h"
 #include "services/common/metrics.h"
+#include "services/common/outbox.h"
 #include "services/common/pg_pool.h"
 #include "services/common/redis_client.h"
 #include "services/common/server.h"
 #include "services/common/service_main.h"
 #include "services/customer/area_resolver.h"
+#include "services/customer/customer_events.h"
+#include "services/customer/customer_importer.h"
 #include "services/customer/customer_service.h"
 #include "services/customer/customer_store.h"
 #include "services/customer/demo_data.h"
 #include "services/customer/dictionary_store.h"
 #include "services/customer/domain/pii_cipher.h"
 #include "services/customer/domain/pinyin/pinyin_reading_table.h"
+#include "services/customer/import_store.h"
 #include "services/customer/ledger_store.h"
 #include "services/customer/login_throttle.h"
 #include "services/customer/utility_store.h"
@@ -29,6 +34,9 @@
 ABSL_FLAG(std::string, pii_keys, "",
           "Keys for personal data at rest, id:hex64[,id:hex64...]; the first is current, the "
           "others still open old values (rotation).");
+ABSL_FLAG(std::string, scratch_dir, "/tmp",
+          "Where uploads and exports are kept while they are processed (removed after).");
+ABSL_FLAG(int64_t, max_upload_bytes, 64LL << 20, "Largest import file accepted.");
 ABSL_FLAG(int32_t, view_deadline_ms, 300,
           "How long the 360 view waits for the order service before answering without it.");
 
@@ -79,6 +87,8 @@ int main(int argc, char** argv) {
   qq::customer::DictionaryStore dictionary(*pool);
   qq::customer::UtilityStore utility(*pool);
   qq::customer::LedgerStore ledger(*pool);
+  qq::customer::ImportStore imports(*pool, cipher);
+  qq::customer::CustomerImporter importer(store, dictionary, imports, ledger);
   SealPersonalData(store);
   if (absl::GetFlag(FLAGS_load_demo_data)) {
     qq::ExitIfError(qq::customer::LoadDemoAccounts(store), "demo accounts");
@@ -91,14 +101,29 @@ int main(int argc, char** argv) {
   qq::customer::AreaResolver areas(store, std::move(dispatch), issuer,
                                    std::chrono::milliseconds(300));
   areas.Start(std::chrono::seconds(5));
+  qq::customer::CustomerEventHandler events(store);
+  qq::EventConsumer consumer(
+      *pool, absl::GetFlag(FLAGS_redis_addr), &metrics,
+      {.group = "customer",
+       .consumer = qq::ConsumerName("customer"),
+       .streams = {qq::EventStreamName("dispatch"), qq::EventStreamName("order")},
+       .after_commit =
+           [&areas](const qq::StreamEvent& event) {
+             if (event.type == qq::customer::kAreaChangedEvent) areas.Wake();
+           }},
+      [&events](pqxx::work& txn, const qq::StreamEvent& event) {
+        return events.Handle(txn, event);
+      });
+  consumer.Start();
   std::shared_ptr<qingquan::order::v1::WorkOrderService::StubInterface> work_orders =
       qingquan::order::v1::WorkOrderService::NewStub(
           qq::MakeChannel(absl::GetFlag(FLAGS_order_addr)));
 
   qq::customer::LoginThrottle throttle(redis, /*max_failures=*/5, std::chrono::minutes(15));
   qq::customer::CustomerServiceImpl customers(
-      guard, store, dictionary, utility, ledger, areas, work_orders,
-      std::chrono::milliseconds(absl::GetFlag(FLAGS_view_deadline_ms)));
+      guard, store, dictionary, utility, ledger, areas, importer, work_orders,
+      std::chrono::milliseconds(absl::GetFlag(FLAGS_view_deadline_ms)),
+      absl::GetFlag(FLAGS_scratch_dir), absl::GetFlag(FLAGS_max_upload_bytes));
   qq::customer::DictionaryServiceImpl dictionaries(guard, dictionary);
   qq::customer::UtilityServiceImpl utilities(guard, utility);
   qq::customer::LedgerServiceImpl ledgers(guard, ledger);
@@ -110,6 +135,7 @@ int main(int argc, char** argv) {
                   "grpc server");
   qq::WaitForShutdownSignal();
   server.Shutdown(std::chrono::seconds(5));
+  consumer.Stop();
   areas.Stop();
   return 0;
 }

@@ -145,7 +145,7 @@ class DispatchPgTest : public ::testing::Test {
     absl::Status status = pool_->Read([&](pqxx::work& txn) {
       for (const auto& row : txn.exec_params(
                "SELECT stream, event_type, aggregate_id, encode(payload, 'hex') FROM qq_outbox "
-               "WHERE tenant_id = $1 ORDER BY seq",
+               "WHERE tenant_id = $1 AND event_type = 'workorder.assigned' ORDER BY seq",
                tenant_)) {
         EXPECT_EQ(row[0].as<std::string>(), "qq:events:dispatch");
         EXPECT_EQ(row[1].as<std::string>(), "workorder.assigned");

@@ -3,7 +3,9 @@
 #include <charconv>
 
 #include "absl/strings/str_cat.h"
+#include "qingquan/common/v1/events.pb.h"
 #include "services/common/ids.h"
+#include "services/common/outbox.h"
 #include "services/common/pg_pool.h"
 #include "services/common/status.h"
 
@@ -210,6 +212,16 @@ absl::StatusOr<Area> DispatchStore::CreateArea(const std::string& tenant, const 
       return WithField(absl::AlreadyExistsError("an area of this name exists"), "area.name");
     }
     created.id = inserted[0][0].as<std::string>();
+    // Stored answers of ResolveArea (customer addresses) may now be stale.
+    qingquan::common::v1::AreaChanged changed;
+    changed.set_area_id(created.id);
+    changed.set_name(area.name);
+    changed.set_change("CREATED");
+    AppendToOutbox(txn, {.stream = EventStreamName("dispatch"),
+                         .tenant = tenant,
+                         .type = kAreaChanged,
+                         .aggregate_id = created.id,
+                         .payload = changed.SerializeAsString()});
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

@@ -22,6 +22,9 @@ class PgPool;
 
 namespace qq::dispatch {
 
+// Emitted when service areas change: stored ResolveArea answers may be stale.
+inline constexpr char kAreaChanged[] = "area.changed";
+
 struct Team {
   std::string id{};
   std::string name{};

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include "qingquan/customer/v1/customer.grpc.pb.h"
@@ -189,6 +191,132 @@ TEST_F(Customer360Test, BillingSystemStreamsPaymentsIdempotently) {
   std::string agent_token = LoginAs(*http_, "utility-demo", "agent");
   auto [refused, nothing] = send(agent_token, 1);
   EXPECT_EQ(refused.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+}
+
+// The sample file of the README, imported straight over gRPC the way the gateway streams
+// an upload: good rows land, the two bad rows are reported, a second import skips them
+// all, and the export has every customer.
+TEST_F(Customer360Test, ImportsTheSampleFileAndExportsIt) {
+  auto channel =
+      grpc::CreateChannel(EnvOr("QQ_TEST_CUSTOMER_ADDR"), grpc::InsecureChannelCredentials());
+  auto customers = v1::CustomerService::NewStub(channel);
+  // A tenant of its own so the sample's phones are new.
+  const std::string manager = LoginAs(*http_, "station-demo", "manager");
+  std::ifstream file(EnvOr("QQ_TEST_REPO_DIR", ".") + "/docs/samples/customers-import.xlsx",
+                     std::ios::binary);
+  ASSERT_TRUE(file) << "docs/samples/customers-import.xlsx not found (QQ_TEST_REPO_DIR)";
+  const std::string bytes((std::istreambuf_iterator<char>(file)), {});
+  auto import = [&](v1::ImportCustomersRequest::DuplicatePolicy policy) {
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", "Bearer " + manager);
+    v1::ImportCustomersResponse response;
+    auto writer = customers->ImportCustomers(&ctx, &response);
+    for (size_t offset = 0; offset < bytes.size(); offset += 4096) {
+      v1::ImportCustomersRequest chunk;
+      if (offset == 0) {
+        chunk.set_on_duplicate(policy);
+        chunk.set_file_name("customers-import.xlsx");
+        chunk.set_create_missing_tags(true);
+        chunk.mutable_file()->set_content_type(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+      }
+      chunk.mutable_file()->set_data(bytes.substr(offset, 4096));
+      writer->Write(chunk);
+    }
+    writer->WritesDone();
+    grpc::Status status = writer->Finish();
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response;
+  };
+  v1::ImportCustomersResponse first = import(v1::ImportCustomersRequest::SKIP);
+  EXPECT_EQ(first.rows(), 28);
+  EXPECT_EQ(first.failed(), 2) << first.DebugString();
+  EXPECT_EQ(first.created() + first.skipped(), 26) << first.DebugString();
+  ASSERT_EQ(first.errors_size(), 2);
+  bool phone_error = false;
+  for (const auto& e : first.errors()) {
+    phone_error |= e.column().find("电话") != std::string::npos;
+    EXPECT_GT(e.row(), 1);
+  }
+  EXPECT_TRUE(phone_error) << first.DebugString();
+
+  v1::ImportCustomersResponse again = import(v1::ImportCustomersRequest::SKIP);
+  EXPECT_EQ(again.created(), 0);
+  EXPECT_EQ(again.skipped(), 26);
+
+  // 张伟 of the sample came with 20 tickets and the tags of the file.
+  HttpResponse found = http_->Get("/v1/customers:search?q=13912345678", manager);
+  ASSERT_EQ(found.status, 200) << found.body;
+  const boost::json::value found_json = found.Json();
+  const std::string id =
+      Str(found_json.as_object().at("hits").as_array().at(0).as_object().at("customer"), "id");
+  HttpResponse view = http_->Get("/v1/customers/" + id + "/view", manager);
+  ASSERT_EQ(view.status, 200) << view.body;
+  EXPECT_NE(view.body.find("\"quantity\":\"20\""), std::string::npos) << view.body;
+  EXPECT_NE(view.body.find("高层无电梯"), std::string::npos) << view.body;
+
+  grpc::ClientContext export_ctx;
+  export_ctx.AddMetadata("authorization", "Bearer " + manager);
+  v1::ExportCustomersRequest export_request;
+  auto reader = customers->ExportCustomers(&export_ctx, export_request);
+  qingquan::common::v1::HttpBody chunk;
+  std::string exported;
+  std::string content_type;
+  while (reader->Read(&chunk)) {
+    if (content_type.empty()) content_type = chunk.content_type();
+    exported += chunk.data();
+  }
+  ASSERT_TRUE(reader->Finish().ok());
+  EXPECT_NE(content_type.find("spreadsheetml"), std::string::npos);
+  EXPECT_EQ(exported.substr(0, 2), "PK");  // a zip, i.e. an .xlsx
+  EXPECT_GT(exported.size(), 3000u);
+}
+
+TEST_F(Customer360Test, ImportRefusesFilesThatAreNotSpreadsheets) {
+  auto channel =
+      grpc::CreateChannel(EnvOr("QQ_TEST_CUSTOMER_ADDR"), grpc::InsecureChannelCredentials());
+  auto customers = v1::CustomerService::NewStub(channel);
+  grpc::ClientContext ctx;
+  ctx.AddMetadata("authorization", "Bearer " + station_agent_);
+  v1::ImportCustomersResponse response;
+  auto writer = customers->ImportCustomers(&ctx, &response);
+  v1::ImportCustomersRequest chunk;
+  chunk.mutable_file()->set_data(std::string("\x89PNG\r\n\x1a\n") + std::string(100, '\0'));
+  writer->Write(chunk);
+  writer->WritesDone();
+  grpc::Status status = writer->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
+}
+
+// The same through the gateway: the README's upload and download.
+TEST_F(Customer360Test, UploadsAndDownloadsThroughTheGateway) {
+  std::ifstream file(EnvOr("QQ_TEST_REPO_DIR", ".") + "/docs/samples/customers-import.csv",
+                     std::ios::binary);
+  ASSERT_TRUE(file) << "docs/samples/customers-import.csv not found (QQ_TEST_REPO_DIR)";
+  const std::string csv((std::istreambuf_iterator<char>(file)), {});
+  HttpResponse imported = http_->Send(
+      "POST", "/v1/customers:import?onDuplicate=SKIP&createMissingTags=true&fileName=sample.csv",
+      csv, {{"Authorization", "Bearer " + agent_}, {"Content-Type", "text/csv"}});
+  ASSERT_EQ(imported.status, 200) << imported.body;
+  const boost::json::value result = imported.Json();
+  auto number = [&](const char* key) {
+    const auto* v = result.as_object().if_contains(key);
+    return v == nullptr ? 0 : std::stoll(std::string(v->as_string()));
+  };
+  EXPECT_EQ(number("rows"), 28) << imported.body;
+  EXPECT_EQ(number("failed"), 2) << imported.body;
+  EXPECT_EQ(number("created") + number("skipped"), 26) << imported.body;
+
+  HttpResponse not_a_file =
+      http_->Send("POST", "/v1/customers:import", "just some text, not a table",
+                  {{"Authorization", "Bearer " + agent_}, {"Content-Type", "text/plain"}});
+  EXPECT_EQ(not_a_file.status, 400) << not_a_file.body;
+
+  HttpResponse exported = http_->Get("/v1/customers:export", agent_);
+  ASSERT_EQ(exported.status, 200) << exported.body.substr(0, 200);
+  EXPECT_NE(exported.headers["content-type"].find("spreadsheetml"), std::string::npos);
+  EXPECT_NE(exported.headers["content-disposition"].find("customers-"), std::string::npos);
+  EXPECT_EQ(exported.body.substr(0, 2), "PK");
 }
 
 }  // namespace

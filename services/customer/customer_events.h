@@ -1,0 +1,31 @@
+// Events customer-svc listens to. area.changed (dispatch): the stored service areas of the
+// tenant's located addresses may be stale, so they are marked for re-resolution (the
+// AreaResolver then asks dispatch again). workorder.created (order): the customer's last
+// activity moves forward, which keeps the derived status (active/silent/churned) true.
+#pragma once
+
+#include <pqxx/pqxx>
+
+#include "absl/status/status.h"
+#include "services/common/event_consumer.h"
+
+namespace qq::customer {
+
+inline constexpr char kAreaChangedEvent[] = "area.changed";
+inline constexpr char kWorkOrderCreatedEvent[] = "workorder.created";
+
+class CustomerStore;
+
+class CustomerEventHandler {
+ public:
+  explicit CustomerEventHandler(CustomerStore& store) : store_(store) {}
+
+  // Other event types are ignored. INVALID_ARGUMENT for a payload that does not parse
+  // (after five tries it goes to the dead-letter stream).
+  absl::Status Handle(pqxx::work& txn, const StreamEvent& event);
+
+ private:
+  CustomerStore& store_;
+};
+
+}  // namespace qq::customer

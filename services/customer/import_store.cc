@@ -1,0 +1,177 @@
+#include "services/customer/import_store.h"
+
+#include <google/protobuf/util/json_util.h>
+#include <sodium.h>
+
+#include <optional>
+#include <tuple>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "services/common/pg_pool.h"
+#include "services/common/status.h"
+#include "services/customer/domain/pii_cipher.h"
+
+namespace qq::customer {
+namespace {
+
+const NamedQuery kImportPhoneOwners{
+    "ImportPhoneOwners",
+    "SELECT encode(blind_index, 'hex'), customer_id FROM customer_phones "
+    "WHERE tenant_id = $1 AND active "
+    "  AND blind_index IN (SELECT decode(x, 'hex') FROM unnest($2::text[]) x)"};
+
+std::string NewUuid() {
+  unsigned char b[16];
+  randombytes_buf(b, sizeof b);
+  b[6] = (b[6] & 0x0f) | 0x40;  // version 4
+  b[8] = (b[8] & 0x3f) | 0x80;  // RFC 4122 variant
+  std::string hex =
+      absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(b), sizeof b));
+  return absl::StrCat(hex.substr(0, 8), "-", hex.substr(8, 4), "-", hex.substr(12, 4), "-",
+                      hex.substr(16, 4), "-", hex.substr(20));
+}
+
+std::string Bytea(const std::string& bytes) { return "\\x" + absl::BytesToHexString(bytes); }
+
+std::string Json(const google::protobuf::Struct& s) {
+  std::string json;
+  if (!google::protobuf::util::MessageToJsonString(s, &json).ok()) return "{}";
+  return json;
+}
+
+}  // namespace
+
+ImportStore::ImportStore(PgPool& pool, const PiiCipher& cipher) : pool_(pool), cipher_(cipher) {
+  pool_.Prepare({kImportPhoneOwners});
+}
+
+absl::StatusOr<std::map<std::string, std::string>> ImportStore::PhoneOwners(
+    const std::string& tenant, const std::vector<std::string>& phones) {
+  std::map<std::string, std::string> phone_by_index;
+  std::vector<std::string> indexes;
+  for (const std::string& phone : phones) {
+    for (const std::string& index : cipher_.LookupIndexes(tenant, phone)) {
+      std::string hex = absl::BytesToHexString(index);
+      phone_by_index[hex] = phone;
+      indexes.push_back(std::move(hex));
+    }
+  }
+  std::map<std::string, std::string> owners;
+  if (indexes.empty()) return owners;
+  absl::Status status = pool_.Read([&](pqxx::work& txn) -> absl::Status {
+    owners.clear();
+    for (const auto& row :
+         txn.exec_prepared(kImportPhoneOwners.name, tenant, PgTextArray(indexes))) {
+      owners[phone_by_index[row[0].as<std::string>()]] = row[1].as<std::string>();
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return owners;
+}
+
+absl::Status ImportStore::CopyNewCustomers(const std::string& tenant, const std::string& actor_id,
+                                           const std::string& file_name,
+                                           const std::vector<NewImportedCustomer>& customers) {
+  if (customers.empty()) return absl::OkStatus();
+  // Everything is prepared before the transaction, so it holds no locks while we encrypt.
+  struct Prepared {
+    std::string id;
+    std::string address_id;
+  };
+  std::vector<Prepared> ids;
+  ids.reserve(customers.size());
+  for (size_t i = 0; i < customers.size(); ++i) ids.push_back({NewUuid(), NewUuid()});
+  const std::string key_id = cipher_.current_key_id();
+
+  return pool_.Transact([&](pqxx::work& txn) -> absl::Status {
+    {
+      pqxx::stream_to out(
+          txn, "customers",
+          std::vector<std::string>{"id", "tenant_id", "kind", "name", "notes", "channel", "tags",
+                                   "custom_fields", "id_number_ciphertext", "id_number_index",
+                                   "id_number_last4", "pii_key_id", "birthday"});
+      using Nullable = std::optional<std::string>;
+      for (size_t i = 0; i < customers.size(); ++i) {
+        const CustomerDraft& d = customers[i].row->draft;
+        const bool has_id = !d.id_number.empty();
+        out << std::make_tuple(
+            ids[i].id, tenant, d.kind, d.name, d.notes, d.channel, PgTextArray(d.tags),
+            Json(d.custom_fields),
+            has_id ? Nullable(Bytea(cipher_.Seal(tenant, d.id_number))) : std::nullopt,
+            has_id ? Nullable(Bytea(cipher_.BlindIndex(tenant, d.id_number))) : std::nullopt,
+            has_id ? Nullable(LastDigits(d.id_number)) : std::nullopt,
+            has_id ? Nullable(key_id) : std::nullopt,
+            d.birthday.empty() ? std::nullopt : Nullable(d.birthday));
+      }
+      out.complete();
+    }
+    {
+      pqxx::stream_to out(txn, "customer_phones",
+                          std::vector<std::string>{"tenant_id", "customer_id", "position",
+                                                   "ciphertext", "blind_index", "last4", "key_id"});
+      for (size_t i = 0; i < customers.size(); ++i) {
+        const auto& phones = customers[i].row->draft.phones;
+        for (size_t p = 0; p < phones.size(); ++p) {
+          out << std::make_tuple(
+              tenant, ids[i].id, static_cast<int>(p), Bytea(cipher_.Seal(tenant, phones[p])),
+              Bytea(cipher_.BlindIndex(tenant, phones[p])), LastDigits(phones[p]), key_id);
+        }
+      }
+      out.complete();
+    }
+    {
+      pqxx::stream_to out(txn, "addresses",
+                          std::vector<std::string>{"id", "tenant_id", "customer_id", "position",
+                                                   "text", "delivery_notes", "area_pending"});
+      for (size_t i = 0; i < customers.size(); ++i) {
+        const auto& addresses = customers[i].row->draft.addresses;
+        if (addresses.empty()) continue;
+        out << std::make_tuple(ids[i].address_id, tenant, ids[i].id, 0, addresses[0].text,
+                               addresses[0].delivery_notes, "false");
+      }
+      out.complete();
+    }
+    {
+      pqxx::stream_to out(txn, "customer_search_terms",
+                          std::vector<std::string>{"tenant_id", "term", "customer_id", "kind"});
+      for (size_t i = 0; i < customers.size(); ++i) {
+        for (const SearchTerm& t : customers[i].terms) {
+          out << std::make_tuple(tenant, t.text, ids[i].id, static_cast<int>(t.kind));
+        }
+      }
+      out.complete();
+    }
+    {
+      pqxx::stream_to entries(
+          txn, "ledger_entries",
+          std::vector<std::string>{"tenant_id", "customer_id", "kind", "asset_kind", "product",
+                                   "quantity_delta", "amount_fen_delta", "quantity_after",
+                                   "amount_fen_after", "reason", "actor_id"});
+      for (size_t i = 0; i < customers.size(); ++i) {
+        const int64_t tickets = customers[i].row->tickets;
+        if (tickets <= 0) continue;
+        entries << std::make_tuple(
+            tenant, ids[i].id, "ADJUSTMENT", "TICKET", kImportTicketProduct, tickets, 0, tickets, 0,
+            absl::StrCat("导入期初水票：", file_name, " 第 ", customers[i].row->row, " 行"),
+            actor_id);
+      }
+      entries.complete();
+    }
+    {
+      pqxx::stream_to balances(txn, "ledger_balances",
+                               std::vector<std::string>{"tenant_id", "customer_id", "asset_kind",
+                                                        "product", "quantity", "amount_fen"});
+      for (size_t i = 0; i < customers.size(); ++i) {
+        const int64_t tickets = customers[i].row->tickets;
+        if (tickets <= 0) continue;
+        balances << std::make_tuple(tenant, ids[i].id, "TICKET", kImportTicketProduct, tickets, 0);
+      }
+      balances.complete();
+    }
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace qq::customer
