@@ -217,6 +217,11 @@ const NamedQuery kSealIdNumber{
     "UPDATE customers SET id_number_ciphertext = decode($3, 'hex'), "
     "  id_number_index = decode($4, 'hex'), pii_key_id = $5 WHERE tenant_id = $1 AND id = $2"};
 
+const NamedQuery kCustomersWithoutTerms{
+    "CustomersWithoutSearchTerms",
+    "SELECT c.tenant_id, c.id, c.name FROM customers c WHERE c.deleted_at IS NULL "
+    "  AND NOT EXISTS (SELECT 1 FROM customer_search_terms t WHERE t.customer_id = c.id) "
+    "LIMIT $1 FOR UPDATE SKIP LOCKED"};
 const NamedQuery kFindStaffAccount{
     "FindStaffAccount",
     "SELECT id, password_hash, array_to_string(roles, ','), disabled FROM qq_auth.users "
@@ -330,6 +335,7 @@ CustomerStore::CustomerStore(PgPool& pool, const PiiCipher& cipher) : pool_(pool
                  kSealPhone,
                  kStaleIdNumbers,
                  kSealIdNumber,
+                 kCustomersWithoutTerms,
                  kFindStaffAccount,
                  kFindServiceAccount,
                  kInsertDemoStaffAccount,
@@ -838,6 +844,23 @@ absl::StatusOr<int> CustomerStore::SealPersonalDataBatch(int batch_size) {
   });
   if (!status.ok()) return status;
   return changed;
+}
+
+absl::StatusOr<int> CustomerStore::BackfillSearchTermsBatch(
+    int batch_size, const std::function<std::vector<SearchTerm>(const std::string&)>& terms_of) {
+  int done = 0;
+  absl::Status status = pool_.Transact([&](pqxx::work& txn) -> absl::Status {
+    done = 0;
+    for (const auto& row : txn.exec_prepared(kCustomersWithoutTerms.name, batch_size)) {
+      std::vector<SearchTerm> terms = terms_of(row[2].as<std::string>());
+      if (terms.empty()) continue;  // a name with nothing searchable in it
+      ReplaceSearchTerms(txn, row[0].as<std::string>(), row[1].as<std::string>(), terms);
+      ++done;
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return done;
 }
 
 namespace {

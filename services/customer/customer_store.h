@@ -6,6 +6,7 @@
 #include <pqxx/pqxx>
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -154,6 +155,11 @@ class CustomerStore {
   // values under an older key with the current one. Returns how many rows changed
   // (0 when nothing is left); call until it returns 0.
   absl::StatusOr<int> SealPersonalDataBatch(int batch_size);
+
+  // Customers saved before search terms existed (or whose terms were lost) get them
+  // computed by `terms_of(name)`. Returns how many were done; call until it returns 0.
+  absl::StatusOr<int> BackfillSearchTermsBatch(
+      int batch_size, const std::function<std::vector<SearchTerm>(const std::string&)>& terms_of);
 
   // NOT_FOUND when there is no such account.
   absl::StatusOr<StaffAccount> FindStaffAccount(const std::string& tenant,

@@ -126,5 +126,23 @@ TEST_F(CustomerPgTest, RotationResealsUnderTheCurrentKey) {
                   .ok());
 }
 
+TEST_F(CustomerPgTest, OlderCustomersGetSearchTermsBackfilled) {
+  CustomerDraft draft;
+  draft.kind = "PERSON";
+  draft.name = "欧阳娜娜";
+  auto created = store().CreateCustomer(tenant_, draft, /*terms=*/{}, IdempotencyScope{});
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_TRUE(IdsOf(store().FindByTermPrefix(tenant_, SearchTerm::kPinyin, "oy", 20)).empty());
+  while (true) {
+    auto done = store().BackfillSearchTermsBatch(100, SearchTermsForName);
+    ASSERT_TRUE(done.ok()) << done.status();
+    if (*done == 0) break;
+  }
+  EXPECT_THAT(IdsOf(store().FindByTermPrefix(tenant_, SearchTerm::kPinyin, "oynn", 20)),
+              Contains(created->id()));
+  EXPECT_THAT(IdsOf(store().FindByTermPrefix(tenant_, SearchTerm::kNameFragment, "娜娜", 20)),
+              Contains(created->id()));
+}
+
 }  // namespace
 }  // namespace qq::customer

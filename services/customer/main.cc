@@ -26,6 +26,7 @@
 #include "services/customer/dictionary_store.h"
 #include "services/customer/domain/pii_cipher.h"
 #include "services/customer/domain/pinyin/pinyin_reading_table.h"
+#include "services/customer/domain/search_query.h"
 #include "services/customer/import_store.h"
 #include "services/customer/ledger_store.h"
 #include "services/customer/login_throttle.h"
@@ -56,6 +57,21 @@ void SealPersonalData(qq::customer::CustomerStore& store) {
     total += *changed;
   }
   if (total > 0) qq::LogInfo("personal data sealed under the current key");
+}
+
+// Customers saved before search terms existed (migration 0003) get them now.
+void BackfillSearchTerms(qq::customer::CustomerStore& store) {
+  int total = 0;
+  while (true) {
+    auto done = store.BackfillSearchTermsBatch(500, qq::customer::SearchTermsForName);
+    if (!done.ok()) {
+      qq::LogError("search terms backfill", {{"error", std::string(done.status().message())}});
+      return;
+    }
+    if (*done == 0) break;
+    total += *done;
+  }
+  if (total > 0) qq::LogInfo("search terms computed for older customers");
 }
 
 }  // namespace
@@ -90,6 +106,7 @@ int main(int argc, char** argv) {
   qq::customer::ImportStore imports(*pool, cipher);
   qq::customer::CustomerImporter importer(store, dictionary, imports, ledger);
   SealPersonalData(store);
+  BackfillSearchTerms(store);
   if (absl::GetFlag(FLAGS_load_demo_data)) {
     qq::ExitIfError(qq::customer::LoadDemoAccounts(store), "demo accounts");
     qq::ExitIfError(qq::customer::LoadDemoDictionaries(dictionary), "demo dictionaries");
