@@ -142,14 +142,14 @@ bool RunInstance(const fs::path& file, double seconds, uint64_t seed,
   const vrptw::PlanEvaluation eval = vrptw::EvaluatePlan(problem, result->plan);
   if (verbose) {
     const vrptw::ReplanStats& st = result->stats;
-    std::fprintf(stderr,
-                 "  %s: construction %d veh, route minimisation %d veh at %.2f s, stopped at %.2f s "
-                 "(%lld steps), %lld genetic iterations\n",
-                 instance->name.c_str(), st.vehicles_after_construction,
-                 st.vehicles_after_route_minimisation, st.last_route_removed_seconds,
-                 st.route_minimisation_seconds,
-                 static_cast<long long>(st.route_minimisation_iterations),
-                 static_cast<long long>(st.genetic_iterations));
+    std::fprintf(
+        stderr,
+        "  %s: construction %d veh, route minimisation %d veh at %.2f s, stopped at %.2f s "
+        "(%lld steps), %lld genetic iterations\n",
+        instance->name.c_str(), st.vehicles_after_construction,
+        st.vehicles_after_route_minimisation, st.last_route_removed_seconds,
+        st.route_minimisation_seconds, static_cast<long long>(st.route_minimisation_iterations),
+        static_cast<long long>(st.genetic_iterations));
   }
   out.name = Upper(instance->name);
   out.vehicles = eval.vehicles_used;
@@ -187,8 +187,8 @@ void InsertBenchmark(int inserts, uint64_t seed) {
   std::vector<std::vector<int>> own(kVehicles);
   for (int k = 0; k < kVehicles; ++k) {
     for (int i = 0; i < kStopsPerVehicle; ++i) {
-      own[k].push_back(random_point(points[base[k]].lat, points[base[k]].lng, kDegLat / 6,
-                                    deg_lng / 6));
+      own[k].push_back(
+          random_point(points[base[k]].lat, points[base[k]].lng, kDegLat / 6, deg_lng / 6));
     }
   }
   std::vector<int> arriving;
@@ -267,10 +267,10 @@ void InsertBenchmark(int inserts, uint64_t seed) {
     plan.unserved.push_back({i, vrptw::UnservedReason::kNoVehicle});
   }
   const vrptw::PlanEvaluation eval = vrptw::EvaluatePlan(problem, plan);
-  std::printf("insert: %d vehicles, %d planned stops, %d arriving: %d inserted, %d unserved; "
-              "plan feasible: %s\n",
-              kVehicles, first_new, inserts, inserted, inserts - inserted,
-              eval.feasible() ? "yes" : "NO");
+  std::printf(
+      "insert: %d vehicles, %d planned stops, %d arriving: %d inserted, %d unserved; "
+      "plan feasible: %s\n",
+      kVehicles, first_new, inserts, inserted, inserts - inserted, eval.feasible() ? "yes" : "NO");
   std::printf("BENCH vrptw_insert_p50_ms %.3f ms\n", Percentile(ms, 0.50));
   std::printf("BENCH vrptw_insert_p99_ms %.3f ms\n", Percentile(ms, 0.99));
   std::printf("BENCH vrptw_insert_max_ms %.3f ms\n", Percentile(ms, 1.0));
@@ -279,7 +279,8 @@ void InsertBenchmark(int inserts, uint64_t seed) {
 int Usage() {
   std::fprintf(stderr,
                "usage: qq-bench-vrptw [--instances DIR] [--bks FILE] [--seconds N] [--quick]\n"
-               "                      [--seed S] [--no-insert] [--no-instances] [--verbose]\n                      [--iterations N] [--granularity G] [FILE...]\n");
+               "                      [--seed S] [--no-insert] [--no-instances] [--verbose]\n      "
+               "                [--iterations N] [--granularity G] [FILE...]\n");
   return 2;
 }
 
@@ -352,8 +353,8 @@ int main(int argc, char** argv) {
     const auto bks_table = ReadBks(bks_file);
     std::printf("%d instances, %.1f s each, seed %llu, BKS %s\n", static_cast<int>(files.size()),
                 seconds, static_cast<unsigned long long>(seed), bks_file.c_str());
-    std::printf("%-8s %4s %10s %7s %4s %10s %7s\n", "instance", "veh", "distance", "sec",
-                "bks", "bks_dist", "gap%");
+    std::printf("%-8s %4s %10s %7s %4s %10s %7s\n", "instance", "veh", "distance", "sec", "bks",
+                "bks_dist", "gap%");
     double gap_sum = 0;
     int gaps = 0, infeasible = 0, max_excess = 0, failed = 0, vehicles = 0, bks_vehicles = 0;
     for (const fs::path& file : files) {

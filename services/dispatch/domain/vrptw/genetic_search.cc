@@ -19,8 +19,7 @@ struct GeneticSearch::Individual {
 };
 
 GeneticSearch::GeneticSearch(const SolverModel& model, Rng& rng, std::vector<char> active,
-                             double vehicle_cost, double search_vehicle_cost,
-                             GeneticConfig config)
+                             double vehicle_cost, double search_vehicle_cost, GeneticConfig config)
     : m_(model),
       rng_(rng),
       active_(std::move(active)),
@@ -565,9 +564,8 @@ GeneticSearch::Result GeneticSearch::Run(const std::vector<std::vector<int>>& se
     strict.capacity = strict.time_warp = 1e4 * (1 + m_.max_distance);
     ls_.Run(work_, strict, rng_);
     IndividualPtr improved = Evaluate(work_);
-    if (improved->feasible &&
-        (!best_ || improved->distance + vehicle_cost_ * improved->used <
-                       best_->distance + vehicle_cost_ * best_->used)) {
+    if (improved->feasible && (!best_ || improved->distance + vehicle_cost_ * improved->used <
+                                             best_->distance + vehicle_cost_ * best_->used)) {
       best_ = std::make_unique<Individual>(*improved);
       best_->close.clear();
     }

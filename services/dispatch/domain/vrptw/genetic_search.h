@@ -17,11 +17,11 @@
 namespace qq::dispatch::vrptw {
 
 struct GeneticConfig {
-  int population = 25;       // μ: kept after survivor selection
-  int generation = 40;       // λ: offspring before survivor selection
-  int elite = 4;             // best individuals protected from the diversity term
-  int close = 5;             // neighbours averaged in the diversity contribution
-  double target_feasible = 0.2;  // share of feasible local-search results penalties aim at
+  int population = 25;            // μ: kept after survivor selection
+  int generation = 40;            // λ: offspring before survivor selection
+  int elite = 4;                  // best individuals protected from the diversity term
+  int close = 5;                  // neighbours averaged in the diversity contribution
+  double target_feasible = 0.2;   // share of feasible local-search results penalties aim at
   int64_t restart_after = 10000;  // iterations without a better solution before a restart
   double repair_probability = 0.5;
   int penalty_update_every = 25;  // local-search results between penalty adjustments
@@ -95,9 +95,9 @@ class GeneticSearch {
   std::vector<IndividualPtr> infeasible_;
   std::vector<char> recent_load_ok_;
   std::vector<char> recent_warp_ok_;
-  std::vector<int> active_ids_;   // the active vehicles, in index order
-  bool single_class_ = false;     // all active vehicles interchangeable
-  std::vector<char> planned_;  // clients of the seed: the ones this search places
+  std::vector<int> active_ids_;  // the active vehicles, in index order
+  bool single_class_ = false;    // all active vehicles interchangeable
+  std::vector<char> planned_;    // clients of the seed: the ones this search places
   Deadline deadline_;
   IndividualPtr best_;
   IndividualPtr seed_;

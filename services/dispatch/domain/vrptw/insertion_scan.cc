@@ -21,7 +21,7 @@ InsertionScan ScanInsertion(const Problem& problem, const Plan& plan, int stop,
   const TravelModel& travel = *problem.travel;
   const Stop& s = problem.stops[stop];
   int everywhere = kLateFlag | kShiftFlag | kCapacityFlag;  // flags present at every position
-  int sole = 0;                                            // flags that alone block somewhere
+  int sole = 0;                                             // flags that alone block somewhere
   bool any_position = false;
   // A negative vehicle cost is the hierarchical objective: an idle vehicle only when no
   // vehicle already out can take the stop.
@@ -61,8 +61,7 @@ InsertionScan ScanInsertion(const Problem& problem, const Plan& plan, int stop,
       const Stop& t = problem.stops[stops[i]];
       const int next_loc = i + 1 < len ? loc(i + 1) : v.end_location;
       const double hop = t.service_time + travel.Time(t.location, next_loc, profile);
-      window_latest[i] =
-          std::min(std::max(t.latest, service_start[i]), window_latest[i + 1] - hop);
+      window_latest[i] = std::min(std::max(t.latest, service_start[i]), window_latest[i + 1] - hop);
       shift_latest[i] = shift_latest[i + 1] - hop;
     }
     const bool over_capacity = load + s.demand > v.capacity;
@@ -76,7 +75,8 @@ InsertionScan ScanInsertion(const Problem& problem, const Plan& plan, int stop,
       const double start = std::max(arrival, s.earliest);
       int flags = over_capacity ? kCapacityFlag : 0;
       if (start > s.latest + kTimeTolerance) flags |= kLateFlag;
-      const double next_arrival = start + s.service_time + travel.Time(s.location, next_loc, profile);
+      const double next_arrival =
+          start + s.service_time + travel.Time(s.location, next_loc, profile);
       if (q == len) {
         if (next_arrival > shift_latest[len] + kTimeTolerance) flags |= kShiftFlag;
       } else {

@@ -102,8 +102,7 @@ void LocalSearch::Run(SearchState& state, const Penalties& penalties, Rng& rng,
         const int rv = s_->route_of[v];
         if (rv < 0 || !s_->active[rv]) continue;
         const int ru = s_->route_of[u];
-        if (loop > 0 &&
-            std::max(s_->routes[ru].modified, s_->routes[rv].modified) <= last_tested) {
+        if (loop > 0 && std::max(s_->routes[ru].modified, s_->routes[rv].modified) <= last_tested) {
           continue;
         }
         if (TryAll(u, v)) {
@@ -227,8 +226,8 @@ bool LocalSearch::RelocatePair(int u, int rv, int j, bool reversed) {
   if (ru != rv) {
     const int sv = s_->Slot(rv);
     const double du = RemovalDelta(u, 2);
-    const double dv_dist = m_->Dist(v, first) + m_->Dist(first, second) +
-                           m_->Dist(second, y) - m_->Dist(v, y);
+    const double dv_dist =
+        m_->Dist(v, first) + m_->Dist(first, second) + m_->Dist(second, y) - m_->Dist(v, y);
     if (du + p_.distance * dv_dist >= -kImprovement) return false;
     const Seg pair = M(sv, S(first), S(second));
     const Seg nv = M(sv, M(sv, RV.fwd[j], pair), RV.bwd[j + 1]);
@@ -242,12 +241,11 @@ bool LocalSearch::RelocatePair(int u, int rv, int j, bool reversed) {
   if (j == i - 1 && !reversed) return false;
   const int pu = RU.nodes[i - 1];
   const int xx = RU.nodes[i + 2];
-  const double dd =
-      j == i - 1 ? m_->Dist(pu, x) + m_->Dist(x, u) + m_->Dist(u, xx) - m_->Dist(pu, u) -
-                       m_->Dist(u, x) - m_->Dist(x, xx)
-                 : m_->Dist(pu, xx) - m_->Dist(pu, u) - m_->Dist(u, x) - m_->Dist(x, xx) +
-                       m_->Dist(v, first) + m_->Dist(first, second) + m_->Dist(second, y) -
-                       m_->Dist(v, y);
+  const double dd = j == i - 1 ? m_->Dist(pu, x) + m_->Dist(x, u) + m_->Dist(u, xx) -
+                                     m_->Dist(pu, u) - m_->Dist(u, x) - m_->Dist(x, xx)
+                               : m_->Dist(pu, xx) - m_->Dist(pu, u) - m_->Dist(u, x) -
+                                     m_->Dist(x, xx) + m_->Dist(v, first) +
+                                     m_->Dist(first, second) + m_->Dist(second, y) - m_->Dist(v, y);
   if (CannotGain(dd, ru, ru)) return false;
   const int slot = s_->Slot(ru);
   const Seg pair = M(slot, S(first), S(second));

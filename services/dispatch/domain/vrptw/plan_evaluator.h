@@ -16,13 +16,13 @@ namespace qq::dispatch::vrptw {
 inline constexpr double kTimeTolerance = 1e-6;
 
 enum class ViolationKind {
-  kLate,            // service starts after the stop's latest time
-  kCapacity,        // the route's demand exceeds the vehicle's capacity
-  kShiftEnd,        // the vehicle is back after its shift end
-  kDuplicateStop,   // a stop appears twice (in routes or in the unserved list)
-  kMissingStop,     // a stop is neither in a route nor in the unserved list
-  kPrefixNotKept,   // a route does not start with its vehicle's fixed prefix, in order
-  kMalformed,       // wrong number of routes, a route for the wrong vehicle, an index out of range
+  kLate,           // service starts after the stop's latest time
+  kCapacity,       // the route's demand exceeds the vehicle's capacity
+  kShiftEnd,       // the vehicle is back after its shift end
+  kDuplicateStop,  // a stop appears twice (in routes or in the unserved list)
+  kMissingStop,    // a stop is neither in a route nor in the unserved list
+  kPrefixNotKept,  // a route does not start with its vehicle's fixed prefix, in order
+  kMalformed,      // wrong number of routes, a route for the wrong vehicle, an index out of range
 };
 
 struct Violation {

@@ -72,9 +72,9 @@ absl::Status ValidateProblem(const Problem& problem) {
     for (int stop : v.fixed_prefix) {
       if (stop < 0 || stop >= stops) return Invalid(field + ".fixed_prefix", "no such stop");
       if (prefix_owner[stop] != -1) {
-        return Invalid(field + ".fixed_prefix",
-                       absl::StrCat("stop ", stop, " is already fixed on vehicle ",
-                                    prefix_owner[stop]));
+        return Invalid(
+            field + ".fixed_prefix",
+            absl::StrCat("stop ", stop, " is already fixed on vehicle ", prefix_owner[stop]));
       }
       prefix_owner[stop] = k;
     }

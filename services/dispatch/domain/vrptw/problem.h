@@ -17,21 +17,21 @@ inline constexpr double kNoDeadline = std::numeric_limits<double>::infinity();
 // since the start of the business day; the Solomon benchmark its own unit).
 struct Stop {
   std::string id{};
-  int location = 0;          // index into the travel model
-  int demand = 0;            // barrels delivered here
-  double service_time = 0;   // time spent at the stop
-  double earliest = 0;       // service may not start before this (the vehicle waits)
+  int location = 0;             // index into the travel model
+  int demand = 0;               // barrels delivered here
+  double service_time = 0;      // time spent at the stop
+  double earliest = 0;          // service may not start before this (the vehicle waits)
   double latest = kNoDeadline;  // service must start by this
 };
 
 struct Vehicle {
   std::string id{};
-  int start_location = 0;  // where it is now (home base, or its position when re-planning)
-  int end_location = 0;    // where it must return (depot / home base)
-  int capacity = 0;        // barrels
-  double shift_start = 0;  // it leaves start_location no earlier than this
+  int start_location = 0;          // where it is now (home base, or its position when re-planning)
+  int end_location = 0;            // where it must return (depot / home base)
+  int capacity = 0;                // barrels
+  double shift_start = 0;          // it leaves start_location no earlier than this
   double shift_end = kNoDeadline;  // it must be back at end_location by this
-  int travel_profile = 0;  // the travel model's profile (vehicle type → speed)
+  int travel_profile = 0;          // the travel model's profile (vehicle type → speed)
   // Stops (indices into Problem::stops) already started or under way: they stay the first
   // stops of this vehicle's route, in this order, whatever the optimiser does.
   std::vector<int> fixed_prefix{};

@@ -202,8 +202,8 @@ bool RouteMinimizer::EjectAndInsert(SearchState& s, int v, std::vector<int>& poo
 
 // Depth-first over seq_[k..]: at each client, eject it or keep it. A branch ends as soon as
 // keeping everything that is left is feasible (any further ejection would only cost more).
-void RouteMinimizer::EjectionSearch(int k, int prev, double departure, int removed_load,
-                                    int count, int psum) {
+void RouteMinimizer::EjectionSearch(int k, int prev, double departure, int removed_load, int count,
+                                    int psum) {
   if (--budget_ <= 0 || psum >= best_.psum) return;
   const int node = seq_[k];
   const double arrival = departure + m_.Time(prev, node, slot_);

@@ -36,16 +36,15 @@ Plan Skeleton(const Problem& problem) {
 absl::Status CheckPlan(const Problem& problem, const Plan& plan, int stop) {
   const int stops = static_cast<int>(problem.stops.size());
   if (plan.routes.size() != problem.vehicles.size()) {
-    return absl::InvalidArgumentError(absl::StrCat("plan has ", plan.routes.size(),
-                                                   " routes for ", problem.vehicles.size(),
-                                                   " vehicles"));
+    return absl::InvalidArgumentError(absl::StrCat("plan has ", plan.routes.size(), " routes for ",
+                                                   problem.vehicles.size(), " vehicles"));
   }
   std::vector<char> seen(stops, 0);
   for (int k = 0; k < static_cast<int>(plan.routes.size()); ++k) {
     const PlannedRoute& route = plan.routes[k];
     if (route.vehicle != k) {
-      return absl::InvalidArgumentError(absl::StrCat("plan.routes[", k, "] is for vehicle ",
-                                                     route.vehicle));
+      return absl::InvalidArgumentError(
+          absl::StrCat("plan.routes[", k, "] is for vehicle ", route.vehicle));
     }
     for (int s : route.stops) {
       if (s < 0 || s >= stops) {
@@ -139,14 +138,14 @@ absl::StatusOr<ReplanResult> Replan(const Problem& problem, const ReplanOptions&
     const double share_seconds = options.time_budget_seconds * options.route_minimisation_share;
     double last_success = elapsed();
     int failures = 0;
-    while (pool.empty() && state.UsedVehicles() > lower_bound &&
-           (timed ? elapsed() - last_success < 0.5 * share_seconds
-                  : failures < kMaxFailedRemovals) &&
-           !rm_deadline.Passed() && !deadline.Passed()) {
+    while (
+        pool.empty() && state.UsedVehicles() > lower_bound &&
+        (timed ? elapsed() - last_success < 0.5 * share_seconds : failures < kMaxFailedRemovals) &&
+        !rm_deadline.Passed() && !deadline.Passed()) {
       Deadline attempt = Deadline::Min(rm_deadline, deadline);
       if (timed) {
-        attempt = Deadline::Min(
-            attempt, Deadline::In(last_success + 0.5 * share_seconds - elapsed()));
+        attempt =
+            Deadline::Min(attempt, Deadline::In(last_success + 0.5 * share_seconds - elapsed()));
       }
       if (minimizer.RemoveOneRoute(state, kIterationsPerRemoval, attempt)) {
         failures = 0;

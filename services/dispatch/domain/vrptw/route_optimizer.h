@@ -60,10 +60,10 @@ struct InsertOptions {
 };
 
 struct InsertResult {
-  Plan plan;              // `current` with the stop added, or listed as unserved
+  Plan plan;  // `current` with the stop added, or listed as unserved
   bool inserted = false;
-  int vehicle = -1;       // where it went
-  int position = -1;      // its index in plan.routes[vehicle].stops
+  int vehicle = -1;   // where it went
+  int position = -1;  // its index in plan.routes[vehicle].stops
   double added_distance = 0;
   UnservedReason reason = UnservedReason::kNoVehicle;  // when not inserted
 };

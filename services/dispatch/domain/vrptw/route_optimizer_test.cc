@@ -189,7 +189,7 @@ TEST(Replan, ExplainsWhyStopsAreLeftOut) {
   in.AddStop(1, 0, 5);     // 1: 20 away, closes at 5
   in.AddStop(1, 0, 100);   // 2: reachable at 12, but back only at 24 + 10 service > 30
   in.problem.stops[2].service_time = 10;
-  in.AddStop(6, 0, 100);   // 3 and 4: 6 barrels each, room for one
+  in.AddStop(6, 0, 100);  // 3 and 4: 6 barrels each, room for one
   in.AddStop(6, 0, 100);
   in.AddVehicles(1, 10, 30);
   Plan plan;
@@ -237,10 +237,20 @@ TEST(Replan, RespectsHeterogeneousVehicles) {
                        .earliest = open,
                        .latest = open + 2 * 3600});
   }
-  p.vehicles = {{.id = "bike", .start_location = 0, .end_location = 0, .capacity = 20,
-                 .shift_start = 8 * 3600, .shift_end = 18 * 3600, .travel_profile = 0},
-                {.id = "van", .start_location = 1, .end_location = 0, .capacity = 60,
-                 .shift_start = 9 * 3600, .shift_end = 19 * 3600, .travel_profile = 1}};
+  p.vehicles = {{.id = "bike",
+                 .start_location = 0,
+                 .end_location = 0,
+                 .capacity = 20,
+                 .shift_start = 8 * 3600,
+                 .shift_end = 18 * 3600,
+                 .travel_profile = 0},
+                {.id = "van",
+                 .start_location = 1,
+                 .end_location = 0,
+                 .capacity = 60,
+                 .shift_start = 9 * 3600,
+                 .shift_end = 19 * 3600,
+                 .travel_profile = 1}};
   Plan plan;
   const PlanEvaluation e = SolveAndCheck(p, Exact(1, 100), &plan);
   EXPECT_EQ(e.served + e.unserved, 30);
@@ -357,29 +367,32 @@ TEST_F(InsertTest, RejectsAPlannedStopAndMalformedPlans) {
 TEST(Insert, TakesWellUnder100MsFor200VehiclesAnd5000Stops) {
   Rng rng(9);
   std::vector<LatLng> points;
-  for (int i = 0; i < 5201; ++i) points.push_back({31.1 + rng.Unit() * 0.2, 121.3 + rng.Unit() * 0.3});
+  for (int i = 0; i < 5201; ++i)
+    points.push_back({31.1 + rng.Unit() * 0.2, 121.3 + rng.Unit() * 0.3});
   auto travel = HaversineTravelModel::Create(points, 1.3, {5.0});
   ASSERT_TRUE(travel.ok());
   Problem p;
   p.travel = &*travel;
   Plan plan;
   for (int k = 0; k < 200; ++k) {
-    p.vehicles.push_back({.id = absl::StrCat("c", k), .start_location = 5000 + k,
-                          .end_location = 5000 + k, .capacity = 1000});
+    p.vehicles.push_back({.id = absl::StrCat("c", k),
+                          .start_location = 5000 + k,
+                          .end_location = 5000 + k,
+                          .capacity = 1000});
     plan.routes.push_back({k, {}});
   }
   for (int i = 0; i < 5001; ++i) {
-    p.stops.push_back({.id = absl::StrCat(i), .location = i % 5000, .demand = 1,
-                       .service_time = 60});
+    p.stops.push_back(
+        {.id = absl::StrCat(i), .location = i % 5000, .demand = 1, .service_time = 60});
     if (i < 5000) plan.routes[i % 200].stops.push_back(i);
   }
   double best_ms = 1e9;
   for (int attempt = 0; attempt < 3; ++attempt) {
     auto start = std::chrono::steady_clock::now();
     auto r = Insert(p, plan, 5000);
-    best_ms = std::min(best_ms, std::chrono::duration<double, std::milli>(
-                                    std::chrono::steady_clock::now() - start)
-                                    .count());
+    best_ms = std::min(
+        best_ms, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                     .count());
     ASSERT_TRUE(r.ok());
     EXPECT_TRUE(r->inserted);
   }

@@ -66,15 +66,15 @@ class SearchState {
   // Totals over all routes.
   double Distance() const;
   int UsedVehicles() const;
-  double Excess() const;    // load over capacity
+  double Excess() const;  // load over capacity
   double TimeWarp() const;
   bool Feasible() const;
   double PenalisedCost(const Penalties& p) const;
 
-  std::vector<Route> routes;      // indexed by vehicle
-  std::vector<char> active;       // vehicles the search may use
-  std::vector<int> route_of;      // per client, -1 when unassigned
-  std::vector<int> pos_of;        // per client, index in routes[route_of].nodes
+  std::vector<Route> routes;  // indexed by vehicle
+  std::vector<char> active;   // vehicles the search may use
+  std::vector<int> route_of;  // per client, -1 when unassigned
+  std::vector<int> pos_of;    // per client, index in routes[route_of].nodes
   int64_t move_counter = 1;
 
  private:

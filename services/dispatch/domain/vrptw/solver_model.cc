@@ -18,7 +18,8 @@ PrefixEnd SimulatePrefix(const Problem& problem, int vehicle) {
   PrefixEnd end{v.start_location, v.shift_start, 0, 0};
   for (int stop : v.fixed_prefix) {
     const Stop& s = problem.stops[stop];
-    const double arrival = end.time + problem.travel->Time(end.location, s.location, v.travel_profile);
+    const double arrival =
+        end.time + problem.travel->Time(end.location, s.location, v.travel_profile);
     end.time = std::max(arrival, s.earliest) + s.service_time;
     end.distance += problem.travel->Distance(end.location, s.location);
     end.load += s.demand;

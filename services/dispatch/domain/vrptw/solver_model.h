@@ -19,15 +19,15 @@ struct SolverModel {
   struct VehicleData {
     int start_node = 0;
     int end_node = 0;
-    int capacity = 0;       // left after the fixed prefix
-    int profile_slot = 0;   // index into the time matrices
+    int capacity = 0;      // left after the fixed prefix
+    int profile_slot = 0;  // index into the time matrices
     bool has_prefix = false;
     int vehicle_class = 0;  // vehicles of one class are interchangeable
     double prefix_distance = 0;
   };
 
-  int n = 0;                      // clients
-  std::vector<int> client_stop;   // client → index in Problem::stops
+  int n = 0;                     // clients
+  std::vector<int> client_stop;  // client → index in Problem::stops
   std::vector<VehicleData> vehicles;
 
   // Per node (clients, then depots).
@@ -35,12 +35,12 @@ struct SolverModel {
   std::vector<double> early, late, service;
   std::vector<int> demand;
 
-  int locations = 0;                  // compact locations in use
-  std::vector<int> travel_location;   // compact → TravelModel location
-  std::vector<int> slot_profile;      // profile slot → TravelModel profile
+  int locations = 0;                 // compact locations in use
+  std::vector<int> travel_location;  // compact → TravelModel location
+  std::vector<int> slot_profile;     // profile slot → TravelModel profile
   bool dense = true;
-  std::vector<double> dist;                 // locations² when dense
-  std::vector<std::vector<double>> time;    // per slot, locations² when dense
+  std::vector<double> dist;               // locations² when dense
+  std::vector<std::vector<double>> time;  // per slot, locations² when dense
   const TravelModel* travel = nullptr;
 
   // Per client: the closest clients by a proximity that counts distance, the waiting and
@@ -66,10 +66,10 @@ struct SolverModel {
 
 // The vehicle's state after its fixed prefix: where and when it is free, load carried.
 struct PrefixEnd {
-  int location = 0;      // TravelModel location
-  double time = 0;       // free from this time on
+  int location = 0;  // TravelModel location
+  double time = 0;   // free from this time on
   int load = 0;
-  double distance = 0;   // driven for the prefix
+  double distance = 0;  // driven for the prefix
 };
 PrefixEnd SimulatePrefix(const Problem& problem, int vehicle);
 
@@ -137,8 +137,8 @@ class Deadline {
   static Deadline In(double seconds) {
     Deadline d;
     d.set_ = true;
-    d.at_ = Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                               std::chrono::duration<double>(seconds));
+    d.at_ = Clock::now() +
+            std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
     return d;
   }
   bool Passed() const { return set_ && Clock::now() >= at_; }

@@ -32,8 +32,8 @@ absl::StatusOr<MatrixTravelModel> MatrixTravelModel::Create(
   for (size_t p = 0; p < time_per_profile.size(); ++p) {
     if (time_per_profile[p].size() != cells) {
       return absl::InvalidArgumentError(absl::StrCat("time matrix of profile ", p, " has ",
-                                                     time_per_profile[p].size(),
-                                                     " entries, want ", cells));
+                                                     time_per_profile[p].size(), " entries, want ",
+                                                     cells));
     }
     for (double t : time_per_profile[p]) {
       if (!ValidEntry(t)) return absl::InvalidArgumentError("time entry negative or not finite");
@@ -83,8 +83,7 @@ absl::StatusOr<HaversineTravelModel> HaversineTravelModel::Create(
     if (!(p.lat >= -90 && p.lat <= 90) || !(p.lng >= -180 && p.lng <= 180)) {
       return absl::InvalidArgumentError(absl::StrCat("point ", i, " is out of range"));
     }
-    converted.push_back(
-        {p.lat * kDegToRad, p.lng * kDegToRad, std::cos(p.lat * kDegToRad)});
+    converted.push_back({p.lat * kDegToRad, p.lng * kDegToRad, std::cos(p.lat * kDegToRad)});
   }
   return HaversineTravelModel(std::move(converted), detour_factor, std::move(speed_m_per_s));
 }

@@ -35,8 +35,8 @@ class MatrixTravelModel final : public TravelModel {
  public:
   // `distance` holds n×n values; `time_per_profile` one n×n matrix per profile (at least
   // one). INVALID_ARGUMENT on wrong sizes or negative, NaN or infinite entries.
-  static absl::StatusOr<MatrixTravelModel> Create(int n, std::vector<double> distance,
-                                                  std::vector<std::vector<double>> time_per_profile);
+  static absl::StatusOr<MatrixTravelModel> Create(
+      int n, std::vector<double> distance, std::vector<std::vector<double>> time_per_profile);
 
   // Euclidean distance between planar points, unrounded (the convention of the Solomon
   // benchmark tables); time = distance / speed, one profile per entry of `speeds`.
