@@ -2,9 +2,13 @@
 
 #include <algorithm>
 #include <limits>
-#include <numeric>
 
 namespace qq::dispatch::vrptw {
+namespace {
+
+constexpr double kMaxSplitWork = 200000;  // active vehicles × clients
+
+}  // namespace
 
 struct GeneticSearch::Individual {
   std::vector<std::vector<int>> routes;
@@ -34,18 +38,20 @@ GeneticSearch::GeneticSearch(const SolverModel& model, Rng& rng, std::vector<cha
   for (int k = 0; k < model.VehicleCount(); ++k) {
     if (active_[k]) active_ids_.push_back(k);
   }
-  single_class_ = !active_ids_.empty();
+  // The order crossover needs interchangeable vehicles, and its split costs about
+  // vehicles × clients × route length, so it is left out on very large fleets.
+  use_split_ =
+      !active_ids_.empty() && static_cast<double>(active_ids_.size()) * model.n <= kMaxSplitWork;
   for (int k : active_ids_) {
     if (model.vehicles[k].vehicle_class != model.vehicles[active_ids_[0]].vehicle_class) {
-      single_class_ = false;
+      use_split_ = false;
     }
   }
-  // Initial weights as in HGS: a unit of excess load costs about a long arc; a unit of
-  // time warp about a unit of distance; both then adapt.
+  // Initial weights, then adapted: a unit of excess load costs about a long arc (as in
+  // HGS); a unit of time warp what is driven in a unit of time (the average speed over the
+  // granular arcs), so that the weights do not depend on the units of the problem.
   penalties_.distance = 1;
   penalties_.capacity = std::clamp(model.max_distance / std::max(1, model.max_demand), 0.1, 1000.0);
-  // A unit of time warp starts at ten times the distance driven in a unit of time (the
-  // average speed over the granular arcs), so that early offspring are not mostly late.
   double arc_distance = 0, arc_time = 0;
   for (int u = 0; u < model.n; ++u) {
     for (int v : model.neighbours[u]) {
@@ -53,7 +59,7 @@ GeneticSearch::GeneticSearch(const SolverModel& model, Rng& rng, std::vector<cha
       arc_time += model.Time(u, v, 0);
     }
   }
-  penalties_.time_warp = arc_time > 0 && arc_distance > 0 ? 1 * arc_distance / arc_time : 1;
+  penalties_.time_warp = arc_time > 0 && arc_distance > 0 ? arc_distance / arc_time : 1;
   penalties_.vehicle = search_vehicle_cost_;
 }
 
@@ -525,17 +531,17 @@ void GeneticSearch::ResetPopulation() {
 }
 
 void GeneticSearch::FillPopulation() {
-  // Half from scratch (random order, cheapest insertion), half by ruining and recreating
-  // the seed, which starts the search close to the settled fleet size.
-  // With a deadline, at most a fifth of the time left goes to the initial individuals, so
-  // that short budgets still leave room for the evolution.
+  // One in four from scratch (random order, cheapest insertion), the others by ruining and
+  // recreating the best solution so far, which starts the search close to feasible at the
+  // settled fleet size. With a deadline, at most a fifth of the time left goes to the initial
+  // individuals, so that short budgets still leave room for the evolution.
   const Deadline fill_deadline =
       deadline_.set() ? Deadline::In(0.2 * std::max(0.0, deadline_.SecondsLeft())) : Deadline();
   for (int i = 0; i < config_.initial && !fill_deadline.Passed(); ++i) {
-    if (i % 2 == 0 || !seed_) {
+    if (i % 4 == 0 || !seed_) {
       RandomSolution(work_);
     } else {
-      RuinAndRecreate(*seed_, work_);
+      RuinAndRecreate(best_ ? *best_ : *seed_, work_);
     }
     EducateAndAdd(work_);
   }
@@ -578,7 +584,7 @@ GeneticSearch::Result GeneticSearch::Run(const std::vector<std::vector<int>>& se
   while (!(iteration_limit > 0 && iterations_ >= iteration_limit) && !deadline.Passed()) {
     const Individual& a = Tournament();
     const Individual& b = Tournament();
-    if (single_class_ && rng_.Unit() < 0.5) {
+    if (use_split_ && rng_.Unit() < 0.5) {
       OrderCrossover(a, b, work_);
     } else {
       Crossover(a, b, work_);

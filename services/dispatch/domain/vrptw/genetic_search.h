@@ -73,7 +73,7 @@ class GeneticSearch {
   // Selective route exchange (any fleet).
   void Crossover(const Individual& a, const Individual& b, SearchState& out);
   // Order crossover on giant tours, then an optimal split into at most the active vehicles
-  // (only when they are all of one class).
+  // (only when they are all of one class and not too many).
   void OrderCrossover(const Individual& a, const Individual& b, SearchState& out);
   std::vector<int> GiantTour(const Individual& ind);
   void Split(const std::vector<int>& tour, SearchState& out);
@@ -96,7 +96,7 @@ class GeneticSearch {
   std::vector<char> recent_load_ok_;
   std::vector<char> recent_warp_ok_;
   std::vector<int> active_ids_;  // the active vehicles, in index order
-  bool single_class_ = false;    // all active vehicles interchangeable
+  bool use_split_ = false;       // order crossover + split: interchangeable vehicles
   std::vector<char> planned_;    // clients of the seed: the ones this search places
   Deadline deadline_;
   IndividualPtr best_;

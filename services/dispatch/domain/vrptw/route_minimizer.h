@@ -1,7 +1,7 @@
 // Internal to the optimiser: fewer vehicles. Removes one route at a time and pushes its
 // clients back into the others through an ejection pool, the route-minimisation heuristic
 // of Nagata & Bräysy (2009): insert where feasible; else "squeeze" (insert where the
-// penalty is least, then local search on the penalty alone); else insert anyway and eject
+// penalty is least, then a local search on the penalty alone); else insert anyway and eject
 // up to a few clients whose accumulated failure counts are smallest, then perturb with
 // random feasible moves. Every state it keeps is feasible.
 #pragma once

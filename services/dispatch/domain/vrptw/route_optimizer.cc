@@ -162,7 +162,7 @@ absl::StatusOr<ReplanResult> Replan(const Problem& problem, const ReplanOptions&
   result.stats.route_minimisation_seconds = elapsed();
 
   std::vector<std::vector<int>> routes = state.ClientRoutes();
-  if (model.n > 0 && model.VehicleCount() > 0) {
+  if (model.n > 0 && std::find(active.begin(), active.end(), 1) != active.end()) {
     GeneticSearch search(model, rng, active, vehicle_cost, hierarchical ? 0.0 : vehicle_cost);
     GeneticSearch::Result found = search.Run(routes, options.iteration_limit, deadline);
     result.stats.genetic_iterations = found.iterations;

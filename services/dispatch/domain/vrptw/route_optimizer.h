@@ -25,7 +25,8 @@ struct ReplanOptions {
   int64_t iteration_limit = 0;
   // Price of one used vehicle, in distance units, or kHierarchicalVehicleCost.
   double vehicle_cost = kHierarchicalVehicleCost;
-  // Longest share of the time budget spent removing vehicles before optimising distance.
+  // Longest share of the time budget spent removing vehicles before optimising distance
+  // (hierarchical objective only).
   double route_minimisation_share = 0.3;
   // Neighbours per stop in the local search.
   int granularity = 40;
@@ -46,10 +47,11 @@ struct ReplanResult {
   ReplanStats stats;
 };
 
-// Plans every stop on the vehicles, keeping each vehicle's fixed prefix first. Serves as
-// many stops as possible (an unserved stop outweighs any number of vehicles or distance),
-// then minimises vehicle_cost × vehicles used + total distance, with every window,
-// capacity and shift end respected. Stops that cannot be served are listed with a reason.
+// Plans the stops on the vehicles, keeping each vehicle's fixed prefix first, with every
+// window, capacity and shift end respected, and minimises vehicle_cost × vehicles used +
+// total distance. Serving a stop comes before any vehicle or distance: a stop is left out
+// only if no vehicle could serve it even alone, or if the ejection search could not fit
+// it in with every vehicle out; it is then listed with the reason.
 // INVALID_ARGUMENT: the problem fails ValidateProblem, or there is neither a time budget
 // nor an iteration limit.
 absl::StatusOr<ReplanResult> Replan(const Problem& problem, const ReplanOptions& options);

@@ -182,6 +182,23 @@ TEST(Replan, KeepsFixedPrefixesFirstAndInOrder) {
   EXPECT_EQ(e.unserved, 0);
 }
 
+TEST(Replan, AFixedPrefixUsesUpCapacityAndTime) {
+  // Vehicle 0 has a fixed stop of 8 barrels (of 10) at x = 1 that it serves until 50; stop 1
+  // (5 barrels, next door at x = 2) must go to vehicle 1, and so must stop 2, which closes
+  // at 40. Stop 1 closes at 2.5, so it comes first.
+  Instance in({{0, 0}, {1, 0}, {2, 0}, {3, 0}});
+  in.AddStop(8, 0, 100, 49);
+  in.AddStop(5, 0, 2.5);
+  in.AddStop(1, 0, 40);
+  in.AddVehicles(2, 10);
+  in.problem.vehicles[0].fixed_prefix = {0};
+  Plan plan;
+  const PlanEvaluation e = SolveAndCheck(in.problem, Exact(), &plan);
+  EXPECT_EQ(plan.routes[0].stops, (std::vector<int>{0}));
+  EXPECT_EQ(plan.routes[1].stops, (std::vector<int>{1, 2}));
+  EXPECT_EQ(e.unserved, 0);
+}
+
 TEST(Replan, ExplainsWhyStopsAreLeftOut) {
   // One vehicle of capacity 10, shift [0, 30], depot at the origin, speed 1.
   Instance in({{0, 0}, {1, 0}, {20, 0}, {12, 0}, {0, 2}, {0, 3}});
