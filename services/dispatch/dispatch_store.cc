@@ -104,22 +104,7 @@ std::string DoubleParam(double value) {
   return std::string(buffer, ec == std::errc() ? end : buffer);
 }
 
-// A PostgreSQL text[] literal: every element quoted, so commas and braces in ids are data.
-std::string TextArrayParam(const std::vector<std::string>& items) {
-  std::string out = "{";
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out += ',';
-    out += '"';
-    for (char c : items[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  out += '}';
-  return out;
-}
-
+// The elements of a text[] column, parsed by libpqxx (commas and braces in ids are data).
 std::vector<std::string> TextArrayOf(const pqxx::field& field) {
   std::vector<std::string> items;
   pqxx::array_parser parser = field.as_array();
@@ -154,7 +139,7 @@ absl::StatusOr<Team> DispatchStore::CreateTeam(const std::string& tenant, const 
                .is_default = team.is_default};
   absl::Status status = pool_.Transact([&](pqxx::work& txn) -> absl::Status {
     pqxx::result inserted = txn.exec_prepared(kInsertTeam.name, tenant, team.name, team.leader_id,
-                                              TextArrayParam(team.member_ids), team.is_default);
+                                              PgTextArray(team.member_ids), team.is_default);
     if (inserted.empty()) {
       if (!txn.exec_prepared(kTeamNameTaken.name, tenant, team.name).empty()) {
         return WithField(absl::AlreadyExistsError("a team of this name exists"), "team.name");
@@ -314,7 +299,7 @@ absl::Status DispatchStore::EnsureDemoData(const std::string& tenant,
   return pool_.Transact([&](pqxx::work& txn) {
     for (const DemoTeam& team : teams) {
       txn.exec_prepared(kEnsureDemoTeam.name, tenant, team.name, team.leader_username,
-                        TextArrayParam(team.member_usernames), team.is_default);
+                        PgTextArray(team.member_usernames), team.is_default);
     }
     for (const DemoArea& area : areas) {
       txn.exec_prepared(kEnsureDemoArea.name, tenant, area.name, area.team_name, area.priority,
