@@ -208,7 +208,7 @@ TEST_F(GatewayHandlerTest, ForwardsTheTokenAndIdentityAndAnswersInJson) {
   WorkOrder reply;
   reply.set_id("wo-1");
   reply.set_customer_id("c1");
-  reply.set_state(WorkOrder::ACCEPTED);
+  reply.set_state("ACCEPTED");
   backends_.result = reply.SerializeAsString();
   HttpResponse response = Run("POST", "/v1/work-orders/wo-1:accept", R"({"comment":"on my way"})",
                               bearer_, "application/json", "key-1");

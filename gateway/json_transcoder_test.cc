@@ -170,10 +170,12 @@ TEST(JsonTranscoder, QueryParametersFillScalarsByEitherName) {
 
 TEST(JsonTranscoder, QueryParametersTakeEnumsByNameAndDoubles) {
   qingquan::order::v1::ListWorkOrdersRequest list;
-  ASSERT_EQ(Transcode(list, "", "", "state=ACCEPTED&customerId=c+1").code, absl::StatusCode::kOk);
-  EXPECT_EQ(list.state(), WorkOrder::ACCEPTED);
+  ASSERT_EQ(Transcode(list, "", "", "type=REPAIR&state=ACCEPTED&customerId=c+1").code,
+            absl::StatusCode::kOk);
+  EXPECT_EQ(list.type(), WorkOrder::REPAIR);
+  EXPECT_EQ(list.state(), "ACCEPTED");
   EXPECT_EQ(list.customer_id(), "c 1");
-  ExpectRejected(Transcode(list, "", "", "state=DONE"), "state", "unknown value 'DONE'");
+  ExpectRejected(Transcode(list, "", "", "type=DONE"), "type", "unknown value 'DONE'");
 
   qingquan::dispatch::v1::ResolveAreaRequest resolve;
   ASSERT_EQ(Transcode(resolve, "", "", "lat=30.25&lng=-120.5").code, absl::StatusCode::kOk);
@@ -379,12 +381,15 @@ TEST(JsonTranscoder, ResponseUsesLowerCamelCaseEnumNamesAndPrintsDefaults) {
   order.set_id("wo-1");
   order.set_customer_id("c1");
   order.set_type(WorkOrder::REPAIR);
+  order.set_channel(qingquan::order::v1::PHONE);
   order.add_timeline()->set_to_state("CREATED");
   absl::StatusOr<std::string> json = JsonTranscoder::ToJson(order);
   ASSERT_TRUE(json.ok()) << json.status();
   EXPECT_NE(json->find(R"("customerId":"c1")"), std::string::npos) << *json;
   EXPECT_NE(json->find(R"("type":"REPAIR")"), std::string::npos) << *json;
-  EXPECT_NE(json->find(R"("state":"STATE_UNSPECIFIED")"), std::string::npos) << *json;
+  EXPECT_NE(json->find(R"("channel":"PHONE")"), std::string::npos) << *json;
+  EXPECT_NE(json->find(R"("urgency":"URGENCY_UNSPECIFIED")"), std::string::npos) << *json;
+  EXPECT_NE(json->find(R"("state":"")"), std::string::npos) << *json;
   EXPECT_NE(json->find(R"("description":"")"), std::string::npos) << *json;
   EXPECT_NE(json->find(R"("toState":"CREATED")"), std::string::npos) << *json;
   EXPECT_EQ(json->find("customer_id"), std::string::npos) << *json;

@@ -88,11 +88,14 @@ TEST_F(OpenApiTest, DocumentsQueryParametersWithTypes) {
     EXPECT_EQ(p.at("in").as_string(), "query");
     by_name[std::string(p.at("name").as_string())] = p.at("schema");
   }
-  ASSERT_EQ(by_name.size(), 4u);
+  ASSERT_EQ(by_name.size(), 6u);
   EXPECT_EQ(by_name["pageSize"].at("type").as_string(), "integer");
   EXPECT_EQ(by_name["customerId"].at("type").as_string(), "string");
-  EXPECT_EQ(by_name["state"].at("$ref").as_string(),
-            "#/components/schemas/qingquan.order.v1.WorkOrder.State");
+  EXPECT_EQ(by_name["state"].at("type").as_string(), "string");
+  EXPECT_EQ(by_name["type"].at("$ref").as_string(),
+            "#/components/schemas/qingquan.order.v1.WorkOrder.Type");
+  EXPECT_EQ(by_name["channel"].at("$ref").as_string(),
+            "#/components/schemas/qingquan.order.v1.Channel");
   // Routes with a body take no query parameters for the fields the body carries.
   EXPECT_FALSE(At({"paths", "/v1/customers", "post"}).as_object().contains("parameters"));
 }

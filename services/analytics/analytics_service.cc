@@ -51,7 +51,7 @@ absl::Status HandleOrderEvent(pqxx::work& txn, const StreamEvent& event) {
     AnalyticsStore::RecordCreated(txn, event.tenant, created.work_order_id(), created.type(),
                                   created.channel(), UnixSeconds(created.create_time()));
   } else if (event.type == "workorder.resolved") {
-    qingquan::common::v1::WorkOrderResolved resolved;
+    qingquan::common::v1::WorkOrderTransitioned resolved;
     if (!resolved.ParseFromString(event.payload)) {
       return absl::InvalidArgumentError("workorder.resolved payload does not parse");
     }

@@ -223,35 +223,58 @@ TEST_F(PlumbingPgTest, ConcurrentRetriesWithOneIdempotencyKeyCreateOnce) {
   request.set_field("same body");
   IdempotencyScope scope{"tenant-a", "user-1", "CreateThing", "key-1", "hash-of-same-body"};
 
-  // Eight attempts at once; each creates a thing unless the key says it exists.
+  // Eight attempts at once; each creates a thing unless the key says it exists. The first
+  // holds the key for a while: the others get 409 (ABORTED) while it runs, or its answer
+  // once it committed, never a second thing.
   std::atomic<int> created{0};
+  std::atomic<int> in_progress{0};
   std::vector<std::string> answers(8);
+  auto attempt = [&](int i) {
+    return pool->Transact([&, i](pqxx::work& txn) -> absl::Status {
+      qingquan::common::v1::ErrorDetail first;
+      auto replayed = ClaimIdempotencyKey(txn, scope, first);
+      if (!replayed.ok()) return replayed.status();
+      if (*replayed) {
+        answers[i] = first.SerializeAsString();
+        return absl::OkStatus();
+      }
+      std::this_thread::sleep_for(60ms);  // keep the first one running a while
+      pqxx::row row = txn.exec("INSERT INTO things (name) VALUES ('x') RETURNING id")[0];
+      qingquan::common::v1::ErrorDetail response;
+      response.set_reason("thing " + row[0].as<std::string>());
+      RecordIdempotentResponse(txn, scope, response);
+      answers[i] = response.SerializeAsString();
+      created++;
+      return absl::OkStatus();
+    });
+  };
   std::vector<std::thread> attempts;
   for (int i = 0; i < 8; ++i) {
     attempts.emplace_back([&, i] {
-      absl::Status status = pool->Transact([&](pqxx::work& txn) -> absl::Status {
-        qingquan::common::v1::ErrorDetail first;
-        auto replayed = ClaimIdempotencyKey(txn, scope, first);
-        if (!replayed.ok()) return replayed.status();
-        if (*replayed) {
-          answers[i] = first.SerializeAsString();
-          return absl::OkStatus();
-        }
-        std::this_thread::sleep_for(20ms);  // keep the first one running a while
-        pqxx::row row = txn.exec("INSERT INTO things (name) VALUES ('x') RETURNING id")[0];
-        qingquan::common::v1::ErrorDetail response;
-        response.set_reason("thing " + row[0].as<std::string>());
-        RecordIdempotentResponse(txn, scope, response);
-        answers[i] = response.SerializeAsString();
-        created++;
-        return absl::OkStatus();
-      });
-      EXPECT_TRUE(status.ok()) << status;
+      absl::Status status = attempt(i);
+      if (status.code() == absl::StatusCode::kAborted) {
+        EXPECT_EQ(HttpStatusFor(status), 409);
+        EXPECT_EQ(FieldOf(status), "Idempotency-Key");
+        in_progress++;
+      } else {
+        EXPECT_TRUE(status.ok()) << status;
+      }
     });
   }
   for (auto& t : attempts) t.join();
   EXPECT_EQ(created.load(), 1);
-  for (const auto& a : answers) EXPECT_EQ(a, answers[0]);
+  EXPECT_GE(in_progress.load(), 1);  // the others arrived within the first one's 60 ms
+  std::string first_answer;
+  for (const auto& a : answers) {
+    if (a.empty()) continue;
+    if (first_answer.empty()) first_answer = a;
+    EXPECT_EQ(a, first_answer);
+  }
+  // A retry after the first committed gets its answer.
+  answers[0].clear();
+  ASSERT_TRUE(attempt(0).ok());
+  EXPECT_EQ(answers[0], first_answer);
+  EXPECT_EQ(created.load(), 1);
   ASSERT_TRUE(pool->Read([](pqxx::work& txn) {
                     EXPECT_EQ(txn.exec("SELECT count(*) FROM things")[0][0].as<int>(), 1);
                     return absl::OkStatus();

@@ -43,6 +43,19 @@ absl::StatusOr<IdempotencyScope> IdempotencyScopeOf(const CallContext& call,
 absl::StatusOr<bool> ClaimIdempotencyKey(pqxx::work& txn, const IdempotencyScope& scope,
                                          google::protobuf::Message& first_response) {
   if (!scope.enabled()) return false;
+  // One attempt per key at a time: a duplicate arriving while the first still runs gets
+  // 409 at once instead of queueing behind it (the lock ends with either transaction).
+  pqxx::result locked = txn.exec_params(
+      "SELECT pg_try_advisory_xact_lock(hashtextextended($1 || chr(31) || $2 || chr(31) || $3 "
+      "  || chr(31) || $4, 0))",
+      scope.tenant, scope.user, scope.operation, scope.key);
+  if (!locked[0][0].as<bool>()) {
+    return WithHttpStatus(
+        WithField(absl::AbortedError("a request with this Idempotency-Key is still in progress; "
+                                     "retry in a moment to get its result"),
+                  "Idempotency-Key"),
+        409);
+  }
   // Keys live 48 h; expired ones of this user go first, which keeps the table bounded
   // without a sweeper.
   txn.exec_params(

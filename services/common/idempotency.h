@@ -1,7 +1,8 @@
-// Idempotency keys for creates. The key is claimed inside the create's own transaction:
-// a retry that arrives while the first attempt still runs waits on the key's row lock
-// and then sees the committed first response, so nothing is ever created twice and no
-// "still running" state can be left behind by a crash. Keys are kept for 48 hours.
+// Idempotency keys for creates. The key is claimed inside the create's own transaction
+// under a transaction-scoped advisory lock: a retry that arrives while the first attempt
+// still runs gets 409 (ABORTED) at once, one that arrives after it committed gets the
+// first response, so nothing is ever created twice and no "still running" state can be
+// left behind by a crash. Keys are kept for 48 hours.
 #pragma once
 
 #include <pqxx/pqxx>
@@ -40,7 +41,8 @@ absl::StatusOr<IdempotencyScope> IdempotencyScopeOf(const CallContext& call,
 // `first_response` then holds that request's response, which the caller returns without
 // changing anything. False when this is the first use (or no key was sent): the caller
 // goes on and calls RecordIdempotentResponse in the same transaction. The same key with
-// a different request: FAILED_PRECONDITION, HTTP 422.
+// a different request: FAILED_PRECONDITION, HTTP 422. While another transaction holds the
+// same key (the first request still running): ABORTED, HTTP 409.
 absl::StatusOr<bool> ClaimIdempotencyKey(pqxx::work& txn, const IdempotencyScope& scope,
                                          google::protobuf::Message& first_response);
 

@@ -156,6 +156,8 @@ absl::Status PgPool::Transact(const std::function<absl::Status(pqxx::work&)>& fn
       status = absl::InternalError(absl::StrCat("database usage error: ", e.what()));
     } catch (const pqxx::conversion_error& e) {
       status = absl::InternalError(absl::StrCat("database conversion error: ", e.what()));
+    } catch (const std::exception& e) {  // e.g. pqxx::argument_error: a bug, not a crash
+      status = absl::InternalError(absl::StrCat("database call failed: ", e.what()));
     }
     Release(std::move(*slot));
     if (status.code() != absl::StatusCode::kAborted || attempt == kMaxAttempts) break;

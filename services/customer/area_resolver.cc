@@ -45,44 +45,21 @@ absl::Status AreaResolver::ResolveNow(const std::string& tenant, const std::stri
 }
 
 void AreaResolver::Start(std::chrono::milliseconds interval) {
-  thread_ = std::thread([this, interval] { Loop(interval); });
+  loop_.Start(interval, [this] { RetryPending(); });
 }
 
-void AreaResolver::Wake() {
-  std::lock_guard lock(mu_);
-  woken_ = true;
-  wake_.notify_one();
-}
-
-void AreaResolver::Stop() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-    wake_.notify_one();
+void AreaResolver::RetryPending() {
+  auto pending = store_.PendingAddresses(200);
+  if (!pending.ok()) {
+    LogWarn("pending addresses", {{"error", std::string(pending.status().message())}});
+    return;
   }
-  if (thread_.joinable()) thread_.join();
-}
-
-void AreaResolver::Loop(std::chrono::milliseconds interval) {
-  while (true) {
-    {
-      std::unique_lock lock(mu_);
-      wake_.wait_for(lock, interval, [&] { return woken_ || stopping_; });
-      if (stopping_) return;
-      woken_ = false;
-    }
-    auto pending = store_.PendingAddresses(200);
-    if (!pending.ok()) {
-      LogWarn("pending addresses", {{"error", std::string(pending.status().message())}});
-      continue;
-    }
-    for (const PendingAddress& a : *pending) {
-      absl::Status status = ResolveNow(a.tenant, a.id, a.lat, a.lng);
-      if (!status.ok()) {
-        // Dispatch is away: try the rest next round rather than waiting on each.
-        LogWarn("area resolution deferred", {{"error", std::string(status.message())}});
-        break;
-      }
+  for (const PendingAddress& a : *pending) {
+    absl::Status status = ResolveNow(a.tenant, a.id, a.lat, a.lng);
+    if (!status.ok()) {
+      // Dispatch is away: try the rest next round rather than waiting on each.
+      LogWarn("area resolution deferred", {{"error", std::string(status.message())}});
+      break;
     }
   }
 }

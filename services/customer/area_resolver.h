@@ -5,15 +5,13 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 
 #include "absl/status/status.h"
 #include "qingquan/dispatch/v1/dispatch.grpc.pb.h"
 #include "services/common/auth.h"
+#include "services/common/wakeable_loop.h"
 
 namespace qq::customer {
 
@@ -33,22 +31,19 @@ class AreaResolver {
 
   // Background retries of pending addresses, every `interval` or on Wake().
   void Start(std::chrono::milliseconds interval);
-  void Wake();
-  void Stop();
+  void Wake() { loop_.Wake(); }
+  void Stop() { loop_.Stop(); }
 
  private:
-  void Loop(std::chrono::milliseconds interval);
+  // One pass over the pending addresses.
+  void RetryPending();
   absl::StatusOr<std::string> TokenFor(const std::string& tenant) const;
 
   CustomerStore& store_;
   std::shared_ptr<qingquan::dispatch::v1::DispatchService::StubInterface> dispatch_;
   const TokenIssuer& issuer_;
   std::chrono::milliseconds deadline_;
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool woken_ = false;
-  bool stopping_ = false;
-  std::thread thread_;
+  WakeableLoop loop_;  // last: stopped before the members it uses go
 };
 
 }  // namespace qq::customer

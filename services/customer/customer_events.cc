@@ -23,6 +23,16 @@ absl::Status CustomerEventHandler::Handle(pqxx::work& txn, const StreamEvent& ev
         txn, event.tenant, created.customer_id(),
         google::protobuf::util::TimeUtil::TimestampToMicroseconds(created.create_time()));
   }
+  if (event.type == kDeliveryOrderCreatedEvent) {
+    qingquan::common::v1::DeliveryOrderChanged created;
+    if (!created.ParseFromString(event.payload)) {
+      return absl::InvalidArgumentError("order.created payload does not parse");
+    }
+    if (!LooksLikeUuid(created.customer_id())) return absl::OkStatus();
+    store_.RecordActivityIn(
+        txn, event.tenant, created.customer_id(),
+        google::protobuf::util::TimeUtil::TimestampToMicroseconds(created.create_time()));
+  }
   return absl::OkStatus();
 }
 

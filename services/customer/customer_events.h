@@ -1,7 +1,8 @@
 // Events customer-svc listens to. area.changed (dispatch): the stored service areas of the
 // tenant's located addresses may be stale, so they are marked for re-resolution (the
-// AreaResolver then asks dispatch again). workorder.created (order): the customer's last
-// activity moves forward, which keeps the derived status (active/silent/churned) true.
+// AreaResolver then asks dispatch again). workorder.created and order.created (order): the
+// customer's last activity moves forward, which keeps the derived status
+// (active/silent/churned) true.
 #pragma once
 
 #include <pqxx/pqxx>
@@ -13,6 +14,7 @@ namespace qq::customer {
 
 inline constexpr char kAreaChangedEvent[] = "area.changed";
 inline constexpr char kWorkOrderCreatedEvent[] = "workorder.created";
+inline constexpr char kDeliveryOrderCreatedEvent[] = "order.created";
 
 class CustomerStore;
 

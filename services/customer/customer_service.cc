@@ -304,6 +304,17 @@ grpc::ServerUnaryReactor* CustomerServiceImpl::SearchCustomers(
   });
 }
 
+namespace {
+
+// The answer of an order-service call that was never made.
+std::future<grpc::Status> Unavailable() {
+  std::promise<grpc::Status> none;
+  none.set_value(grpc::Status(grpc::StatusCode::UNAVAILABLE, "no order service"));
+  return none.get_future();
+}
+
+}  // namespace
+
 grpc::ServerUnaryReactor* CustomerServiceImpl::GetCustomerView(
     grpc::CallbackServerContext* ctx, const v1::GetCustomerViewRequest* request,
     v1::CustomerView* response) {
@@ -329,9 +340,21 @@ grpc::ServerUnaryReactor* CustomerServiceImpl::GetCustomerView(
         return work_orders_->ListWorkOrders(&order_ctx, order_request, &work_orders);
       });
     } else {
-      std::promise<grpc::Status> none;
-      none.set_value(grpc::Status(grpc::StatusCode::UNAVAILABLE, "no order service"));
-      order_status = none.get_future();
+      order_status = Unavailable();
+    }
+    order_v1::ListDeliveryOrdersResponse deliveries;
+    grpc::ClientContext delivery_ctx;
+    order_v1::ListDeliveryOrdersRequest delivery_request;
+    std::future<grpc::Status> delivery_status;
+    if (delivery_orders_ != nullptr) {
+      PrepareOutgoingCall(delivery_ctx, call, view_deadline_);
+      delivery_request.set_customer_id(id);
+      delivery_request.set_page_size(kViewItems);
+      delivery_status = std::async(std::launch::async, [&] {
+        return delivery_orders_->ListDeliveryOrders(&delivery_ctx, delivery_request, &deliveries);
+      });
+    } else {
+      delivery_status = Unavailable();
     }
 
     absl::Status local = [&]() -> absl::Status {
@@ -353,16 +376,35 @@ grpc::ServerUnaryReactor* CustomerServiceImpl::GetCustomerView(
       for (auto& d : definitions) *response->add_field_definitions() = std::move(d);
       return absl::OkStatus();
     }();
-    // Wait for the order call whatever happened, so nothing outlives this frame.
+    // Wait for the order calls whatever happened, so nothing outlives this frame.
     grpc::Status orders = order_status.get();
+    grpc::Status delivery = delivery_status.get();
     QQ_RETURN_IF_ERROR(local);
+    if (delivery.ok()) {
+      for (const auto& o : deliveries.delivery_orders()) {
+        auto* out = response->add_recent_delivery_orders();
+        out->set_id(o.id());
+        out->set_number(o.number());
+        out->set_type("DELIVERY");
+        out->set_state(o.state());
+        std::string items;
+        for (const auto& item : o.items()) {
+          absl::StrAppend(&items, items.empty() ? "" : ", ", item.product(), " x", item.quantity());
+        }
+        out->set_description(items);
+        *out->mutable_create_time() = o.create_time();
+      }
+    } else {
+      LogWarn("360 view without delivery orders", {{"error", delivery.error_message()}});
+      response->add_missing_parts("recent_delivery_orders");
+    }
     if (orders.ok()) {
       for (const auto& wo : work_orders.work_orders()) {
         auto* out = response->add_recent_work_orders();
         out->set_id(wo.id());
         out->set_number(wo.number());
         out->set_type(order_v1::WorkOrder::Type_Name(wo.type()));
-        out->set_state(order_v1::WorkOrder::State_Name(wo.state()));
+        out->set_state(wo.state());
         out->set_description(wo.description());
         *out->mutable_create_time() = wo.create_time();
       }

@@ -22,12 +22,14 @@ namespace qq::customer {
 
 class CustomerServiceImpl final : public qingquan::customer::v1::CustomerService::CallbackService {
  public:
-  // `work_orders` may be null (the 360 view then lists its orders part as missing).
+  // `work_orders` and `delivery_orders` may be null (the 360 view then lists those parts
+  // as missing).
   // `scratch_dir` holds uploads and exports while they are processed.
   CustomerServiceImpl(
       CallGuard& guard, CustomerStore& store, DictionaryStore& dictionary, UtilityStore& utility,
       LedgerStore& ledger, AreaResolver& areas, CustomerImporter& importer,
       std::shared_ptr<qingquan::order::v1::WorkOrderService::StubInterface> work_orders,
+      std::shared_ptr<qingquan::order::v1::DeliveryOrderService::StubInterface> delivery_orders,
       std::chrono::milliseconds view_deadline, std::string scratch_dir, int64_t max_upload_bytes)
       : guard_(guard),
         store_(store),
@@ -37,6 +39,7 @@ class CustomerServiceImpl final : public qingquan::customer::v1::CustomerService
         areas_(areas),
         importer_(importer),
         work_orders_(std::move(work_orders)),
+        delivery_orders_(std::move(delivery_orders)),
         view_deadline_(view_deadline),
         scratch_dir_(std::move(scratch_dir)),
         max_upload_bytes_(max_upload_bytes) {}
@@ -119,6 +122,7 @@ class CustomerServiceImpl final : public qingquan::customer::v1::CustomerService
   AreaResolver& areas_;
   CustomerImporter& importer_;
   std::shared_ptr<qingquan::order::v1::WorkOrderService::StubInterface> work_orders_;
+  std::shared_ptr<qingquan::order::v1::DeliveryOrderService::StubInterface> delivery_orders_;
   std::chrono::milliseconds view_deadline_;
   std::string scratch_dir_;
   int64_t max_upload_bytes_;

@@ -132,13 +132,15 @@ int main(int argc, char** argv) {
         return events.Handle(txn, event);
       });
   consumer.Start();
+  auto order_channel = qq::MakeChannel(absl::GetFlag(FLAGS_order_addr));
   std::shared_ptr<qingquan::order::v1::WorkOrderService::StubInterface> work_orders =
-      qingquan::order::v1::WorkOrderService::NewStub(
-          qq::MakeChannel(absl::GetFlag(FLAGS_order_addr)));
+      qingquan::order::v1::WorkOrderService::NewStub(order_channel);
+  std::shared_ptr<qingquan::order::v1::DeliveryOrderService::StubInterface> delivery_orders =
+      qingquan::order::v1::DeliveryOrderService::NewStub(order_channel);
 
   qq::customer::LoginThrottle throttle(redis, /*max_failures=*/5, std::chrono::minutes(15));
   qq::customer::CustomerServiceImpl customers(
-      guard, store, dictionary, utility, ledger, areas, importer, work_orders,
+      guard, store, dictionary, utility, ledger, areas, importer, work_orders, delivery_orders,
       std::chrono::milliseconds(absl::GetFlag(FLAGS_view_deadline_ms)),
       absl::GetFlag(FLAGS_scratch_dir), absl::GetFlag(FLAGS_max_upload_bytes));
   qq::customer::DictionaryServiceImpl dictionaries(guard, dictionary);

@@ -27,7 +27,7 @@ grpc::ServerUnaryReactor* NotificationServiceImpl::ListMessages(
 
 absl::Status HandleOrderEvent(SmsProvider& sms, pqxx::work& txn, const StreamEvent& event) {
   if (event.type != "workorder.resolved") return absl::OkStatus();
-  qingquan::common::v1::WorkOrderResolved resolved;
+  qingquan::common::v1::WorkOrderTransitioned resolved;
   if (!resolved.ParseFromString(event.payload)) {
     return absl::InvalidArgumentError("workorder.resolved payload does not parse");
   }

@@ -34,4 +34,15 @@ absl::StatusOr<qingquan::customer::v1::Customer> CustomerDirectory::GetCustomer(
   return customer;
 }
 
+absl::StatusOr<const qingquan::customer::v1::Address*> ChooseAddress(
+    const qingquan::customer::v1::Customer& customer, const std::string& address_id) {
+  for (const auto& a : customer.addresses()) {
+    if (address_id.empty() || a.id() == address_id) return &a;
+  }
+  if (!address_id.empty()) {
+    return WithField(absl::NotFoundError("the customer has no such address"), "addressId");
+  }
+  return nullptr;
+}
+
 }  // namespace qq::order

@@ -30,4 +30,9 @@ class CustomerDirectory {
   std::chrono::milliseconds timeout_;
 };
 
+// The customer's address `address_id`, or the first one when it is empty; nullptr when
+// the customer has no address. NOT_FOUND (field "addressId") for an id the customer lacks.
+absl::StatusOr<const qingquan::customer::v1::Address*> ChooseAddress(
+    const qingquan::customer::v1::Customer& customer, const std::string& address_id);
+
 }  // namespace qq::order

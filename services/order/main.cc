@@ -1,7 +1,9 @@
-// qq-order-svc: work orders (and, later, delivery orders): one pool for every channel.
+// qq-order-svc: work orders and delivery orders from every channel, the workflows they
+// follow, their photos, and the ticket saga with the customer service's ledger.
 #include "absl/flags/flag.h"
 #include "services/common/auth.h"
 #include "services/common/call_guard.h"
+#include "services/common/client.h"
 #include "services/common/config.h"
 #include "services/common/event_consumer.h"
 #include "services/common/log.h"
@@ -11,9 +13,22 @@
 #include "services/common/redis_client.h"
 #include "services/common/server.h"
 #include "services/common/service_main.h"
+#include "services/order/attachment_service.h"
+#include "services/order/attachment_store.h"
+#include "services/order/attachments/blob_store.h"
 #include "services/order/customer_directory.h"
+#include "services/order/delivery_order_service.h"
+#include "services/order/delivery_store.h"
 #include "services/order/order_store.h"
+#include "services/order/ticket_saga.h"
 #include "services/order/work_order_service.h"
+#include "services/order/workflow_store.h"
+
+ABSL_FLAG(std::string, blob_store, "/var/lib/qingquan/attachments",
+          "Where photos are kept: an absolute folder path or file:///path.");
+ABSL_FLAG(int64_t, max_attachment_bytes, 10LL << 20, "Largest photo accepted.");
+ABSL_FLAG(int32_t, ticket_call_deadline_ms, 2000,
+          "Deadline of each ledger call the ticket saga makes to the customer service.");
 
 int main(int argc, char** argv) {
   qq::BlockShutdownSignals();
@@ -21,8 +36,9 @@ int main(int argc, char** argv) {
   qq::InitLogging("order", absl::GetFlag(FLAGS_log_level));
 
   const std::string dsn = absl::GetFlag(FLAGS_pg_dsn);
-  qq::TokenVerifier verifier(
-      qq::ExitIfError(qq::ParseJwtKeys(absl::GetFlag(FLAGS_jwt_keys)), "jwt keys"));
+  auto jwt_keys = qq::ExitIfError(qq::ParseJwtKeys(absl::GetFlag(FLAGS_jwt_keys)), "jwt keys");
+  qq::TokenVerifier verifier(jwt_keys);
+  qq::TokenIssuer issuer(jwt_keys.front());
   qq::Metrics metrics("order");
   qq::ExitIfError(metrics.Serve(absl::GetFlag(FLAGS_admin_listen)), "metrics endpoint");
   qq::ExitIfError(
@@ -34,10 +50,25 @@ int main(int argc, char** argv) {
 
   qq::OutboxRelay relay(*pool, redis, &metrics, {});
   relay.Start();
+  auto blobs =
+      qq::ExitIfError(qq::order::MakeBlobStore(absl::GetFlag(FLAGS_blob_store)), "blob store");
   qq::CallGuard guard(verifier, metrics);
-  qq::order::OrderStore store(*pool);
+  qq::order::WorkflowStore workflows(*pool);
+  qq::order::OrderStore store(*pool, workflows);
+  qq::order::DeliveryStore deliveries(*pool, workflows);
+  qq::order::AttachmentStore attachments(*pool);
   qq::order::CustomerDirectory customers(absl::GetFlag(FLAGS_customer_addr));
+  qq::order::TicketSaga saga(
+      deliveries,
+      qingquan::customer::v1::LedgerService::NewStub(
+          qq::MakeChannel(absl::GetFlag(FLAGS_customer_addr))),
+      issuer, std::chrono::milliseconds(absl::GetFlag(FLAGS_ticket_call_deadline_ms)));
+  saga.Start(std::chrono::seconds(5));
   qq::order::WorkOrderServiceImpl work_orders(guard, store, customers, relay);
+  qq::order::DeliveryOrderServiceImpl delivery_orders(guard, deliveries, customers, relay, saga);
+  qq::order::WorkflowServiceImpl workflow_service(guard, workflows);
+  qq::order::AttachmentServiceImpl attachment_service(guard, attachments, *blobs,
+                                                      absl::GetFlag(FLAGS_max_attachment_bytes));
 
   qq::EventConsumer dispatch_events(*pool, absl::GetFlag(FLAGS_redis_addr), &metrics,
                                     {.group = "order",
@@ -49,10 +80,14 @@ int main(int argc, char** argv) {
   dispatch_events.Start();
 
   qq::GrpcServer server;
-  qq::ExitIfError(server.Start(absl::GetFlag(FLAGS_listen), {&work_orders}), "grpc server");
+  qq::ExitIfError(
+      server.Start(absl::GetFlag(FLAGS_listen),
+                   {&work_orders, &delivery_orders, &workflow_service, &attachment_service}),
+      "grpc server");
   qq::WaitForShutdownSignal();
   server.Shutdown(std::chrono::seconds(5));
   dispatch_events.Stop();
+  saga.Stop();
   relay.Stop();
   return 0;
 }

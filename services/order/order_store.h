@@ -1,7 +1,7 @@
-// The only place with SQL for the order service: work orders, their timeline and
-// numbers. Every change locks the row, lets the caller's domain decision run on the
-// current state, writes the change, a timeline entry and (optionally) an outbox
-// event in one transaction.
+// SQL for work orders, their timeline and numbers. Every change locks the row, lets the
+// caller's domain decision run on the current state and the order's own workflow
+// version, writes the change, a timeline entry and (optionally) an outbox event in one
+// transaction.
 #pragma once
 
 #include <pqxx/pqxx>
@@ -17,7 +17,7 @@
 #include "services/common/migrations.h"
 #include "services/common/outbox.h"
 #include "services/order/domain/work_order_draft.h"
-#include "services/order/domain/work_order_state_machine.h"
+#include "services/order/domain/workflow.h"
 
 namespace qq {
 class PgPool;
@@ -27,6 +27,7 @@ std::vector<Migration> order_migrations();
 
 namespace qq::order {
 
+class WorkflowStore;
 using qingquan::order::v1::WorkOrder;
 
 // What the order keeps of the customer as it was when the order was made.
@@ -40,30 +41,37 @@ struct CustomerSnapshot {
 };
 
 struct WorkOrderChange {
-  WorkOrderState to;
+  // The state after the change; ignored when changes_state is false.
+  std::string to;
+  // The workflow transition taken; empty for steps outside the workflow.
+  std::string transition;
   std::string actor;
   std::string comment;
+  std::vector<std::string> attachment_ids;
   std::optional<std::string> assignee_id;
   std::optional<std::string> result;
   std::optional<std::string> team_id;
   std::optional<std::string> team_name;
   std::optional<std::string> area_name;
   bool mark_resolved = false;
+  bool reopen = false;
   // False: only the fields change, no state step (e.g. a team assigned after the
   // order already moved on). The timeline still records it.
   bool changes_state = true;
+  // The event to publish (payload WorkOrderTransitioned); empty: none.
+  std::string event_type;
 };
 
-// Decides the change from the locked current order; an error aborts the transaction.
-using DecideChange = std::function<absl::StatusOr<WorkOrderChange>(const WorkOrder& current)>;
-// The event to publish for the order as it is after the change, if any. The contact
-// phone is passed apart because the API never shows it.
-using EventFor = std::function<std::optional<OutgoingEvent>(const WorkOrder& updated,
-                                                            const std::string& contact_phone)>;
+// Decides the change from the locked current order and the workflow version it follows;
+// an error aborts the transaction.
+using DecideChange = std::function<absl::StatusOr<WorkOrderChange>(const WorkOrder& current,
+                                                                   const Workflow& workflow)>;
 
-struct WorkOrderFilter {
+struct WorkOrderFilter {  // empty: any
   std::string customer_id;
-  std::string state;  // empty: any
+  std::string state;
+  std::string type;
+  std::string channel;
 };
 
 struct WorkOrderPage {
@@ -73,15 +81,15 @@ struct WorkOrderPage {
 
 class OrderStore {
  public:
-  explicit OrderStore(PgPool& pool);
+  OrderStore(PgPool& pool, WorkflowStore& workflows);
 
-  // With an enabled `idempotency` scope, a repeated request returns the order the first
-  // one created and publishes nothing (see services/common/idempotency.h).
+  // Starts the order in the initial state of its type's current workflow and publishes
+  // workorder.created. With an enabled `idempotency` scope, a repeated request returns
+  // the order the first one created and publishes nothing (services/common/idempotency.h).
   absl::StatusOr<WorkOrder> CreateWorkOrder(const std::string& tenant, const std::string& actor,
                                             const WorkOrderDraft& draft,
                                             const CustomerSnapshot& customer,
-                                            const IdempotencyScope& idempotency,
-                                            const EventFor& event_for);
+                                            const IdempotencyScope& idempotency);
 
   // With its timeline. NOT_FOUND when there is no such order in `tenant`.
   absl::StatusOr<WorkOrder> GetWorkOrder(const std::string& tenant, const std::string& id);
@@ -91,16 +99,21 @@ class OrderStore {
                                                const WorkOrderFilter& filter, int page_size,
                                                const std::string& page_token);
 
+  // Attachment ids of the change must be this tenant's (INVALID_ARGUMENT otherwise).
   absl::StatusOr<WorkOrder> ChangeWorkOrder(const std::string& tenant, const std::string& id,
-                                            const DecideChange& decide, const EventFor& event_for);
+                                            const DecideChange& decide);
 
   // Same inside a transaction the caller owns (event handlers).
   absl::StatusOr<WorkOrder> ChangeWorkOrderIn(pqxx::work& txn, const std::string& tenant,
-                                              const std::string& id, const DecideChange& decide,
-                                              const EventFor& event_for);
+                                              const std::string& id, const DecideChange& decide);
 
  private:
   PgPool& pool_;
+  WorkflowStore& workflows_;
 };
+
+// INVALID_ARGUMENT naming `field` when an id is not an attachment of `tenant`.
+absl::Status CheckAttachmentsExist(pqxx::work& txn, const std::string& tenant,
+                                   const std::vector<std::string>& ids, const std::string& field);
 
 }  // namespace qq::order

@@ -20,7 +20,7 @@ OutgoingEvent WorkOrderCreatedEvent(const std::string& tenant, const WorkOrder& 
   e.set_work_order_id(wo.id());
   e.set_number(wo.number());
   e.set_type(WorkOrder::Type_Name(wo.type()));
-  e.set_channel(WorkOrder::Channel_Name(wo.channel()));
+  e.set_channel(qingquan::order::v1::Channel_Name(wo.channel()));
   e.set_customer_id(wo.customer_id());
   e.set_address_text(wo.address_text());
   if (wo.has_location()) *e.mutable_location() = wo.location();
@@ -28,28 +28,35 @@ OutgoingEvent WorkOrderCreatedEvent(const std::string& tenant, const WorkOrder& 
   return Envelope(tenant, kWorkOrderCreated, wo, e);
 }
 
-OutgoingEvent WorkOrderAcceptedEvent(const std::string& tenant, const WorkOrder& wo) {
-  qingquan::common::v1::WorkOrderAccepted e;
-  e.set_work_order_id(wo.id());
-  e.set_worker_id(wo.assignee_id());
-  *e.mutable_accept_time() = wo.update_time();
-  return Envelope(tenant, kWorkOrderAccepted, wo, e);
-}
-
-OutgoingEvent WorkOrderResolvedEvent(const std::string& tenant, const WorkOrder& wo,
-                                     const std::string& contact_phone) {
-  qingquan::common::v1::WorkOrderResolved e;
+OutgoingEvent WorkOrderTransitionedEvent(const std::string& tenant, const WorkOrder& wo,
+                                         const WorkOrderChange& change,
+                                         const std::string& from_state,
+                                         const std::string& contact_phone) {
+  qingquan::common::v1::WorkOrderTransitioned e;
   e.set_work_order_id(wo.id());
   e.set_number(wo.number());
   e.set_type(WorkOrder::Type_Name(wo.type()));
+  e.set_transition(change.transition);
+  e.set_from_state(from_state);
+  e.set_to_state(wo.state());
+  e.set_actor(change.actor);
+  *e.mutable_time() = wo.update_time();
   e.set_customer_id(wo.customer_id());
   e.set_customer_name(wo.customer_name());
   e.set_contact_phone(contact_phone);
-  e.set_result(wo.result());
+  e.set_assignee_id(wo.assignee_id());
+  e.set_team_id(wo.team_id());
   e.set_team_name(wo.team_name());
+  e.set_comment(change.comment);
+  e.set_result(wo.result());
   *e.mutable_create_time() = wo.create_time();
-  *e.mutable_resolve_time() = wo.resolve_time();
-  return Envelope(tenant, kWorkOrderResolved, wo, e);
+  if (wo.has_resolve_time()) *e.mutable_resolve_time() = wo.resolve_time();
+  e.set_reopen_count(wo.reopen_count());
+  e.set_workflow_version(wo.workflow_version());
+  e.set_channel(qingquan::order::v1::Channel_Name(wo.channel()));
+  e.set_urgency(WorkOrder::Urgency_Name(wo.urgency()));
+  return OutgoingEvent{EventStreamName("order"), tenant, change.event_type, wo.id(),
+                       e.SerializeAsString()};
 }
 
 }  // namespace qq::order

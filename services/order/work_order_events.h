@@ -2,7 +2,6 @@
 // stored after the change (stream qq:events:order).
 #pragma once
 
-#include <optional>
 #include <string>
 
 #include "services/common/outbox.h"
@@ -11,12 +10,14 @@
 namespace qq::order {
 
 inline constexpr char kWorkOrderCreated[] = "workorder.created";
-inline constexpr char kWorkOrderAccepted[] = "workorder.accepted";
-inline constexpr char kWorkOrderResolved[] = "workorder.resolved";
 
 OutgoingEvent WorkOrderCreatedEvent(const std::string& tenant, const WorkOrder& wo);
-OutgoingEvent WorkOrderAcceptedEvent(const std::string& tenant, const WorkOrder& wo);
-OutgoingEvent WorkOrderResolvedEvent(const std::string& tenant, const WorkOrder& wo,
-                                     const std::string& contact_phone);
+
+// Under change.event_type with a WorkOrderTransitioned payload. `contact_phone` is sent
+// on resolving steps only (for the customer's SMS), empty otherwise.
+OutgoingEvent WorkOrderTransitionedEvent(const std::string& tenant, const WorkOrder& wo,
+                                         const WorkOrderChange& change,
+                                         const std::string& from_state,
+                                         const std::string& contact_phone);
 
 }  // namespace qq::order

@@ -5,7 +5,7 @@
 #include "services/common/ids.h"
 #include "services/common/status.h"
 #include "services/order/domain/work_order_draft.h"
-#include "services/order/domain/work_order_state_machine.h"
+#include "services/order/domain/workflow.h"
 #include "services/order/work_order_events.h"
 
 namespace qq::order {
@@ -17,6 +17,8 @@ namespace {
 constexpr int kDefaultPageSize = 20;
 constexpr int kMaxPageSize = 100;
 constexpr size_t kMaxResultBytes = 4000;
+constexpr size_t kMaxCommentBytes = 4000;
+constexpr size_t kMaxUserIdBytes = 64;
 
 constexpr std::initializer_list<absl::string_view> kStaff = {roles::kAgent,   roles::kDispatcher,
                                                              roles::kLeader,  roles::kWorker,
@@ -29,16 +31,7 @@ absl::StatusOr<CustomerSnapshot> SnapshotCustomer(const qingquan::customer::v1::
   CustomerSnapshot snapshot;
   snapshot.name = c.name();
   if (c.phones_size() > 0) snapshot.contact_phone = c.phones(0);
-  const qingquan::customer::v1::Address* chosen = nullptr;
-  for (const auto& a : c.addresses()) {
-    if (address_id.empty() || a.id() == address_id) {
-      chosen = &a;
-      break;
-    }
-  }
-  if (!address_id.empty() && chosen == nullptr) {
-    return WithField(absl::NotFoundError("the customer has no such address"), "addressId");
-  }
+  QQ_ASSIGN_OR_RETURN(const qingquan::customer::v1::Address* chosen, ChooseAddress(c, address_id));
   if (chosen != nullptr) {
     snapshot.address_id = chosen->id();
     snapshot.address_text = chosen->text();
@@ -55,10 +48,6 @@ absl::Status CheckWorkOrderId(const std::string& id) {
   return absl::OkStatus();
 }
 
-EventFor NoEvent() {
-  return [](const WorkOrder&, const std::string&) { return std::nullopt; };
-}
-
 }  // namespace
 
 grpc::ServerUnaryReactor* WorkOrderServiceImpl::CreateWorkOrder(
@@ -72,11 +61,8 @@ grpc::ServerUnaryReactor* WorkOrderServiceImpl::CreateWorkOrder(
     QQ_ASSIGN_OR_RETURN(auto customer, customers_.GetCustomer(call, draft.customer_id));
     QQ_ASSIGN_OR_RETURN(CustomerSnapshot snapshot, SnapshotCustomer(customer, draft.address_id));
     const std::string& tenant = call.identity.tenant;
-    QQ_ASSIGN_OR_RETURN(*response, store_.CreateWorkOrder(
-                                       tenant, call.identity.user_id, draft, snapshot, idempotency,
-                                       [&](const WorkOrder& wo, const std::string&) {
-                                         return std::optional(WorkOrderCreatedEvent(tenant, wo));
-                                       }));
+    QQ_ASSIGN_OR_RETURN(*response, store_.CreateWorkOrder(tenant, call.identity.user_id, draft,
+                                                          snapshot, idempotency));
     relay_.Wake();
     return absl::OkStatus();
   });
@@ -107,8 +93,12 @@ grpc::ServerUnaryReactor* WorkOrderServiceImpl::ListWorkOrders(
       if (!LooksLikeUuid(request->customer_id())) return absl::OkStatus();  // matches nothing
       filter.customer_id = request->customer_id();
     }
-    if (request->state() != WorkOrder::STATE_UNSPECIFIED) {
-      filter.state = StateName(request->state());
+    filter.state = request->state();
+    if (request->type() != WorkOrder::TYPE_UNSPECIFIED) {
+      filter.type = WorkOrder::Type_Name(request->type());
+    }
+    if (request->channel() != v1::CHANNEL_UNSPECIFIED) {
+      filter.channel = v1::Channel_Name(request->channel());
     }
     QQ_ASSIGN_OR_RETURN(
         WorkOrderPage page,
@@ -119,28 +109,69 @@ grpc::ServerUnaryReactor* WorkOrderServiceImpl::ListWorkOrders(
   });
 }
 
+absl::StatusOr<WorkOrder> WorkOrderServiceImpl::Transition(
+    const CallContext& call, const std::string& id, const std::string& transition,
+    TransitionInput input, std::vector<std::string> attachment_ids) {
+  QQ_RETURN_IF_ERROR(RequireRole(call, kStaff));
+  QQ_RETURN_IF_ERROR(CheckWorkOrderId(id));
+  if (transition.empty()) return InvalidField("transition", "is required, e.g. resolve");
+  input.comment = std::string(absl::StripAsciiWhitespace(input.comment));
+  input.result = std::string(absl::StripAsciiWhitespace(input.result));
+  input.assignee_id = std::string(absl::StripAsciiWhitespace(input.assignee_id));
+  if (input.comment.size() > kMaxCommentBytes) {
+    return InvalidField("comment", "is longer than 4000 bytes");
+  }
+  if (input.result.size() > kMaxResultBytes) {
+    return InvalidField("result", "is longer than 4000 bytes");
+  }
+  if (input.assignee_id.size() > kMaxUserIdBytes) {
+    return InvalidField("assigneeId", "is longer than 64 bytes");
+  }
+  input.attachment_count = static_cast<int>(attachment_ids.size());
+  const Identity& actor = call.identity;
+  auto decide = [&](const WorkOrder& current,
+                    const Workflow& workflow) -> absl::StatusOr<WorkOrderChange> {
+    QQ_ASSIGN_OR_RETURN(const WorkflowTransition* step,
+                        CheckTransition(workflow, {current.state(), current.assignee_id()},
+                                        transition, actor, input));
+    WorkOrderChange change{.to = step->to(), .transition = step->name(), .actor = actor.user_id};
+    change.comment = input.comment.empty() ? input.result : input.comment;
+    change.attachment_ids = attachment_ids;
+    if (step->assigns()) {
+      change.assignee_id = input.assignee_id.empty() ? actor.user_id : input.assignee_id;
+    }
+    if (!input.result.empty()) change.result = input.result;
+    change.mark_resolved = step->resolves();
+    change.reopen = step->reopens();
+    change.event_type = TransitionEventType(workflow, *step);
+    return change;
+  };
+  QQ_ASSIGN_OR_RETURN(WorkOrder changed, store_.ChangeWorkOrder(actor.tenant, id, decide));
+  relay_.Wake();
+  return changed;
+}
+
+grpc::ServerUnaryReactor* WorkOrderServiceImpl::TransitionWorkOrder(
+    grpc::CallbackServerContext* ctx, const v1::TransitionWorkOrderRequest* request,
+    WorkOrder* response) {
+  return guard_.Unary(ctx, "TransitionWorkOrder", [&](const CallContext& call) -> absl::Status {
+    QQ_ASSIGN_OR_RETURN(auto attachments,
+                        CheckAttachmentIds(request->attachment_ids(), "attachmentIds"));
+    TransitionInput input{.comment = request->comment(),
+                          .result = request->result(),
+                          .assignee_id = request->assignee_id()};
+    QQ_ASSIGN_OR_RETURN(*response, Transition(call, request->id(), request->transition(),
+                                              std::move(input), std::move(attachments)));
+    return absl::OkStatus();
+  });
+}
+
 grpc::ServerUnaryReactor* WorkOrderServiceImpl::AcceptWorkOrder(
     grpc::CallbackServerContext* ctx, const v1::AcceptWorkOrderRequest* request,
     WorkOrder* response) {
   return guard_.Unary(ctx, "AcceptWorkOrder", [&](const CallContext& call) -> absl::Status {
-    QQ_RETURN_IF_ERROR(RequireRole(call, {roles::kWorker, roles::kLeader}));
-    QQ_RETURN_IF_ERROR(CheckWorkOrderId(request->id()));
-    const std::string& tenant = call.identity.tenant;
-    auto decide = [&](const WorkOrder& current) -> absl::StatusOr<WorkOrderChange> {
-      QQ_ASSIGN_OR_RETURN(
-          WorkOrderState next,
-          WorkOrderStateMachine::Next(current.state(), WorkOrderAction::kAccept, call.identity));
-      WorkOrderChange change{
-          .to = next, .actor = call.identity.user_id, .comment = request->comment()};
-      change.assignee_id = call.identity.user_id;
-      return change;
-    };
-    QQ_ASSIGN_OR_RETURN(
-        *response, store_.ChangeWorkOrder(
-                       tenant, request->id(), decide, [&](const WorkOrder& wo, const std::string&) {
-                         return std::optional(WorkOrderAcceptedEvent(tenant, wo));
-                       }));
-    relay_.Wake();
+    TransitionInput input{.comment = request->comment()};
+    QQ_ASSIGN_OR_RETURN(*response, Transition(call, request->id(), "accept", std::move(input), {}));
     return absl::OkStatus();
   });
 }
@@ -149,33 +180,11 @@ grpc::ServerUnaryReactor* WorkOrderServiceImpl::ResolveWorkOrder(
     grpc::CallbackServerContext* ctx, const v1::ResolveWorkOrderRequest* request,
     WorkOrder* response) {
   return guard_.Unary(ctx, "ResolveWorkOrder", [&](const CallContext& call) -> absl::Status {
-    QQ_RETURN_IF_ERROR(RequireRole(call, {roles::kWorker, roles::kLeader}));
-    QQ_RETURN_IF_ERROR(CheckWorkOrderId(request->id()));
-    std::string result(absl::StripAsciiWhitespace(request->result()));
-    if (result.empty()) return InvalidField("result", "is required: say what was done");
-    if (result.size() > kMaxResultBytes) return InvalidField("result", "is longer than 4000 bytes");
-    const std::string& tenant = call.identity.tenant;
-    auto decide = [&](const WorkOrder& current) -> absl::StatusOr<WorkOrderChange> {
-      QQ_ASSIGN_OR_RETURN(
-          WorkOrderState next,
-          WorkOrderStateMachine::Next(current.state(), WorkOrderAction::kResolve, call.identity));
-      // A worker resolves only what they accepted; leaders may close for their team.
-      if (!call.identity.HasAnyRole({roles::kLeader, roles::kAdmin}) &&
-          current.assignee_id() != call.identity.user_id) {
-        return absl::PermissionDeniedError("this work order was accepted by someone else");
-      }
-      WorkOrderChange change{.to = next, .actor = call.identity.user_id, .comment = result};
-      change.result = result;
-      change.mark_resolved = true;
-      return change;
-    };
-    QQ_ASSIGN_OR_RETURN(
-        *response,
-        store_.ChangeWorkOrder(tenant, request->id(), decide,
-                               [&](const WorkOrder& wo, const std::string& phone) {
-                                 return std::optional(WorkOrderResolvedEvent(tenant, wo, phone));
-                               }));
-    relay_.Wake();
+    QQ_ASSIGN_OR_RETURN(auto attachments,
+                        CheckAttachmentIds(request->attachment_ids(), "attachmentIds"));
+    TransitionInput input{.result = request->result()};
+    QQ_ASSIGN_OR_RETURN(*response, Transition(call, request->id(), "resolve", std::move(input),
+                                              std::move(attachments)));
     return absl::OkStatus();
   });
 }
@@ -187,7 +196,8 @@ absl::Status HandleDispatchEvent(OrderStore& store, pqxx::work& txn, const Strea
     return absl::InvalidArgumentError("workorder.assigned payload does not parse");
   }
   Identity dispatch_service{event.tenant, "system:dispatch", "dispatch", {"service"}};
-  auto decide = [&](const WorkOrder& current) -> absl::StatusOr<WorkOrderChange> {
+  auto decide = [&](const WorkOrder& current,
+                    const Workflow& workflow) -> absl::StatusOr<WorkOrderChange> {
     WorkOrderChange change{.to = current.state(), .actor = "system:dispatch"};
     change.team_id = assigned.team_id();
     change.team_name = assigned.team_name();
@@ -196,19 +206,20 @@ absl::Status HandleDispatchEvent(OrderStore& store, pqxx::work& txn, const Strea
                          ? "no team covers this address"
                          : "assigned to " + assigned.team_name() +
                                (assigned.outside_areas() ? " (outside all areas)" : "");
-    // Only a fresh order moves on; a late assignment of an order already taken or
-    // cancelled is recorded without a state step.
-    auto next =
-        WorkOrderStateMachine::Next(current.state(), WorkOrderAction::kDispatch, dispatch_service);
-    if (next.ok() && !assigned.team_id().empty()) {
-      change.to = *next;
+    // Only a fresh order moves on ("dispatch" from its state in its workflow); a late
+    // assignment of an order already taken or cancelled is recorded without a state step.
+    auto step = CheckTransition(workflow, {current.state(), current.assignee_id()}, "dispatch",
+                                dispatch_service, {});
+    if (step.ok() && !assigned.team_id().empty()) {
+      change.to = (*step)->to();
+      change.transition = (*step)->name();
+      change.event_type = TransitionEventType(workflow, **step);
     } else {
       change.changes_state = false;
     }
     return change;
   };
-  auto changed =
-      store.ChangeWorkOrderIn(txn, event.tenant, assigned.work_order_id(), decide, NoEvent());
+  auto changed = store.ChangeWorkOrderIn(txn, event.tenant, assigned.work_order_id(), decide);
   // An assignment for an order this tenant doesn't have can never succeed: drop it.
   if (changed.status().code() == absl::StatusCode::kNotFound) return absl::OkStatus();
   return changed.status();

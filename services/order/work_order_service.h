@@ -9,6 +9,7 @@
 #include "services/common/event_consumer.h"
 #include "services/common/outbox.h"
 #include "services/order/customer_directory.h"
+#include "services/order/domain/workflow.h"
 #include "services/order/order_store.h"
 
 namespace qq::order {
@@ -34,16 +35,25 @@ class WorkOrderServiceImpl final : public qingquan::order::v1::WorkOrderService:
   grpc::ServerUnaryReactor* ResolveWorkOrder(
       grpc::CallbackServerContext* ctx, const qingquan::order::v1::ResolveWorkOrderRequest* request,
       WorkOrder* response) override;
+  grpc::ServerUnaryReactor* TransitionWorkOrder(
+      grpc::CallbackServerContext* ctx,
+      const qingquan::order::v1::TransitionWorkOrderRequest* request, WorkOrder* response) override;
 
  private:
+  // Takes `transition` of the order's workflow for the caller.
+  absl::StatusOr<WorkOrder> Transition(const CallContext& call, const std::string& id,
+                                       const std::string& transition, TransitionInput input,
+                                       std::vector<std::string> attachment_ids);
+
   CallGuard& guard_;
   OrderStore& store_;
   CustomerDirectory& customers_;
   OutboxRelay& relay_;
 };
 
-// Handles "workorder.assigned" from the dispatch service: records the team and moves
-// a CREATED order to DISPATCHED. Other event types are ignored.
+// Handles "workorder.assigned" from the dispatch service: records the team and takes
+// the workflow's "dispatch" transition where the order's state allows it. Other event
+// types are ignored.
 absl::Status HandleDispatchEvent(OrderStore& store, pqxx::work& txn, const StreamEvent& event);
 
 }  // namespace qq::order

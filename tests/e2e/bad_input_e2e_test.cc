@@ -133,8 +133,14 @@ TEST_F(BadInputTest, IllegalStepNamesTheStates) {
   const std::string worker = LoginAs(*http_, "utility-demo", "worker");
   HttpResponse res = http_->Post("/v1/work-orders/" + Str(wo.Json(), "id") + ":resolve",
                                  R"({"result":"done"})", worker);
-  ExpectError(res, 400, "FAILED_PRECONDITION");
-  EXPECT_NE(res.body.find("allowed from: ACCEPTED"), std::string::npos) << res.body;
+  ExpectError(res, 400, "FAILED_PRECONDITION", "transition");
+  EXPECT_NE(res.body.find("is not allowed from state"), std::string::npos) << res.body;
+  EXPECT_NE(res.body.find("allowed: "), std::string::npos) << res.body;
+  HttpResponse unknown = http_->Post("/v1/work-orders/" + Str(wo.Json(), "id") + ":transition",
+                                     R"({"transition":"teleport"})", worker);
+  ExpectError(unknown, 400, "FAILED_PRECONDITION", "transition");
+  ASSERT_EQ(http_->Post("/v1/work-orders/" + Str(wo.Json(), "id") + ":accept", "{}", worker).status,
+            200);
   ExpectError(http_->Post("/v1/work-orders/" + Str(wo.Json(), "id") + ":resolve", R"({})", worker),
               400, "INVALID_ARGUMENT", "result");
 }

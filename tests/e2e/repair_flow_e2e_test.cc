@@ -89,8 +89,14 @@ TEST_F(RepairFlowTest, RepairGoesFromHotlineToTeamToWorkerToSmsAndKpis) {
   HttpResponse accepted = http_->Post("/v1/work-orders/" + work_order_id + ":accept", "{}", worker);
   ASSERT_EQ(accepted.status, 200) << accepted.body;
   EXPECT_EQ(Str(accepted.Json(), "state"), "ACCEPTED");
+  // A repair is resolved with a photo of the fix.
+  HttpResponse photo = http_->Send("POST", "/v1/attachments?fileName=fixed.png", TinyPng(),
+                                   {{"Authorization", "Bearer " + worker}});
+  ASSERT_EQ(photo.status, 200) << photo.body;
   HttpResponse resolved = http_->Post("/v1/work-orders/" + work_order_id + ":resolve",
-                                      R"({"result":"已更换破裂水管，恢复供水"})", worker);
+                                      R"({"result":"已更换破裂水管，恢复供水","attachmentIds":[")" +
+                                          Str(photo.Json(), "id") + R"("]})",
+                                      worker);
   ASSERT_EQ(resolved.status, 200) << resolved.body;
   const auto resolved_json = resolved.Json();
   EXPECT_EQ(Str(resolved_json, "state"), "RESOLVED");

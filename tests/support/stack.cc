@@ -39,4 +39,11 @@ std::string LoginAs(HttpClient& http, const std::string& tenant, const std::stri
   return token;
 }
 
+std::string TinyPng() {
+  const unsigned char bytes[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0,    0,    0,
+                                 13,   'I', 'H', 'D', 'R',  0,    0,    0,    1,    0,    0,
+                                 0,    1,   8,   2,   0,    0,    0,    0x90, 0x77, 0x53, 0xde};
+  return std::string(reinterpret_cast<const char*>(bytes), sizeof bytes);
+}
+
 }  // namespace qq::testing

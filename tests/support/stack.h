@@ -15,6 +15,10 @@ std::string GatewayUrl();
 // A mobile number no other test of this run uses (phones are unique per tenant).
 std::string UniquePhone();
 
+// The smallest file libmagic calls image/png (the signature and a 1×1 RGB IHDR chunk): a
+// photo for uploads.
+std::string TinyPng();
+
 class HttpClient;
 
 // Logs in through POST /v1/auth/login and returns the access token; throws

@@ -2,7 +2,10 @@
 
 #include <cstdio>
 
+#include <set>
+
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "services/common/ids.h"
 #include "services/common/status.h"
 
@@ -16,7 +19,7 @@ absl::StatusOr<WorkOrderDraft> CheckNewWorkOrder(const WorkOrder& in) {
     return InvalidField("type", "is required (e.g. REPAIR, COMPLAINT, NEW_CONNECTION)");
   }
   draft.type = in.type();
-  if (in.channel() == WorkOrder::CHANNEL_UNSPECIFIED) {
+  if (in.channel() == qingquan::order::v1::CHANNEL_UNSPECIFIED) {
     return InvalidField("channel", "is required (e.g. PHONE, WEB, WECHAT_MINI_PROGRAM)");
   }
   draft.channel = in.channel();
@@ -31,13 +34,36 @@ absl::StatusOr<WorkOrderDraft> CheckNewWorkOrder(const WorkOrder& in) {
   if (draft.description.size() > kMaxDescriptionBytes) {
     return InvalidField("description", "is longer than 4000 bytes");
   }
+  QQ_ASSIGN_OR_RETURN(draft.attachment_ids,
+                      CheckAttachmentIds(in.attachment_ids(), "attachmentIds"));
   return draft;
 }
 
+absl::StatusOr<std::vector<std::string>> CheckAttachmentIds(
+    const google::protobuf::RepeatedPtrField<std::string>& ids, absl::string_view field) {
+  if (ids.size() > kMaxAttachmentsPerStep) {
+    return InvalidField(field, absl::StrCat("has more than ", kMaxAttachmentsPerStep, " photos"));
+  }
+  std::set<std::string> seen;
+  for (int i = 0; i < ids.size(); ++i) {
+    if (!LooksLikeUuid(ids[i])) {
+      return InvalidField(absl::StrCat(field, "[", i, "]"), "is not an attachment id");
+    }
+    if (!seen.insert(ids[i]).second) {
+      return InvalidField(absl::StrCat(field, "[", i, "]"), "repeats an attachment");
+    }
+  }
+  return std::vector<std::string>(ids.begin(), ids.end());
+}
+
 std::string FormatWorkOrderNumber(const std::string& yyyymmdd, int sequence) {
+  return FormatOrderNumber("WO", yyyymmdd, sequence);
+}
+
+std::string FormatOrderNumber(absl::string_view prefix, const std::string& yyyymmdd, int sequence) {
   char seq[16];
   std::snprintf(seq, sizeof seq, "%04d", sequence);
-  return "WO-" + yyyymmdd + "-" + seq;
+  return absl::StrCat(prefix, "-", yyyymmdd, "-", seq);
 }
 
 }  // namespace qq::order

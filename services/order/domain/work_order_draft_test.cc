@@ -12,7 +12,7 @@ using qingquan::order::v1::WorkOrder;
 WorkOrder ValidRepair() {
   WorkOrder wo;
   wo.set_type(WorkOrder::REPAIR);
-  wo.set_channel(WorkOrder::PHONE);
+  wo.set_channel(qingquan::order::v1::PHONE);
   wo.set_customer_id("6f1c7a9e-4f1b-4c55-9d7e-2d7f0c1b8a11");
   wo.set_description(" 水管爆裂 ");
   return wo;

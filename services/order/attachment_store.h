@@ -1,0 +1,36 @@
+// SQL for attachment metadata; the bytes live in a BlobStore under blob_key.
+#pragma once
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "qingquan/order/v1/order.pb.h"
+
+namespace qq {
+class PgPool;
+}
+
+namespace qq::order {
+
+struct StoredAttachment {
+  qingquan::order::v1::Attachment attachment;
+  std::string uploaded_by;
+  std::string blob_key;
+};
+
+class AttachmentStore {
+ public:
+  explicit AttachmentStore(PgPool& pool);
+
+  // `stored.attachment.id` is chosen by the caller (it names the blob too).
+  absl::StatusOr<qingquan::order::v1::Attachment> Insert(const std::string& tenant,
+                                                         const StoredAttachment& stored);
+
+  // NOT_FOUND (field "id") when the tenant has no such attachment.
+  absl::StatusOr<StoredAttachment> Get(const std::string& tenant, const std::string& id);
+
+ private:
+  PgPool& pool_;
+};
+
+}  // namespace qq::order

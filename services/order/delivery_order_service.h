@@ -1,0 +1,65 @@
+// gRPC handlers for delivery orders (送水订单) and the workflows every order follows.
+#pragma once
+
+#include "qingquan/order/v1/order.grpc.pb.h"
+#include "services/common/call_guard.h"
+#include "services/common/outbox.h"
+#include "services/order/customer_directory.h"
+#include "services/order/delivery_store.h"
+#include "services/order/workflow_store.h"
+
+namespace qq::order {
+
+class TicketSaga;
+
+class DeliveryOrderServiceImpl final
+    : public qingquan::order::v1::DeliveryOrderService::CallbackService {
+ public:
+  DeliveryOrderServiceImpl(CallGuard& guard, DeliveryStore& store, CustomerDirectory& customers,
+                           OutboxRelay& relay, TicketSaga& saga)
+      : guard_(guard), store_(store), customers_(customers), relay_(relay), saga_(saga) {}
+
+  grpc::ServerUnaryReactor* CreateDeliveryOrder(
+      grpc::CallbackServerContext* ctx,
+      const qingquan::order::v1::CreateDeliveryOrderRequest* request,
+      DeliveryOrder* response) override;
+  grpc::ServerUnaryReactor* GetDeliveryOrder(
+      grpc::CallbackServerContext* ctx, const qingquan::order::v1::GetDeliveryOrderRequest* request,
+      DeliveryOrder* response) override;
+  grpc::ServerUnaryReactor* ListDeliveryOrders(
+      grpc::CallbackServerContext* ctx,
+      const qingquan::order::v1::ListDeliveryOrdersRequest* request,
+      qingquan::order::v1::ListDeliveryOrdersResponse* response) override;
+  grpc::ServerUnaryReactor* TransitionDeliveryOrder(
+      grpc::CallbackServerContext* ctx,
+      const qingquan::order::v1::TransitionDeliveryOrderRequest* request,
+      DeliveryOrder* response) override;
+
+ private:
+  CallGuard& guard_;
+  DeliveryStore& store_;
+  CustomerDirectory& customers_;
+  OutboxRelay& relay_;
+  TicketSaga& saga_;
+};
+
+class WorkflowServiceImpl final : public qingquan::order::v1::WorkflowService::CallbackService {
+ public:
+  WorkflowServiceImpl(CallGuard& guard, WorkflowStore& store) : guard_(guard), store_(store) {}
+
+  grpc::ServerUnaryReactor* ListWorkflows(
+      grpc::CallbackServerContext* ctx, const qingquan::order::v1::ListWorkflowsRequest* request,
+      qingquan::order::v1::ListWorkflowsResponse* response) override;
+  grpc::ServerUnaryReactor* GetWorkflow(grpc::CallbackServerContext* ctx,
+                                        const qingquan::order::v1::GetWorkflowRequest* request,
+                                        Workflow* response) override;
+  grpc::ServerUnaryReactor* UpdateWorkflow(
+      grpc::CallbackServerContext* ctx, const qingquan::order::v1::UpdateWorkflowRequest* request,
+      Workflow* response) override;
+
+ private:
+  CallGuard& guard_;
+  WorkflowStore& store_;
+};
+
+}  // namespace qq::order

@@ -1,0 +1,114 @@
+// SQL for delivery orders (送水订单), their timeline and the ticket saga's steps. Every
+// change locks the order, lets the caller's decision run on the current state and the
+// order's workflow version, and writes the change, its timeline entry, its saga step and
+// its outbox event in one transaction.
+#pragma once
+
+#include <pqxx/pqxx>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "qingquan/order/v1/order.pb.h"
+#include "services/common/idempotency.h"
+#include "services/order/domain/delivery_order_draft.h"
+#include "services/order/domain/workflow.h"
+#include "services/order/order_store.h"
+
+namespace qq {
+class PgPool;
+}
+
+namespace qq::order {
+
+class WorkflowStore;
+using qingquan::order::v1::DeliveryOrder;
+
+// What the courier needs of the customer, copied at creation.
+struct DeliveryCustomer {
+  std::string name;
+  std::string address_id;
+  std::string address_text;
+  std::optional<double> lat;
+  std::optional<double> lng;
+  std::vector<std::string> tags;
+  std::string delivery_notes;
+};
+
+struct DeliveryChange {
+  std::string to;
+  std::string transition;
+  std::string actor;
+  std::string comment;
+  std::vector<std::string> attachment_ids;
+  std::optional<std::string> courier_id;
+  bool mark_delivered = false;
+  bool cancels = false;
+  std::string event_type;  // empty: none
+};
+
+using DecideDeliveryChange = std::function<absl::StatusOr<DeliveryChange>(
+    const DeliveryOrder& current, const Workflow& workflow)>;
+
+struct DeliveryFilter {  // empty: any
+  std::string customer_id;
+  std::string state;
+  std::string courier_id;
+};
+
+struct DeliveryPage {
+  std::vector<DeliveryOrder> orders;
+  std::string next_page_token;
+};
+
+// A saga step due for the worker, with what it needs to call the ledger.
+struct TicketStep {
+  long long id = 0;
+  std::string tenant;
+  std::string order_id;
+  std::string action;  // "deduct" or "refund"
+  int attempts = 0;
+  DeliveryOrder order;
+};
+
+// How a step ended: kDone, or kTicketsShort (a deduction found too few tickets; the
+// order is flagged for cash), or a transient failure to retry later.
+enum class TicketStepOutcome { kDone, kTicketsShort };
+
+class DeliveryStore {
+ public:
+  DeliveryStore(PgPool& pool, WorkflowStore& workflows);
+
+  // Starts the order in the delivery workflow's initial state; publishes order.created.
+  absl::StatusOr<DeliveryOrder> Create(const std::string& tenant, const std::string& actor,
+                                       const DeliveryOrderDraft& draft,
+                                       const DeliveryCustomer& customer,
+                                       const IdempotencyScope& idempotency);
+
+  // With its timeline; NOT_FOUND when the tenant has no such order.
+  absl::StatusOr<DeliveryOrder> Get(const std::string& tenant, const std::string& id);
+
+  // Newest first, without timelines.
+  absl::StatusOr<DeliveryPage> List(const std::string& tenant, const DeliveryFilter& filter,
+                                    int page_size, const std::string& page_token);
+
+  // A delivering change of an order paid by tickets queues a deduction; a cancelling
+  // change after a deduction (or during one) queues a refund.
+  absl::StatusOr<DeliveryOrder> Change(const std::string& tenant, const std::string& id,
+                                       const DecideDeliveryChange& decide);
+
+  // Runs `work` for each due step (oldest first, at most `limit`), one transaction per
+  // step holding the step's row lock, so two workers never run the same step. `work`
+  // returns the outcome, or an error to retry the step later with backoff.
+  absl::StatusOr<int> RunDueTicketSteps(
+      int limit, const std::function<absl::StatusOr<TicketStepOutcome>(const TicketStep&)>& work);
+
+ private:
+  PgPool& pool_;
+  WorkflowStore& workflows_;
+};
+
+}  // namespace qq::order

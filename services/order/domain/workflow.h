@@ -1,0 +1,75 @@
+// Workflows as data (流程引擎): the states an order moves through, the transitions
+// between them, who may take each and what each needs. Pure: no I/O. A tenant's own
+// versions are stored by the order store; the defaults below ship for every kind.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "qingquan/order/v1/order.pb.h"
+#include "services/common/auth.h"
+
+namespace qq::order {
+
+using qingquan::order::v1::Workflow;
+using qingquan::order::v1::WorkflowTransition;
+
+// The workflow kind of delivery orders; work orders use their type's name.
+inline constexpr char kDeliveryKind[] = "DELIVERY";
+
+// Every kind a tenant can have a workflow for: the work-order types, then DELIVERY.
+std::vector<std::string> WorkflowKinds();
+bool IsWorkflowKind(absl::string_view kind);
+
+// The shipped default for `kind` (version 0). Must be a known kind.
+Workflow DefaultWorkflow(absl::string_view kind);
+
+// Checks a workflow a tenant sends: names well formed and unique, transitions between
+// existing states, terminal states left by nothing, the initial state not terminal,
+// every state reachable from it, known roles and required fields. INVALID_ARGUMENT with
+// the field path (e.g. "transitions[2].to") and the reason.
+absl::Status ValidateWorkflow(const Workflow& workflow);
+
+// What a caller sends with a transition.
+struct TransitionInput {
+  std::string comment;
+  std::string result;
+  std::string assignee_id;
+  int attachment_count = 0;
+  // The JSON name of assignee_id in errors ("courierId" for deliveries).
+  std::string assignee_field = "assigneeId";
+};
+
+// Where an order stands, as far as a transition's checks are concerned.
+struct OrderPosition {
+  std::string state;
+  std::string assignee_id;
+};
+
+// The transition `name` from `order.state` for `actor`, after checking it exists,
+// leaves the current state, the actor's roles, assignee_only and the required fields:
+//   unknown name or not allowed from here → FAILED_PRECONDITION naming the current state
+//   and the transitions allowed from it;
+//   roles → PERMISSION_DENIED; a missing required field → INVALID_ARGUMENT naming it.
+// Admin and the internal `service` role pass every role check.
+absl::StatusOr<const WorkflowTransition*> CheckTransition(const Workflow& workflow,
+                                                          const OrderPosition& order,
+                                                          absl::string_view name,
+                                                          const Identity& actor,
+                                                          const TransitionInput& input);
+
+// Names of the transitions leaving `state`, in definition order.
+std::vector<std::string> TransitionsFrom(const Workflow& workflow, absl::string_view state);
+
+// The state's definition; nullptr when the workflow has no such state.
+const qingquan::order::v1::WorkflowState* FindState(const Workflow& workflow,
+                                                    absl::string_view state);
+
+// The event type a transition emits: its `event`, else "<prefix>.<name in the past>"
+// (accept → workorder.accepted) where prefix is "order" for deliveries and "workorder"
+// otherwise.
+std::string TransitionEventType(const Workflow& workflow, const WorkflowTransition& transition);
+
+}  // namespace qq::order

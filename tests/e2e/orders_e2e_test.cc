@@ -1,0 +1,393 @@
+// Delivery orders with the ticket saga, workflows as data and photos, through the
+// gateway's REST API against the stack `./deploy/dev test` runs.
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <functional>
+#include <iterator>
+#include <regex>
+#include <thread>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_split.h"
+#include "tests/support/gateway_test.h"
+#include "tests/support/http_client.h"
+#include "tests/support/stack.h"
+
+namespace qq::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+bool Eventually(const std::function<bool()>& probe, std::chrono::milliseconds limit) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (probe()) return true;
+    std::this_thread::sleep_for(50ms);
+  }
+  return probe();
+}
+
+boost::json::value ErrorOf(const HttpResponse& r) {
+  const auto json = r.Json();
+  if (!json.is_object() || !json.as_object().contains("error")) return {};
+  return json.as_object().at("error");
+}
+
+// The user id ("sub") in a token, so a dispatcher can name the courier.
+std::string UserIdOf(const std::string& token) {
+  std::vector<std::string> parts = absl::StrSplit(token, '.');
+  std::string payload;
+  if (parts.size() != 3 || !absl::WebSafeBase64Unescape(parts[1], &payload)) return "";
+  return Str(boost::json::parse(payload), "sub");
+}
+
+class OrdersTest : public GatewayTest {
+ protected:
+  void SetUp() override {
+    GatewayTest::SetUp();
+    if (IsSkipped()) return;
+    station_agent_ = LoginAs(*http_, "station-demo", "agent");
+    dispatcher_ = LoginAs(*http_, "station-demo", "dispatcher");
+    courier_ = LoginAs(*http_, "station-demo", "courier");
+    station_manager_ = LoginAs(*http_, "station-demo", "manager");
+  }
+
+  std::string Unique(const char* what) {
+    return std::string(what) + "-" + std::to_string(getpid()) + "-" +
+           ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  }
+
+  HttpResponse Send(const std::string& method, const std::string& target, const std::string& body,
+                    const std::string& token, std::map<std::string, std::string> headers = {}) {
+    headers["Authorization"] = "Bearer " + token;
+    return http_->Send(method, target, body, headers);
+  }
+
+  // A station customer on the third floor without a lift, holding `tickets` 18.9L tickets.
+  std::string StationCustomer(int tickets) {
+    HttpResponse created = http_->Post(
+        "/v1/customers",
+        R"({"name":"王阿姨","phones":[")" + UniquePhone() +
+            R"("],"tags":["高层无电梯","下午3点后送"],"addresses":[{"text":"城东区 幸福小区 3 栋 502","location":{"lat":31.24,"lng":121.56},"deliveryNotes":"敲门两下"}]})",
+        station_agent_);
+    EXPECT_EQ(created.status, 200) << created.body;
+    const std::string id = Str(created.Json(), "id");
+    if (tickets > 0) {
+      HttpResponse bought = Send(
+          "POST", "/v1/customers/" + id + "/ledger/entries",
+          R"({"kind":"PURCHASE","asset":{"kind":"TICKET","product":"18.9L"},"quantityDelta":)" +
+              std::to_string(tickets) + R"(,"amountFenDelta":1800,"reason":"水票"})",
+          station_agent_, {{"Idempotency-Key", Unique("buy") + id}});
+      EXPECT_EQ(bought.status, 200) << bought.body;
+    }
+    return id;
+  }
+
+  int64_t Tickets(const std::string& customer_id) {
+    HttpResponse got = http_->Get("/v1/customers/" + customer_id + "/ledger", station_agent_);
+    EXPECT_EQ(got.status, 200) << got.body;
+    const auto json = got.Json();
+    if (!json.is_object() || !json.as_object().contains("balances")) return 0;
+    for (const auto& b : json.as_object().at("balances").as_array()) {
+      const auto& asset = b.as_object().at("asset");
+      if (Str(asset, "kind") == "TICKET" && Str(asset, "product") == "18.9L") {
+        return std::stoll(Str(b, "quantity").empty() ? "0" : Str(b, "quantity"));
+      }
+    }
+    return 0;
+  }
+
+  HttpResponse Transition(const std::string& id, const std::string& body,
+                          const std::string& token) {
+    return http_->Post("/v1/delivery-orders/" + id + ":transition", body, token);
+  }
+
+  std::string TicketStatus(const std::string& id) {
+    return Str(http_->Get("/v1/delivery-orders/" + id, station_agent_).Json(), "ticketStatus");
+  }
+
+  std::string station_agent_, dispatcher_, courier_, station_manager_;
+};
+
+TEST_F(OrdersTest, DeliveredTicketOrderDeductsOnceAndRevokingRefunds) {
+  const std::string customer = StationCustomer(3);
+  ASSERT_EQ(Tickets(customer), 3);
+  const std::string body =
+      R"({"channel":"PHONE","customerId":")" + customer +
+      R"(","items":[{"product":"18.9L","quantity":2}],"payment":"TICKETS","notes":"放门口"})";
+  HttpResponse created = Send("POST", "/v1/delivery-orders", body, station_agent_,
+                              {{"Idempotency-Key", Unique("do")}});
+  ASSERT_EQ(created.status, 200) << created.body;
+  HttpResponse retried = Send("POST", "/v1/delivery-orders", body, station_agent_,
+                              {{"Idempotency-Key", Unique("do")}});
+  const auto order = created.Json();
+  const std::string id = Str(order, "id");
+  EXPECT_EQ(Str(retried.Json(), "id"), id) << "a retry must not create a second order";
+  EXPECT_TRUE(std::regex_match(Str(order, "number"), std::regex(R"(DO-\d{8}-\d{4,})")));
+  EXPECT_EQ(Str(order, "state"), "PENDING");
+  EXPECT_EQ(Str(order, "ticketStatus"), "PENDING");
+  EXPECT_EQ(Str(order, "deliveryNotes"), "敲门两下");
+  EXPECT_EQ(boost::json::serialize(order.as_object().at("customerTags")),
+            R"(["高层无电梯","下午3点后送"])");
+
+  // Delivering before anyone took it is not a step of the workflow.
+  HttpResponse too_soon = Transition(id, R"({"transition":"deliver"})", courier_);
+  ASSERT_EQ(too_soon.status, 400) << too_soon.body;
+  EXPECT_EQ(Str(ErrorOf(too_soon), "code"), "FAILED_PRECONDITION");
+  EXPECT_NE(Str(ErrorOf(too_soon), "message").find("from state PENDING; allowed: assign, cancel"),
+            std::string::npos)
+      << too_soon.body;
+
+  const std::string courier_id = UserIdOf(courier_);
+  ASSERT_FALSE(courier_id.empty());
+  HttpResponse no_courier = Transition(id, R"({"transition":"assign"})", dispatcher_);
+  EXPECT_EQ(Str(ErrorOf(no_courier), "field"), "courierId") << no_courier.body;
+  HttpResponse assigned =
+      Transition(id, R"({"transition":"assign","courierId":")" + courier_id + R"("})", dispatcher_);
+  ASSERT_EQ(assigned.status, 200) << assigned.body;
+  EXPECT_EQ(Str(assigned.Json(), "state"), "ASSIGNED");
+  EXPECT_EQ(Str(assigned.Json(), "courierId"), courier_id);
+  ASSERT_EQ(Transition(id, R"({"transition":"start"})", courier_).status, 200);
+  HttpResponse delivered = Transition(id, R"({"transition":"deliver"})", courier_);
+  ASSERT_EQ(delivered.status, 200) << delivered.body;
+  EXPECT_EQ(Str(delivered.Json(), "state"), "DELIVERED");
+
+  ASSERT_TRUE(Eventually([&] { return TicketStatus(id) == "DEDUCTED"; }, 10s)) << TicketStatus(id);
+  EXPECT_EQ(Tickets(customer), 1);
+
+  // An agent may not undo a completed delivery; the manager may, and the tickets return.
+  HttpResponse by_agent =
+      Transition(id, R"({"transition":"revoke","comment":"送错地址"})", station_agent_);
+  EXPECT_EQ(by_agent.status, 403) << by_agent.body;
+  HttpResponse revoked =
+      Transition(id, R"({"transition":"revoke","comment":"送错地址"})", station_manager_);
+  ASSERT_EQ(revoked.status, 200) << revoked.body;
+  EXPECT_EQ(Str(revoked.Json(), "state"), "CANCELLED");
+  ASSERT_TRUE(Eventually([&] { return TicketStatus(id) == "REFUNDED"; }, 10s)) << TicketStatus(id);
+  EXPECT_EQ(Tickets(customer), 3);
+
+  // The timeline has every step, the saga's included.
+  HttpResponse got = http_->Get("/v1/delivery-orders/" + id, station_agent_);
+  std::vector<std::string> steps;
+  const auto got_json = got.Json();
+  for (const auto& e : got_json.as_object().at("timeline").as_array()) {
+    steps.push_back(Str(e, "transition").empty() ? Str(e, "comment").substr(0, 9)
+                                                 : Str(e, "transition"));
+  }
+  EXPECT_EQ(steps.size(), 7u) << got.body;  // created, assign, start, deliver, deducted,
+                                            // revoke, refunded
+  // The 360 view lists the order.
+  HttpResponse view = http_->Get("/v1/customers/" + customer + "/view", station_agent_);
+  ASSERT_EQ(view.status, 200) << view.body;
+  EXPECT_NE(view.body.find(Str(order, "number")), std::string::npos) << view.body;
+}
+
+TEST_F(OrdersTest, TooFewTicketsFlagsTheOrderForCashInsteadOfLosingIt) {
+  const std::string customer = StationCustomer(1);
+  HttpResponse created =
+      http_->Post("/v1/delivery-orders",
+                  R"({"channel":"WECHAT_MINI_PROGRAM","customerId":")" + customer +
+                      R"(","items":[{"product":"18.9L","quantity":2}],"payment":"TICKETS"})",
+                  station_agent_);
+  ASSERT_EQ(created.status, 200) << created.body;
+  const std::string id = Str(created.Json(), "id");
+  ASSERT_EQ(Transition(id, R"({"transition":"assign","courierId":")" + UserIdOf(courier_) + R"("})",
+                       dispatcher_)
+                .status,
+            200);
+  ASSERT_EQ(Transition(id, R"({"transition":"deliver"})", courier_).status, 200);
+  ASSERT_TRUE(Eventually([&] { return TicketStatus(id) == "INSUFFICIENT"; }, 10s))
+      << TicketStatus(id);
+  HttpResponse got = http_->Get("/v1/delivery-orders/" + id, station_agent_);
+  EXPECT_EQ(Str(got.Json(), "state"), "DELIVERED");
+  EXPECT_TRUE(got.Json().as_object().at("collectCash").as_bool()) << got.body;
+  EXPECT_EQ(Tickets(customer), 1);  // nothing taken
+}
+
+TEST_F(OrdersTest, BadDeliveryOrdersAreRefusedWithTheField) {
+  const std::string customer = StationCustomer(0);
+  auto field_of = [&](const std::string& body) {
+    HttpResponse r = http_->Post("/v1/delivery-orders", body, station_agent_);
+    EXPECT_EQ(r.status / 100, 4) << r.body;
+    return Str(ErrorOf(r), "field");
+  };
+  const std::string who = R"("channel":"PHONE","customerId":")" + customer + R"(",)";
+  EXPECT_EQ(field_of("{" + who + R"("items":[],"payment":"CASH"})"), "items");
+  EXPECT_EQ(field_of("{" + who + R"("items":[{"product":"18.9L","quantity":0}],"payment":"CASH"})"),
+            "items[0].quantity");
+  EXPECT_EQ(field_of("{" + who + R"("items":[{"product":"18.9L","quantity":1}]})"), "payment");
+  EXPECT_EQ(
+      field_of(
+          "{" + who +
+          R"("items":[{"product":"18.9L","quantity":1}],"payment":"CASH","window":{"endTime":"2020-01-01T00:00:00Z"}})"),
+      "window.endTime");
+  // Another tenant's customer does not exist here.
+  const std::string utility_customer =
+      Str(http_
+              ->Post("/v1/customers", R"({"name":"李四","phones":[")" + UniquePhone() + R"("]})",
+                     agent_)
+              .Json(),
+          "id");
+  HttpResponse foreign =
+      http_->Post("/v1/delivery-orders",
+                  R"({"channel":"PHONE","customerId":")" + utility_customer +
+                      R"(","items":[{"product":"18.9L","quantity":1}],"payment":"CASH"})",
+                  station_agent_);
+  EXPECT_EQ(foreign.status, 404) << foreign.body;
+}
+
+TEST_F(OrdersTest, ATenantsWorkflowChangeLeavesOrdersInFlightOnTheirVersion) {
+  // FOLLOW_UP in station-demo: only this test touches it.
+  HttpResponse current = http_->Get("/v1/workflows/FOLLOW_UP", station_manager_);
+  ASSERT_EQ(current.status, 200) << current.body;
+  auto workflow = current.Json();
+  const int64_t version_before = workflow.as_object().at("version").to_number<int64_t>();
+
+  const std::string customer = StationCustomer(0);
+  auto create = [&] {
+    HttpResponse r =
+        http_->Post("/v1/work-orders",
+                    R"({"type":"FOLLOW_UP","channel":"PHONE","customerId":")" + customer + R"("})",
+                    station_agent_);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.Json();
+  };
+  const auto before = create();
+  const std::string before_id = Str(before, "id");
+
+  // The manager adds a review by a manager between handling and resolved.
+  auto& wf = workflow.as_object();
+  wf["states"].as_array().push_back(
+      boost::json::parse(R"({"name":"PENDING_REVIEW","label":"待主管审核"})"));
+  for (auto& t : wf["transitions"].as_array()) {
+    if (Str(t, "name") == "resolve") t.as_object()["to"] = "PENDING_REVIEW";
+  }
+  wf["transitions"].as_array().push_back(boost::json::parse(
+      R"({"name":"approve","from":["PENDING_REVIEW"],"to":"RESOLVED","roles":["manager"],"resolves":true})"));
+  for (auto& t : wf["transitions"].as_array()) {
+    if (Str(t, "name") == "resolve") t.as_object()["resolves"] = false;
+  }
+  HttpResponse by_agent =
+      Send("PUT", "/v1/workflows/FOLLOW_UP", boost::json::serialize(workflow), station_agent_);
+  EXPECT_EQ(by_agent.status, 403) << by_agent.body;
+  HttpResponse saved =
+      Send("PUT", "/v1/workflows/FOLLOW_UP", boost::json::serialize(workflow), station_manager_);
+  ASSERT_EQ(saved.status, 200) << saved.body;
+  EXPECT_EQ(saved.Json().as_object().at("version").to_number<int64_t>(), version_before + 1);
+
+  // A broken definition is refused with the field path.
+  auto broken = workflow;
+  broken.as_object()["initialState"] = "NOWHERE";
+  HttpResponse refused =
+      Send("PUT", "/v1/workflows/FOLLOW_UP", boost::json::serialize(broken), station_manager_);
+  EXPECT_EQ(refused.status, 400) << refused.body;
+  EXPECT_EQ(Str(ErrorOf(refused), "field"), "initialState");
+
+  const auto after = create();
+  EXPECT_EQ(after.as_object().at("workflowVersion").to_number<int64_t>(), version_before + 1);
+  auto resolve = [&](const std::string& id) {
+    EXPECT_EQ(http_->Post("/v1/work-orders/" + id + ":accept", "{}", station_agent_).status, 200);
+    HttpResponse r = http_->Post("/v1/work-orders/" + id + ":resolve", R"({"result":"客户满意"})",
+                                 station_agent_);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return Str(r.Json(), "state");
+  };
+  EXPECT_EQ(resolve(before_id), "RESOLVED");  // started on the old version
+  EXPECT_EQ(resolve(Str(after, "id")), "PENDING_REVIEW");
+  HttpResponse approved = http_->Post("/v1/work-orders/" + Str(after, "id") + ":transition",
+                                      R"({"transition":"approve"})", station_manager_);
+  ASSERT_EQ(approved.status, 200) << approved.body;
+  EXPECT_EQ(Str(approved.Json(), "state"), "RESOLVED");
+  EXPECT_TRUE(approved.Json().as_object().contains("resolveTime"));
+
+  // Other tenants keep the default.
+  HttpResponse utility = http_->Get("/v1/workflows/FOLLOW_UP", agent_);
+  EXPECT_EQ(utility.Json().as_object().at("version").to_number<int64_t>(), 0);
+}
+
+TEST_F(OrdersTest, PhotosAreCheckedByContentAndServedOnlyToTheirTenant) {
+  HttpResponse uploaded = Send("POST", "/v1/attachments?fileName=leak.png", TinyPng(), agent_,
+                               {{"Content-Type", "image/png"}});
+  ASSERT_EQ(uploaded.status, 200) << uploaded.body;
+  const std::string id = Str(uploaded.Json(), "id");
+  EXPECT_EQ(Str(uploaded.Json(), "contentType"), "image/png");
+  EXPECT_EQ(Str(uploaded.Json(), "fileName"), "leak.png");
+
+  HttpResponse back = http_->Get("/v1/attachments/" + id, agent_);
+  ASSERT_EQ(back.status, 200);
+  EXPECT_EQ(back.body, TinyPng());
+  EXPECT_EQ(back.headers["content-type"], "image/png");
+  EXPECT_EQ(http_->Get("/v1/attachments/" + id, station_agent_).status, 404);
+
+  // An executable named .jpg is still an executable.
+  std::ifstream elf("/bin/true", std::ios::binary);
+  std::string program((std::istreambuf_iterator<char>(elf)), std::istreambuf_iterator<char>());
+  ASSERT_GT(program.size(), 1000u);
+  HttpResponse refused = Send("POST", "/v1/attachments?fileName=photo.jpg", program, agent_,
+                              {{"Content-Type", "image/jpeg"}});
+  EXPECT_EQ(refused.status, 415) << refused.body;
+  EXPECT_NE(Str(ErrorOf(refused), "message").find("not a JPEG, PNG, WebP or HEIC"),
+            std::string::npos)
+      << refused.body;
+  EXPECT_EQ(Send("POST", "/v1/attachments", "", agent_, {{"Content-Type", "image/png"}}).status,
+            400);
+
+  // A repair is resolved with a photo, which the timeline links.
+  const std::string worker = LoginAs(*http_, "utility-demo", "worker");
+  const std::string customer =
+      Str(http_
+              ->Post("/v1/customers", R"({"name":"赵六","phones":[")" + UniquePhone() + R"("]})",
+                     agent_)
+              .Json(),
+          "id");
+  const std::string wo = Str(http_
+                                 ->Post("/v1/work-orders",
+                                        R"({"type":"REPAIR","channel":"PHONE","customerId":")" +
+                                            customer + R"(","description":"水表漏水"})",
+                                        agent_)
+                                 .Json(),
+                             "id");
+  ASSERT_FALSE(wo.empty());
+  // Dispatch gives it to the default team (the customer has no located address).
+  ASSERT_TRUE(Eventually(
+      [&] {
+        return Str(http_->Get("/v1/work-orders/" + wo, agent_).Json(), "state") == "DISPATCHED";
+      },
+      5s));
+  ASSERT_EQ(http_->Post("/v1/work-orders/" + wo + ":accept", "{}", worker).status, 200);
+  HttpResponse without =
+      http_->Post("/v1/work-orders/" + wo + ":resolve", R"({"result":"已更换水表接头"})", worker);
+  EXPECT_EQ(without.status, 400) << without.body;
+  EXPECT_EQ(Str(ErrorOf(without), "field"), "attachmentIds");
+  HttpResponse with =
+      http_->Post("/v1/work-orders/" + wo + ":resolve",
+                  R"({"result":"已更换水表接头","attachmentIds":[")" + id + R"("]})", worker);
+  ASSERT_EQ(with.status, 200) << with.body;
+  EXPECT_EQ(Str(with.Json(), "state"), "RESOLVED");
+  const auto with_json = with.Json();
+  const auto& timeline = with_json.as_object().at("timeline").as_array();
+  EXPECT_EQ(boost::json::serialize(timeline.back().as_object().at("attachmentIds")),
+            "[\"" + id + "\"]");
+  // A made-up attachment id is refused.
+  HttpResponse reopened = http_->Post(
+      "/v1/work-orders/" + wo + ":transition",
+      R"({"transition":"reopen","comment":"又漏了","attachmentIds":["00000000-0000-4000-8000-000000000000"]})",
+      agent_);
+  EXPECT_EQ(reopened.status, 400) << reopened.body;
+  EXPECT_EQ(Str(ErrorOf(reopened), "field"), "attachmentIds[0]");
+  HttpResponse reopened_ok = http_->Post("/v1/work-orders/" + wo + ":transition",
+                                         R"({"transition":"reopen","comment":"又漏了"})", agent_);
+  ASSERT_EQ(reopened_ok.status, 200) << reopened_ok.body;
+  EXPECT_EQ(Str(reopened_ok.Json(), "state"), "DISPATCHED");
+  EXPECT_EQ(reopened_ok.Json().as_object().at("reopenCount").to_number<int64_t>(), 1);
+}
+
+}  // namespace
+}  // namespace qq::testing
