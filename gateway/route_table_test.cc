@@ -210,7 +210,9 @@ TEST(RouteTable, LinkedServicesKeepsOnlyTheGivenPackages) {
   EXPECT_EQ(names,
             (std::vector<std::string>{
                 "qingquan.order.v1.WorkOrderService", "qingquan.order.v1.DeliveryOrderService",
-                "qingquan.order.v1.WorkflowService", "qingquan.order.v1.AttachmentService"}));
+                "qingquan.order.v1.WorkflowService", "qingquan.order.v1.AttachmentService",
+                "qingquan.order.v1.SlaService", "qingquan.order.v1.TodoService",
+                "qingquan.order.v1.FeedbackService"}));
 }
 
 TEST(RouteTable, FindsRouteWithVerbAndBindsThePathVariable) {

@@ -26,6 +26,25 @@ grpc::ServerUnaryReactor* NotificationServiceImpl::ListMessages(
 }
 
 absl::Status HandleOrderEvent(SmsProvider& sms, pqxx::work& txn, const StreamEvent& event) {
+  if (event.type == "survey.offered") {
+    qingquan::common::v1::SurveyOffered survey;
+    if (!survey.ParseFromString(event.payload)) {
+      return absl::InvalidArgumentError("survey.offered payload does not parse");
+    }
+    if (survey.contact_phone().empty()) return absl::OkStatus();
+    NewMessage message{
+        .tenant = event.tenant,
+        .source_event = event.event_id,
+        .channel = "SMS",
+        .recipient = survey.contact_phone(),
+        .customer_id = survey.customer_id(),
+        .work_order_id = survey.order_kind() == "WORK_ORDER" ? survey.order_id() : "",
+        .template_name = kSatisfactionSurveyTemplate,
+        .body = SatisfactionSurveySms(survey.customer_name(), survey.number())};
+    std::string id = NotificationStore::InsertMessageOnce(txn, message, "SENT", sms.name());
+    if (id.empty()) return absl::OkStatus();  // already sent for this event
+    return sms.Send(txn, id, message.recipient, message.body);
+  }
   if (event.type != "workorder.resolved") return absl::OkStatus();
   qingquan::common::v1::WorkOrderTransitioned resolved;
   if (!resolved.ParseFromString(event.payload)) {

@@ -10,6 +10,9 @@
 #include "services/common/page_token.h"
 #include "services/common/pg_pool.h"
 #include "services/common/status.h"
+#include "services/order/sla_store.h"
+#include "services/order/todo_store.h"
+#include "services/order/work_order_events.h"
 #include "services/order/workflow_store.h"
 
 namespace qq::order {
@@ -227,8 +230,8 @@ std::pair<DeliveryOrder::TicketStatus, std::string> TicketEffect(const DeliveryO
 
 }  // namespace
 
-DeliveryStore::DeliveryStore(PgPool& pool, WorkflowStore& workflows)
-    : pool_(pool), workflows_(workflows) {
+DeliveryStore::DeliveryStore(PgPool& pool, WorkflowStore& workflows, SlaSettingsStore& settings)
+    : pool_(pool), workflows_(workflows), settings_(settings) {
   pool_.Prepare({kNextDeliveryNumber, kInsertDelivery, kSelectDelivery, kLockDelivery,
                  kListDeliveries, kUpdateDelivery, kInsertDeliveryTimeline, kSelectDeliveryTimeline,
                  kInsertTicketStep, kClaimTicketStep, kFinishTicketStep, kPostponeTicketStep});
@@ -345,6 +348,29 @@ absl::StatusOr<DeliveryOrder> DeliveryStore::Change(const std::string& tenant,
     if (!change.event_type.empty()) {
       AppendToOutbox(txn, DeliveryEvent(tenant, change.event_type, updated, change.transition,
                                         current.state(), change.actor));
+    }
+    if (change.mark_delivered) {
+      AppendToOutbox(txn, SurveyOfferedEvent(tenant, id, "DELIVERY", updated.number(),
+                                             updated.customer_id(), updated.customer_name(), ""));
+      QQ_ASSIGN_OR_RETURN(SlaSettings settings, settings_.Get(txn, tenant));
+      if (settings.follow_up_after_resolve()) {
+        std::string items;
+        for (const auto& item : updated.items()) {
+          absl::StrAppend(&items, items.empty() ? "" : ", ", item.product(), "x", item.quantity());
+        }
+        TodoStore::InsertIn(txn,
+                            NewTodo{.tenant = tenant,
+                                    .kind = qingquan::order::v1::Todo::FOLLOW_UP,
+                                    .order_id = id,
+                                    .order_kind = "DELIVERY",
+                                    .number = updated.number(),
+                                    .type = "DELIVERY",
+                                    .title = absl::StrCat("回访: ", updated.number(), " ", items),
+                                    .assignee_role = std::string(roles::kAgent),
+                                    .customer_name = updated.customer_name(),
+                                    .address_text = updated.address_text(),
+                                    .dedupe_key = absl::StrCat("follow-up:", id)});
+      }
     }
     return absl::OkStatus();
   }));

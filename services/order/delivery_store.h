@@ -24,6 +24,7 @@ class PgPool;
 
 namespace qq::order {
 
+class SlaSettingsStore;
 class WorkflowStore;
 using qingquan::order::v1::DeliveryOrder;
 
@@ -80,7 +81,7 @@ enum class TicketStepOutcome { kDone, kTicketsShort };
 
 class DeliveryStore {
  public:
-  DeliveryStore(PgPool& pool, WorkflowStore& workflows);
+  DeliveryStore(PgPool& pool, WorkflowStore& workflows, SlaSettingsStore& settings);
 
   // Starts the order in the delivery workflow's initial state; publishes order.created.
   absl::StatusOr<DeliveryOrder> Create(const std::string& tenant, const std::string& actor,
@@ -96,7 +97,8 @@ class DeliveryStore {
                                     int page_size, const std::string& page_token);
 
   // A delivering change of an order paid by tickets queues a deduction; a cancelling
-  // change after a deduction (or during one) queues a refund.
+  // change after a deduction (or during one) queues a refund. A delivered order offers
+  // the customer a survey and, where the tenant wants one, a follow-up to-do.
   absl::StatusOr<DeliveryOrder> Change(const std::string& tenant, const std::string& id,
                                        const DecideDeliveryChange& decide);
 
@@ -109,6 +111,7 @@ class DeliveryStore {
  private:
   PgPool& pool_;
   WorkflowStore& workflows_;
+  SlaSettingsStore& settings_;
 };
 
 }  // namespace qq::order

@@ -19,14 +19,20 @@
 #include "services/order/customer_directory.h"
 #include "services/order/delivery_order_service.h"
 #include "services/order/delivery_store.h"
+#include "services/order/feedback_store.h"
 #include "services/order/order_store.h"
+#include "services/order/service_desk.h"
+#include "services/order/sla_store.h"
 #include "services/order/ticket_saga.h"
+#include "services/order/todo_store.h"
 #include "services/order/work_order_service.h"
 #include "services/order/workflow_store.h"
 
 ABSL_FLAG(std::string, blob_store, "/var/lib/qingquan/attachments",
           "Where photos are kept: an absolute folder path or file:///path.");
 ABSL_FLAG(int64_t, max_attachment_bytes, 10LL << 20, "Largest photo accepted.");
+ABSL_FLAG(int32_t, sla_check_interval_ms, 5000,
+          "How often the SLA scheduler looks for warnings, breaches and escalations due.");
 ABSL_FLAG(int32_t, ticket_call_deadline_ms, 2000,
           "Deadline of each ledger call the ticket saga makes to the customer service.");
 
@@ -54,8 +60,11 @@ int main(int argc, char** argv) {
       qq::ExitIfError(qq::order::MakeBlobStore(absl::GetFlag(FLAGS_blob_store)), "blob store");
   qq::CallGuard guard(verifier, metrics);
   qq::order::WorkflowStore workflows(*pool);
-  qq::order::OrderStore store(*pool, workflows);
-  qq::order::DeliveryStore deliveries(*pool, workflows);
+  qq::order::SlaSettingsStore sla_settings(*pool);
+  qq::order::OrderStore store(*pool, workflows, sla_settings);
+  qq::order::DeliveryStore deliveries(*pool, workflows, sla_settings);
+  qq::order::TodoStore todos(*pool);
+  qq::order::FeedbackStore feedback(*pool);
   qq::order::AttachmentStore attachments(*pool);
   qq::order::CustomerDirectory customers(absl::GetFlag(FLAGS_customer_addr));
   qq::order::TicketSaga saga(
@@ -69,6 +78,11 @@ int main(int argc, char** argv) {
   qq::order::WorkflowServiceImpl workflow_service(guard, workflows);
   qq::order::AttachmentServiceImpl attachment_service(guard, attachments, *blobs,
                                                       absl::GetFlag(FLAGS_max_attachment_bytes));
+  qq::order::SlaServiceImpl sla_service(guard, sla_settings);
+  qq::order::TodoServiceImpl todo_service(guard, todos);
+  qq::order::FeedbackServiceImpl feedback_service(guard, feedback, relay);
+  qq::order::SlaScheduler sla_scheduler(store, relay);
+  sla_scheduler.Start(std::chrono::milliseconds(absl::GetFlag(FLAGS_sla_check_interval_ms)));
 
   qq::EventConsumer dispatch_events(*pool, absl::GetFlag(FLAGS_redis_addr), &metrics,
                                     {.group = "order",
@@ -82,11 +96,13 @@ int main(int argc, char** argv) {
   qq::GrpcServer server;
   qq::ExitIfError(
       server.Start(absl::GetFlag(FLAGS_listen),
-                   {&work_orders, &delivery_orders, &workflow_service, &attachment_service}),
+                   {&work_orders, &delivery_orders, &workflow_service, &attachment_service,
+                    &sla_service, &todo_service, &feedback_service}),
       "grpc server");
   qq::WaitForShutdownSignal();
   server.Shutdown(std::chrono::seconds(5));
   dispatch_events.Stop();
+  sla_scheduler.Stop();
   saga.Stop();
   relay.Stop();
   return 0;

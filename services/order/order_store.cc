@@ -3,14 +3,18 @@
 #include <google/protobuf/util/time_util.h>
 
 #include <algorithm>
+#include <map>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "services/common/page_token.h"
 #include "services/common/pg_pool.h"
 #include "services/common/status.h"
+#include "services/order/sla_store.h"
+#include "services/order/todo_store.h"
 #include "services/order/work_order_events.h"
 #include "services/order/workflow_store.h"
 
@@ -25,7 +29,18 @@ constexpr char kWorkOrderColumns[] =
     "(extract(epoch FROM created_at) * 1000000)::bigint, "
     "(extract(epoch FROM updated_at) * 1000000)::bigint, "
     "(extract(epoch FROM resolved_at) * 1000000)::bigint, contact_phone, workflow_version, "
-    "reopen_count, array_to_string(attachment_ids, ',')";
+    "reopen_count, array_to_string(attachment_ids, ','), "
+    // 25.. the SLA clocks
+    "open, sla_response_minutes, sla_resolve_minutes, sla_around_the_clock, "
+    "array_to_string(sla_pause_from, ','), array_to_string(sla_pause_to, ','), "
+    "(extract(epoch FROM sla_paused_since) * 1000000)::bigint, "
+    "(extract(epoch FROM responded_at) * 1000000)::bigint, "
+    "(extract(epoch FROM response_due_at) * 1000000)::bigint, "
+    "(extract(epoch FROM resolve_due_at) * 1000000)::bigint, sla_alerts_sent, escalation_level";
+constexpr int kContactPhoneColumn = 21;
+// Page tokens of the pool are offsets; a pool is worked from the top.
+constexpr int kMaxPoolOffset = 10000;
+constexpr int kCreatedMicrosColumn = 18;
 
 const NamedQuery kNextNumber{
     "NextWorkOrderNumber",
@@ -65,11 +80,45 @@ const NamedQuery kInsertTimeline{
     "InsertTimelineEntry",
     "INSERT INTO work_order_timeline (tenant_id, work_order_id, actor, from_state, to_state, "
     "  comment, transition, attachment_ids) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::uuid[])"};
+const NamedQuery kUpdateSla{
+    "UpdateWorkOrderSla",
+    "UPDATE work_orders SET open = $3, sla_pause_from = $4::bigint[], "
+    "  sla_pause_to = $5::bigint[], sla_paused_since = to_timestamp($6::float8 / 1000000), "
+    "  responded_at = to_timestamp($7::float8 / 1000000), "
+    "  response_due_at = to_timestamp($8::float8 / 1000000), "
+    "  resolve_due_at = to_timestamp($9::float8 / 1000000), sla_alerts_sent = $10, "
+    "  escalation_level = $11, sla_next_check_at = to_timestamp($12::float8 / 1000000), "
+    "  sla_response_minutes = $13, sla_resolve_minutes = $14, sla_around_the_clock = $15 "
+    "WHERE tenant_id = $1 AND id = $2"};
+// One scheduler at a time across replicas: the pass runs under a transaction-scoped
+// advisory lock, and rows are claimed with SKIP LOCKED.
+const NamedQuery kTakeSlaSchedulerLock{
+    "TakeSlaSchedulerLock", "SELECT pg_try_advisory_xact_lock(hashtext('qq:order:sla-scheduler'))"};
+const std::string kDueSlaChecksSql =
+    absl::StrCat("SELECT ", kWorkOrderColumns,
+                 ", tenant_id FROM work_orders WHERE sla_next_check_at <= now() "
+                 "ORDER BY sla_next_check_at LIMIT $1 FOR UPDATE SKIP LOCKED");
+const NamedQuery kDueSlaChecks{"DueSlaChecks", kDueSlaChecksSql.c_str()};
+constexpr int kTenantColumnOfDueChecks = 37;
+const std::string kPoolSql = absl::StrCat(
+    "SELECT ", kWorkOrderColumns,
+    " FROM work_orders WHERE tenant_id = $1 AND open AND assignee_id = '' "
+    "  AND ($2 = '' OR area_name = $2) AND ($3 = '' OR team_id = $3) "
+    "  AND ($4 = '' OR type = $4) AND ($5 = '' OR channel = $5) "
+    "  AND ($6::float8 IS NULL OR created_at >= to_timestamp($6::float8 / 1000000)) "
+    "  AND ($7::float8 IS NULL OR created_at < to_timestamp($7::float8 / 1000000)) "
+    "ORDER BY coalesce(resolve_due_at, 'infinity'), created_at, id OFFSET $8 LIMIT $9");
+const NamedQuery kPool{"WorkOrderPool", kPoolSql.c_str()};
+
 const NamedQuery kSelectTimeline{
     "SelectTimeline",
     "SELECT (extract(epoch FROM at) * 1000000)::bigint, actor, from_state, to_state, comment, "
     "  transition, array_to_string(attachment_ids, ',') "
     "FROM work_order_timeline WHERE tenant_id = $1 AND work_order_id = $2 ORDER BY id"};
+
+google::protobuf::Timestamp MicrosToTimestamp(const pqxx::field& f) {
+  return TimeUtil::MicrosecondsToTimestamp(f.as<long long>());
+}
 
 std::vector<std::string> SplitIds(const std::string& joined) {
   if (joined.empty()) return {};
@@ -83,6 +132,7 @@ Enum ParseEnum(const std::string& name, Parse parse, Enum fallback) {
 }
 
 void FillWorkOrder(const pqxx::row& row, WorkOrder& wo) {
+  wo.Clear();
   wo.set_id(row[0].as<std::string>());
   wo.set_number(row[1].as<std::string>());
   wo.set_type(
@@ -114,6 +164,126 @@ void FillWorkOrder(const pqxx::row& row, WorkOrder& wo) {
   wo.set_workflow_version(row[22].as<int>());
   wo.set_reopen_count(row[23].as<int>());
   for (auto& id : SplitIds(row[24].as<std::string>())) wo.add_attachment_ids(std::move(id));
+  wo.set_sla_paused(!row[31].is_null());
+  if (!row[32].is_null()) *wo.mutable_accept_time() = MicrosToTimestamp(row[32]);
+  if (!row[33].is_null() && row[31].is_null()) {
+    *wo.mutable_response_due_time() = MicrosToTimestamp(row[33]);
+  }
+  if (!row[34].is_null() && row[31].is_null()) {
+    *wo.mutable_resolve_due_time() = MicrosToTimestamp(row[34]);
+  }
+  wo.set_escalation_level(row[36].as<int>());
+}
+
+// An order's SLA clocks as stored (columns 25..36 of kWorkOrderColumns).
+struct StoredSla {
+  bool open = true;
+  SlaFacts facts;  // pauses: the closed ones only
+  std::optional<absl::Time> paused_since;
+
+  // The facts with the running pause added, for ReviewSla.
+  SlaFacts ForReview() const {
+    SlaFacts f = facts;
+    if (paused_since) f.pauses.push_back({*paused_since, absl::InfiniteFuture()});
+    return f;
+  }
+};
+
+constexpr int kResponseWarned = 1, kResponseBreached = 2, kResolveWarned = 4, kResolveBreached = 8;
+
+std::optional<absl::Time> OptionalMicros(const pqxx::field& f) {
+  if (f.is_null()) return std::nullopt;
+  return absl::FromUnixMicros(f.as<long long>());
+}
+
+StoredSla SlaOf(const pqxx::row& row) {
+  StoredSla s;
+  s.open = row[25].as<bool>();
+  SlaFacts& f = s.facts;
+  f.created = absl::FromUnixMicros(row[kCreatedMicrosColumn].as<long long>());
+  f.resolved = OptionalMicros(row[20]);
+  f.response_minutes = row[26].as<int>();
+  f.resolve_minutes = row[27].as<int>();
+  f.around_the_clock = row[28].as<bool>();
+  std::vector<std::string> from = SplitIds(row[29].as<std::string>());
+  std::vector<std::string> to = SplitIds(row[30].as<std::string>());
+  for (size_t i = 0; i < from.size() && i < to.size(); ++i) {
+    int64_t a = 0, b = 0;
+    if (absl::SimpleAtoi(from[i], &a) && absl::SimpleAtoi(to[i], &b)) {
+      f.pauses.push_back({absl::FromUnixMicros(a), absl::FromUnixMicros(b)});
+    }
+  }
+  s.paused_since = OptionalMicros(row[31]);
+  f.responded = OptionalMicros(row[32]);
+  const int sent = row[35].as<int>();
+  f.response_warned = sent & kResponseWarned;
+  f.response_breached = sent & kResponseBreached;
+  f.resolve_warned = sent & kResolveWarned;
+  f.resolve_breached = sent & kResolveBreached;
+  f.escalation_level = row[36].as<int>();
+  return s;
+}
+
+NullableParam MicrosParam(const std::optional<absl::Time>& t) {
+  return NullableNumber(t ? std::optional<double>(absl::ToUnixMicros(*t)) : std::nullopt);
+}
+
+void SaveSla(pqxx::work& txn, const std::string& tenant, const std::string& id,
+             const StoredSla& sla, const SlaReview& review) {
+  std::vector<std::string> from, to;
+  for (const auto& p : sla.facts.pauses) {
+    from.push_back(std::to_string(absl::ToUnixMicros(p.from)));
+    to.push_back(std::to_string(absl::ToUnixMicros(p.to)));
+  }
+  const SlaFacts& f = review.after;
+  const int sent =
+      (f.response_warned ? kResponseWarned : 0) | (f.response_breached ? kResponseBreached : 0) |
+      (f.resolve_warned ? kResolveWarned : 0) | (f.resolve_breached ? kResolveBreached : 0);
+  NullableParam paused = MicrosParam(sla.paused_since);
+  NullableParam responded = MicrosParam(f.responded);
+  NullableParam response_due = MicrosParam(review.response_due);
+  NullableParam resolve_due = MicrosParam(review.resolve_due);
+  NullableParam next = MicrosParam(sla.open ? review.next_check : std::nullopt);
+  txn.exec_prepared(kUpdateSla.name, tenant, id, sla.open, PgTextArray(from), PgTextArray(to),
+                    paused.get(), responded.get(), response_due.get(), resolve_due.get(), sent,
+                    f.escalation_level, next.get(), f.response_minutes, f.resolve_minutes,
+                    f.around_the_clock);
+}
+
+const char* ClockLabel(const std::string& clock) {
+  return clock == "response" ? "响应时限" : "处理时限";
+}
+
+// Each alert: its event, a timeline entry, and for escalations a to-do for the role.
+void SendSlaAlerts(pqxx::work& txn, const std::string& tenant, const WorkOrder& wo,
+                   const std::vector<SlaAlertDue>& alerts) {
+  for (const auto& alert : alerts) {
+    AppendToOutbox(txn, SlaAlertEvent(tenant, wo, alert));
+    std::string comment;
+    if (alert.type == "sla.warning") {
+      comment = absl::StrCat("SLA 预警: ", ClockLabel(alert.clock), "即将到期");
+    } else if (alert.type == "sla.breached") {
+      comment = absl::StrCat("SLA 超时: ", ClockLabel(alert.clock), "已过");
+    } else {
+      comment = absl::StrCat("SLA 升级 L", alert.level, ": 通知 ", alert.notify_role);
+      TodoStore::InsertIn(
+          txn, NewTodo{.tenant = tenant,
+                       .kind = Todo::ESCALATION,
+                       .order_id = wo.id(),
+                       .order_kind = "WORK_ORDER",
+                       .number = wo.number(),
+                       .type = WorkOrder::Type_Name(wo.type()),
+                       .title = absl::StrCat("超时升级 L", alert.level, ": ", wo.number(), " ",
+                                             wo.description().substr(0, 60)),
+                       .assignee_role = alert.notify_role,
+                       .customer_name = wo.customer_name(),
+                       .address_text = wo.address_text(),
+                       .due = alert.due,
+                       .dedupe_key = absl::StrCat("escalation:", wo.id(), ":", alert.level)});
+    }
+    txn.exec_prepared(kInsertTimeline.name, tenant, wo.id(), "system:sla", wo.state(), wo.state(),
+                      comment, "", "{}");
+  }
 }
 
 void LoadTimeline(pqxx::work& txn, const std::string& tenant, WorkOrder& wo) {
@@ -148,11 +318,53 @@ absl::Status CheckAttachmentsExist(pqxx::work& txn, const std::string& tenant,
   return absl::OkStatus();
 }
 
-OrderStore::OrderStore(PgPool& pool, WorkflowStore& workflows)
-    : pool_(pool), workflows_(workflows) {
+OrderStore::OrderStore(PgPool& pool, WorkflowStore& workflows, SlaSettingsStore& sla)
+    : pool_(pool), workflows_(workflows), sla_(sla) {
   pool_.Prepare({kNextNumber, kInsertWorkOrder, kSelectWorkOrder, kLockWorkOrder, kListWorkOrders,
-                 kUpdateWorkOrder, kInsertTimeline, kSelectTimeline});
+                 kUpdateWorkOrder, kInsertTimeline, kSelectTimeline, kUpdateSla,
+                 kTakeSlaSchedulerLock, kDueSlaChecks, kPool});
 }
+
+absl::StatusOr<SlaRules> SlaRulesOf(SlaSettings settings) {
+  QQ_ASSIGN_OR_RETURN(sla::BusinessCalendar calendar, CalendarOf(settings));
+  QQ_ASSIGN_OR_RETURN(sla::EscalationChain chain, ChainOf(settings));
+  return SlaRules{std::move(settings), std::move(calendar), std::move(chain)};
+}
+
+namespace {
+
+// Reviews the clocks at `now`, stores the outcome and sends what fell due.
+absl::Status ReviewAndSave(pqxx::work& txn, const std::string& tenant, const WorkOrder& wo,
+                           StoredSla& sla, const SlaRules& rules, absl::Time now) {
+  QQ_ASSIGN_OR_RETURN(SlaReview review, ReviewSla(sla.ForReview(), rules.calendar, rules.chain,
+                                                  rules.settings.warning_share(), now));
+  SaveSla(txn, tenant, wo.id(), sla, review);
+  if (sla.open) SendSlaAlerts(txn, tenant, wo, review.alerts);
+  return absl::OkStatus();
+}
+
+// A resolved order: the customer is asked for a score, and agents get a follow-up call
+// where the tenant wants one.
+void OfferSurvey(pqxx::work& txn, const std::string& tenant, const WorkOrder& wo,
+                 const std::string& contact_phone, const SlaSettings& settings) {
+  AppendToOutbox(txn, SurveyOfferedEvent(tenant, wo.id(), "WORK_ORDER", wo.number(),
+                                         wo.customer_id(), wo.customer_name(), contact_phone));
+  if (!settings.follow_up_after_resolve()) return;
+  TodoStore::InsertIn(
+      txn, NewTodo{.tenant = tenant,
+                   .kind = Todo::FOLLOW_UP,
+                   .order_id = wo.id(),
+                   .order_kind = "WORK_ORDER",
+                   .number = wo.number(),
+                   .type = WorkOrder::Type_Name(wo.type()),
+                   .title = absl::StrCat("回访: ", wo.number(), " ", wo.result().substr(0, 60)),
+                   .assignee_role = std::string(roles::kAgent),
+                   .customer_name = wo.customer_name(),
+                   .address_text = wo.address_text(),
+                   .dedupe_key = absl::StrCat("follow-up:", wo.id(), ":", wo.reopen_count())});
+}
+
+}  // namespace
 
 absl::StatusOr<WorkOrder> OrderStore::CreateWorkOrder(const std::string& tenant,
                                                       const std::string& actor,
@@ -181,6 +393,18 @@ absl::StatusOr<WorkOrder> OrderStore::CreateWorkOrder(const std::string& tenant,
     const std::string id = row[0].as<std::string>();
     txn.exec_prepared(kInsertTimeline.name, tenant, id, actor, "", workflow.initial_state(), "", "",
                       PgTextArray(draft.attachment_ids));
+    // The SLA targets of the type and urgency are copied onto the order now.
+    QQ_ASSIGN_OR_RETURN(SlaSettings settings, sla_.Get(txn, tenant));
+    QQ_ASSIGN_OR_RETURN(SlaRules rules, SlaRulesOf(std::move(settings)));
+    pqxx::result inserted = txn.exec_prepared(kSelectWorkOrder.name, tenant, id);
+    StoredSla sla = SlaOf(inserted[0]);
+    if (auto target = TargetFor(rules.settings, type, WorkOrder::Urgency_Name(draft.urgency))) {
+      sla.facts.response_minutes = target->response_minutes();
+      sla.facts.resolve_minutes = target->resolve_minutes();
+      sla.facts.around_the_clock = target->around_the_clock();
+    }
+    FillWorkOrder(inserted[0], created);
+    QQ_RETURN_IF_ERROR(ReviewAndSave(txn, tenant, created, sla, rules, absl::Now()));
     pqxx::result current = txn.exec_prepared(kSelectWorkOrder.name, tenant, id);
     FillWorkOrder(current[0], created);
     LoadTimeline(txn, tenant, created);
@@ -266,16 +490,116 @@ absl::StatusOr<WorkOrder> OrderStore::ChangeWorkOrderIn(pqxx::work& txn, const s
       change.area_name.value_or(current.area_name()), change.mark_resolved, change.reopen);
   txn.exec_prepared(kInsertTimeline.name, tenant, id, change.actor, from, to, change.comment,
                     change.transition, PgTextArray(change.attachment_ids));
+
+  // The SLA clocks follow the step: waiting states pause them, a person's first step is
+  // the response, resolving stops them, a reopen resumes (the resolved time not counted).
+  QQ_ASSIGN_OR_RETURN(SlaSettings settings, sla_.Get(txn, tenant));
+  QQ_ASSIGN_OR_RETURN(SlaRules rules, SlaRulesOf(std::move(settings)));
+  StoredSla sla = SlaOf(rows[0]);
+  const absl::Time now = absl::Now();
+  std::string sla_note;
+  if (to != from) {
+    const auto* target_state = FindState(workflow, to);
+    const bool pauses = target_state != nullptr && target_state->pauses_sla();
+    if (pauses && !sla.paused_since) {
+      sla.paused_since = now;
+      sla_note = "SLA 暂停: 等待中不计时";
+    } else if (!pauses && sla.paused_since) {
+      sla.facts.pauses.push_back({*sla.paused_since, now});
+      sla_note = absl::StrCat("SLA 恢复计时, 暂停 ", absl::ToInt64Minutes(now - *sla.paused_since),
+                              " 分钟");
+      sla.paused_since.reset();
+    }
+  }
+  if (!change.transition.empty() && !sla.facts.responded &&
+      !absl::StartsWith(change.actor, "system:")) {
+    sla.facts.responded = now;
+  }
+  if (change.mark_resolved) {
+    sla.facts.resolved = now;
+    sla.open = false;
+  }
+  if (change.reopen) {
+    if (sla.facts.resolved) sla.facts.pauses.push_back({*sla.facts.resolved, now});
+    sla.facts.resolved.reset();
+    sla.open = true;
+  }
+  if (change.closes) sla.open = false;
+  if (!sla_note.empty()) {
+    txn.exec_prepared(kInsertTimeline.name, tenant, id, "system:sla", to, to, sla_note, "", "{}");
+  }
   WorkOrder updated;
+  FillWorkOrder(txn.exec_prepared(kSelectWorkOrder.name, tenant, id)[0], updated);
+  QQ_RETURN_IF_ERROR(ReviewAndSave(txn, tenant, updated, sla, rules, now));
+
   pqxx::row row = txn.exec_prepared(kSelectWorkOrder.name, tenant, id)[0];
   FillWorkOrder(row, updated);
   LoadTimeline(txn, tenant, updated);
+  const std::string contact_phone = row[kContactPhoneColumn].as<std::string>();
   if (!change.event_type.empty()) {
-    AppendToOutbox(txn, WorkOrderTransitionedEvent(
-                            tenant, updated, change, from,
-                            change.mark_resolved ? row[21].as<std::string>() : std::string()));
+    AppendToOutbox(
+        txn, WorkOrderTransitionedEvent(tenant, updated, change, from,
+                                        change.mark_resolved ? contact_phone : std::string()));
   }
+  if (change.mark_resolved) OfferSurvey(txn, tenant, updated, contact_phone, rules.settings);
   return updated;
+}
+
+absl::StatusOr<int> OrderStore::RunSlaChecks(int limit) {
+  int handled = 0;
+  QQ_RETURN_IF_ERROR(pool_.Transact([&](pqxx::work& txn) -> absl::Status {
+    handled = 0;
+    if (!txn.exec_prepared(kTakeSlaSchedulerLock.name)[0][0].as<bool>()) {
+      return absl::OkStatus();  // another replica runs the checks now
+    }
+    std::map<std::string, SlaRules> rules_by_tenant;
+    const absl::Time now = absl::Now();
+    for (const auto& row : txn.exec_prepared(kDueSlaChecks.name, limit)) {
+      const std::string tenant = row[kTenantColumnOfDueChecks].as<std::string>();
+      auto rules = rules_by_tenant.find(tenant);
+      if (rules == rules_by_tenant.end()) {
+        QQ_ASSIGN_OR_RETURN(SlaSettings settings, sla_.Get(txn, tenant));
+        QQ_ASSIGN_OR_RETURN(SlaRules loaded, SlaRulesOf(std::move(settings)));
+        rules = rules_by_tenant.emplace(tenant, std::move(loaded)).first;
+      }
+      WorkOrder wo;
+      FillWorkOrder(row, wo);
+      StoredSla sla = SlaOf(row);
+      QQ_RETURN_IF_ERROR(ReviewAndSave(txn, tenant, wo, sla, rules->second, now));
+      ++handled;
+    }
+    return absl::OkStatus();
+  }));
+  return handled;
+}
+
+absl::StatusOr<WorkOrderPage> OrderStore::ListPool(const std::string& tenant,
+                                                   const PoolFilter& filter, int page_size,
+                                                   const std::string& page_token) {
+  int offset = 0;
+  if (!page_token.empty() &&
+      (!absl::SimpleAtoi(page_token, &offset) || offset < 0 || offset > kMaxPoolOffset)) {
+    return InvalidField("pageToken", "is not a token this service issued");
+  }
+  WorkOrderPage page;
+  QQ_RETURN_IF_ERROR(pool_.Read([&](pqxx::work& txn) -> absl::Status {
+    page = {};
+    NullableParam after = MicrosParam(filter.created_after);
+    NullableParam before = MicrosParam(filter.created_before);
+    pqxx::result rows =
+        txn.exec_prepared(kPool.name, tenant, filter.area_name, filter.team_id, filter.type,
+                          filter.channel, after.get(), before.get(), offset, page_size + 1);
+    for (int i = 0; i < static_cast<int>(rows.size()) && i < page_size; ++i) {
+      WorkOrder wo;
+      FillWorkOrder(rows[i], wo);
+      page.work_orders.push_back(std::move(wo));
+    }
+    if (static_cast<int>(rows.size()) > page_size && offset + page_size <= kMaxPoolOffset) {
+      page.next_page_token = absl::StrCat(offset + page_size);
+    }
+    return absl::OkStatus();
+  }));
+  return page;
 }
 
 }  // namespace qq::order

@@ -12,10 +12,12 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "qingquan/order/v1/order.pb.h"
 #include "services/common/idempotency.h"
 #include "services/common/migrations.h"
 #include "services/common/outbox.h"
+#include "services/order/domain/sla_policy.h"
 #include "services/order/domain/work_order_draft.h"
 #include "services/order/domain/workflow.h"
 
@@ -27,8 +29,17 @@ std::vector<Migration> order_migrations();
 
 namespace qq::order {
 
+class SlaSettingsStore;
 class WorkflowStore;
 using qingquan::order::v1::WorkOrder;
+
+// A tenant's SLA settings with the calendar and chain they describe.
+struct SlaRules {
+  SlaSettings settings;
+  sla::BusinessCalendar calendar;
+  sla::EscalationChain chain;
+};
+absl::StatusOr<SlaRules> SlaRulesOf(SlaSettings settings);
 
 // What the order keeps of the customer as it was when the order was made.
 struct CustomerSnapshot {
@@ -55,6 +66,8 @@ struct WorkOrderChange {
   std::optional<std::string> area_name;
   bool mark_resolved = false;
   bool reopen = false;
+  // The order leaves the pool for good (a cancel): its SLA clocks stop.
+  bool closes = false;
   // False: only the fields change, no state step (e.g. a team assigned after the
   // order already moved on). The timeline still records it.
   bool changes_state = true;
@@ -74,6 +87,15 @@ struct WorkOrderFilter {  // empty: any
   std::string channel;
 };
 
+struct PoolFilter {  // empty: any
+  std::string area_name;
+  std::string team_id;
+  std::string type;
+  std::string channel;
+  std::optional<absl::Time> created_after;
+  std::optional<absl::Time> created_before;
+};
+
 struct WorkOrderPage {
   std::vector<WorkOrder> work_orders;
   std::string next_page_token;
@@ -81,11 +103,12 @@ struct WorkOrderPage {
 
 class OrderStore {
  public:
-  OrderStore(PgPool& pool, WorkflowStore& workflows);
+  OrderStore(PgPool& pool, WorkflowStore& workflows, SlaSettingsStore& sla);
 
-  // Starts the order in the initial state of its type's current workflow and publishes
-  // workorder.created. With an enabled `idempotency` scope, a repeated request returns
-  // the order the first one created and publishes nothing (services/common/idempotency.h).
+  // Starts the order in the initial state of its type's current workflow with the SLA
+  // targets of its type and urgency, and publishes workorder.created. With an enabled `idempotency`
+  // scope, a repeated request returns the order the first one created and publishes nothing
+  // (services/common/idempotency.h).
   absl::StatusOr<WorkOrder> CreateWorkOrder(const std::string& tenant, const std::string& actor,
                                             const WorkOrderDraft& draft,
                                             const CustomerSnapshot& customer,
@@ -107,9 +130,19 @@ class OrderStore {
   absl::StatusOr<WorkOrder> ChangeWorkOrderIn(pqxx::work& txn, const std::string& tenant,
                                               const std::string& id, const DecideChange& decide);
 
+  // Open orders nobody has taken, most urgent deadline first, then the oldest.
+  absl::StatusOr<WorkOrderPage> ListPool(const std::string& tenant, const PoolFilter& filter,
+                                         int page_size, const std::string& page_token);
+
+  // One pass of the SLA scheduler over up to `limit` orders whose next check is due:
+  // sends the warnings, breaches and escalations that fell due. Returns how many orders
+  // it looked at (0 when another replica holds the scheduler lock).
+  absl::StatusOr<int> RunSlaChecks(int limit);
+
  private:
   PgPool& pool_;
   WorkflowStore& workflows_;
+  SlaSettingsStore& sla_;
 };
 
 // INVALID_ARGUMENT naming `field` when an id is not an attachment of `tenant`.

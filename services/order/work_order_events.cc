@@ -2,10 +2,13 @@
 
 #include <google/protobuf/util/time_util.h>
 
+#include "absl/time/clock.h"
 #include "qingquan/common/v1/events.pb.h"
 
 namespace qq::order {
 namespace {
+
+using google::protobuf::util::TimeUtil;
 
 OutgoingEvent Envelope(const std::string& tenant, const char* type, const WorkOrder& wo,
                        const google::protobuf::Message& payload) {
@@ -56,6 +59,39 @@ OutgoingEvent WorkOrderTransitionedEvent(const std::string& tenant, const WorkOr
   e.set_channel(qingquan::order::v1::Channel_Name(wo.channel()));
   e.set_urgency(WorkOrder::Urgency_Name(wo.urgency()));
   return OutgoingEvent{EventStreamName("order"), tenant, change.event_type, wo.id(),
+                       e.SerializeAsString()};
+}
+
+OutgoingEvent SlaAlertEvent(const std::string& tenant, const WorkOrder& wo,
+                            const SlaAlertDue& alert) {
+  qingquan::common::v1::SlaAlert e;
+  e.set_work_order_id(wo.id());
+  e.set_number(wo.number());
+  e.set_type(WorkOrder::Type_Name(wo.type()));
+  e.set_clock(alert.clock);
+  e.set_level(alert.level);
+  e.set_notify_role(alert.notify_role);
+  *e.mutable_due_time() = TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(alert.due));
+  *e.mutable_time() = TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(absl::Now()));
+  e.set_team_id(wo.team_id());
+  e.set_assignee_id(wo.assignee_id());
+  e.set_urgency(WorkOrder::Urgency_Name(wo.urgency()));
+  e.set_customer_id(wo.customer_id());
+  return Envelope(tenant, alert.type.c_str(), wo, e);
+}
+
+OutgoingEvent SurveyOfferedEvent(const std::string& tenant, const std::string& order_id,
+                                 const std::string& order_kind, const std::string& number,
+                                 const std::string& customer_id, const std::string& customer_name,
+                                 const std::string& contact_phone) {
+  qingquan::common::v1::SurveyOffered e;
+  e.set_order_id(order_id);
+  e.set_order_kind(order_kind);
+  e.set_number(number);
+  e.set_customer_id(customer_id);
+  e.set_customer_name(customer_name);
+  e.set_contact_phone(contact_phone);
+  return OutgoingEvent{EventStreamName("order"), tenant, "survey.offered", order_id,
                        e.SerializeAsString()};
 }
 

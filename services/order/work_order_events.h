@@ -20,4 +20,14 @@ OutgoingEvent WorkOrderTransitionedEvent(const std::string& tenant, const WorkOr
                                          const std::string& from_state,
                                          const std::string& contact_phone);
 
+// sla.warning / sla.breached / sla.escalated (payload SlaAlert).
+OutgoingEvent SlaAlertEvent(const std::string& tenant, const WorkOrder& wo,
+                            const SlaAlertDue& alert);
+
+// survey.offered (payload SurveyOffered): ask the customer for a score.
+OutgoingEvent SurveyOfferedEvent(const std::string& tenant, const std::string& order_id,
+                                 const std::string& order_kind, const std::string& number,
+                                 const std::string& customer_id, const std::string& customer_name,
+                                 const std::string& contact_phone);
+
 }  // namespace qq::order

@@ -143,6 +143,7 @@ absl::StatusOr<WorkOrder> WorkOrderServiceImpl::Transition(
     if (!input.result.empty()) change.result = input.result;
     change.mark_resolved = step->resolves();
     change.reopen = step->reopens();
+    change.closes = step->cancels();
     change.event_type = TransitionEventType(workflow, *step);
     return change;
   };
@@ -162,6 +163,36 @@ grpc::ServerUnaryReactor* WorkOrderServiceImpl::TransitionWorkOrder(
                           .assignee_id = request->assignee_id()};
     QQ_ASSIGN_OR_RETURN(*response, Transition(call, request->id(), request->transition(),
                                               std::move(input), std::move(attachments)));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* WorkOrderServiceImpl::ListWorkOrderPool(
+    grpc::CallbackServerContext* ctx, const v1::ListWorkOrderPoolRequest* request,
+    v1::ListWorkOrdersResponse* response) {
+  return guard_.Unary(ctx, "ListWorkOrderPool", [&](const CallContext& call) -> absl::Status {
+    QQ_RETURN_IF_ERROR(
+        RequireRole(call, {roles::kDispatcher, roles::kLeader, roles::kManager, roles::kAgent}));
+    int page_size = request->page_size() == 0 ? kDefaultPageSize : request->page_size();
+    if (page_size < 1 || page_size > kMaxPageSize) {
+      return InvalidField("pageSize", "must be between 1 and 100");
+    }
+    PoolFilter filter{.area_name = request->area_name(), .team_id = request->team_id()};
+    if (request->type() != WorkOrder::TYPE_UNSPECIFIED) {
+      filter.type = WorkOrder::Type_Name(request->type());
+    }
+    if (request->channel() != v1::CHANNEL_UNSPECIFIED) {
+      filter.channel = v1::Channel_Name(request->channel());
+    }
+    auto to_time = [](const google::protobuf::Timestamp& t) {
+      return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
+    };
+    if (request->has_created_after()) filter.created_after = to_time(request->created_after());
+    if (request->has_created_before()) filter.created_before = to_time(request->created_before());
+    QQ_ASSIGN_OR_RETURN(WorkOrderPage page, store_.ListPool(call.identity.tenant, filter, page_size,
+                                                            request->page_token()));
+    for (auto& wo : page.work_orders) *response->add_work_orders() = std::move(wo);
+    response->set_next_page_token(page.next_page_token);
     return absl::OkStatus();
   });
 }

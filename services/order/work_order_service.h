@@ -29,6 +29,10 @@ class WorkOrderServiceImpl final : public qingquan::order::v1::WorkOrderService:
   grpc::ServerUnaryReactor* ListWorkOrders(
       grpc::CallbackServerContext* ctx, const qingquan::order::v1::ListWorkOrdersRequest* request,
       qingquan::order::v1::ListWorkOrdersResponse* response) override;
+  grpc::ServerUnaryReactor* ListWorkOrderPool(
+      grpc::CallbackServerContext* ctx,
+      const qingquan::order::v1::ListWorkOrderPoolRequest* request,
+      qingquan::order::v1::ListWorkOrdersResponse* response) override;
   grpc::ServerUnaryReactor* AcceptWorkOrder(
       grpc::CallbackServerContext* ctx, const qingquan::order::v1::AcceptWorkOrderRequest* request,
       WorkOrder* response) override;

@@ -389,5 +389,96 @@ TEST_F(OrdersTest, PhotosAreCheckedByContentAndServedOnlyToTheirTenant) {
   EXPECT_EQ(reopened_ok.Json().as_object().at("reopenCount").to_number<int64_t>(), 1);
 }
 
+TEST_F(OrdersTest, DeadlinesPoolToDosAndFeedbackThroughTheGateway) {
+  // SLA settings: everyone may read them, only a manager may change them, and a bad
+  // value names its field.
+  HttpResponse settings = http_->Get("/v1/sla-settings", agent_);
+  ASSERT_EQ(settings.status, 200) << settings.body;
+  auto body = settings.Json();
+  EXPECT_FALSE(body.as_object().at("targets").as_array().empty());
+  const std::string manager = LoginAs(*http_, "utility-demo", "manager");
+  EXPECT_EQ(Send("PUT", "/v1/sla-settings", boost::json::serialize(body), agent_).status, 403);
+  auto bad = body;
+  bad.as_object()["warningShare"] = 1.5;
+  HttpResponse refused = Send("PUT", "/v1/sla-settings", boost::json::serialize(bad), manager);
+  EXPECT_EQ(refused.status, 400) << refused.body;
+  EXPECT_EQ(Str(ErrorOf(refused), "field"), "warningShare");
+  HttpResponse saved = Send("PUT", "/v1/sla-settings", boost::json::serialize(body), manager);
+  ASSERT_EQ(saved.status, 200) << saved.body;
+  EXPECT_EQ(Str(saved.Json(), "updatedBy"), UserIdOf(manager));
+
+  // An urgent repair carries its deadlines and waits in the pool until someone takes it.
+  const std::string customer =
+      Str(http_
+              ->Post("/v1/customers", R"({"name":"孙八","phones":[")" + UniquePhone() + R"("]})",
+                     agent_)
+              .Json(),
+          "id");
+  HttpResponse created = http_->Post("/v1/work-orders",
+                                     R"({"type":"REPAIR","channel":"PHONE","urgency":"URGENT",)"
+                                     R"("customerId":")" +
+                                         customer + R"(","description":"消防栓漏水"})",
+                                     agent_);
+  ASSERT_EQ(created.status, 200) << created.body;
+  const auto wo = created.Json();
+  const std::string id = Str(wo, "id");
+  EXPECT_FALSE(Str(wo, "responseDueTime").empty()) << created.body;
+  EXPECT_FALSE(Str(wo, "resolveDueTime").empty()) << created.body;
+  const std::string dispatcher = LoginAs(*http_, "utility-demo", "dispatcher");
+  auto in_pool = [&] {
+    HttpResponse pool = http_->Get("/v1/work-orders:pool?type=REPAIR&pageSize=100", dispatcher);
+    EXPECT_EQ(pool.status, 200) << pool.body;
+    return pool.body.find(id) != std::string::npos;
+  };
+  EXPECT_TRUE(in_pool());
+  EXPECT_EQ(http_->Get("/v1/work-orders:pool", LoginAs(*http_, "utility-demo", "worker")).status,
+            403);
+
+  // The leader assigns it: it leaves the pool and tops the worker's to-dos.
+  const std::string leader = LoginAs(*http_, "utility-demo", "leader");
+  const std::string worker = LoginAs(*http_, "utility-demo", "worker");
+  HttpResponse assigned =
+      http_->Post("/v1/work-orders/" + id + ":transition",
+                  R"({"transition":"assign","assigneeId":")" + UserIdOf(worker) + R"("})", leader);
+  ASSERT_EQ(assigned.status, 200) << assigned.body;
+  EXPECT_FALSE(in_pool());
+  HttpResponse todos = http_->Get("/v1/todos?pageSize=100", worker);
+  ASSERT_EQ(todos.status, 200) << todos.body;
+  EXPECT_NE(todos.body.find(id), std::string::npos) << todos.body;
+
+  // A complaint resolved at the desk: the customer's score is recorded once, and the
+  // follow-up to-do it created for the agents goes away.
+  const std::string complaint =
+      Str(http_
+              ->Post("/v1/work-orders",
+                     R"({"type":"COMPLAINT","channel":"PHONE","customerId":")" + customer +
+                         R"(","description":"水压太低"})",
+                     agent_)
+              .Json(),
+          "id");
+  auto feedback = [&](const std::string& order, int score) {
+    return http_->Post("/v1/feedback",
+                       R"({"orderId":")" + order + R"(","score":)" + std::to_string(score) +
+                           R"(,"comment":"师傅很耐心"})",
+                       agent_);
+  };
+  HttpResponse too_early = feedback(complaint, 5);
+  EXPECT_EQ(too_early.status, 400) << too_early.body;
+  EXPECT_EQ(Str(ErrorOf(too_early), "code"), "FAILED_PRECONDITION");
+  ASSERT_EQ(http_->Post("/v1/work-orders/" + complaint + ":accept", "{}", agent_).status, 200);
+  ASSERT_EQ(http_
+                ->Post("/v1/work-orders/" + complaint + ":resolve", R"({"result":"已调整加压泵"})",
+                       agent_)
+                .status,
+            200);
+  EXPECT_NE(http_->Get("/v1/todos?pageSize=100", agent_).body.find(complaint), std::string::npos);
+  EXPECT_EQ(Str(ErrorOf(feedback(complaint, 9)), "field"), "score");
+  HttpResponse scored = feedback(complaint, 5);
+  ASSERT_EQ(scored.status, 200) << scored.body;
+  EXPECT_EQ(scored.Json().as_object().at("score").to_number<int64_t>(), 5);
+  EXPECT_EQ(feedback(complaint, 4).status, 409);
+  EXPECT_EQ(http_->Get("/v1/todos?pageSize=100", agent_).body.find(complaint), std::string::npos);
+}
+
 }  // namespace
 }  // namespace qq::testing

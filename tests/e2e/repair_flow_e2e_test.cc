@@ -115,11 +115,21 @@ TEST_F(RepairFlowTest, RepairGoesFromHotlineToTeamToWorkerToSmsAndKpis) {
         messages = got.Json();
         return got.status == 200 && messages.is_object() &&
                messages.as_object().contains("messages") &&
-               !messages.as_object().at("messages").as_array().empty();
+               messages.as_object().at("messages").as_array().size() >= 2;
       },
       5000ms))
       << boost::json::serialize(messages);
-  const auto& sms = messages.as_object().at("messages").as_array().at(0);
+  // The resolution SMS (a satisfaction survey follows it).
+  boost::json::value sms;
+  for (const auto& m : messages.as_object().at("messages").as_array()) {
+    if (Str(m, "body").find("已处理完成") != std::string::npos) sms = m;
+  }
+  ASSERT_TRUE(sms.is_object()) << boost::json::serialize(messages);
+  bool survey_sent = false;
+  for (const auto& m : messages.as_object().at("messages").as_array()) {
+    survey_sent |= Str(m, "body").find("评分") != std::string::npos;
+  }
+  EXPECT_TRUE(survey_sent) << boost::json::serialize(messages);
   EXPECT_EQ(Str(sms, "channel"), "SMS");
   EXPECT_EQ(Str(sms, "recipient"), phone.substr(0, 3) + "****" + phone.substr(7));
   EXPECT_EQ(Str(sms, "status"), "SENT");

@@ -40,4 +40,10 @@ std::string WorkOrderResolvedSms(const std::string& customer_name, const std::st
                       "。如仍有问题请回复本短信或致电客服。");
 }
 
+std::string SatisfactionSurveySms(const std::string& customer_name, const std::string& number) {
+  std::string greeting = customer_name.empty() ? "尊敬的客户" : "尊敬的" + customer_name;
+  return absl::StrCat("【清泉】", greeting, "，感谢您的耐心。请回复数字 1-5 为订单", number,
+                      "的服务评分（5 为非常满意）。");
+}
+
 }  // namespace qq::notification

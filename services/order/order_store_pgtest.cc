@@ -1,0 +1,285 @@
+// The order store against a real PostgreSQL: SLA clocks stored with each work order, the
+// scheduler's warnings, breaches and escalations (once, under one lock), the pool and the
+// to-do list. A scratch database per run (QQ_TEST_PG_ADMIN_DSN); skipped without it.
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "services/common/migrations.h"
+#include "services/common/pg_pool.h"
+#include "services/common/status.h"
+#include "services/common/testing/scratch_database.h"
+#include "services/order/order_store.h"
+#include "services/order/sla_store.h"
+#include "services/order/todo_store.h"
+#include "services/order/workflow_store.h"
+
+namespace qq::order {
+namespace {
+
+namespace v1 = qingquan::order::v1;
+
+class OrderStorePgTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    if (testing::PgAdminDsn().empty()) return;
+    auto db =
+        testing::ScratchDatabase::Create("qq_order_test_" + std::to_string(getpid()), {"pgcrypto"});
+    if (!db.ok()) {
+      setup_error_ = db.status().ToString();
+      return;
+    }
+    database_ = new testing::ScratchDatabase(std::move(*db));
+    absl::Status migrated = ApplyServiceMigrations(database_->dsn(), "order", order_migrations());
+    if (!migrated.ok()) {
+      setup_error_ = migrated.ToString();
+      return;
+    }
+    auto pool = PgPool::Connect(database_->dsn(), 4);
+    if (!pool.ok()) {
+      setup_error_ = pool.status().ToString();
+      return;
+    }
+    pool_ = std::move(*pool).release();
+  }
+
+  static void TearDownTestSuite() {
+    delete pool_;
+    pool_ = nullptr;
+    delete database_;
+    database_ = nullptr;
+  }
+
+  void SetUp() override {
+    if (testing::PgAdminDsn().empty()) GTEST_SKIP() << "QQ_TEST_PG_ADMIN_DSN is not set";
+    ASSERT_TRUE(setup_error_.empty()) << setup_error_;
+    tenant_ = std::string("t-") + ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    workflows_ = std::make_unique<WorkflowStore>(*pool_);
+    sla_ = std::make_unique<SlaSettingsStore>(*pool_);
+    store_ = std::make_unique<OrderStore>(*pool_, *workflows_, *sla_);
+    todos_ = std::make_unique<TodoStore>(*pool_);
+  }
+
+  WorkOrder Create(v1::WorkOrder::Type type, v1::WorkOrder::Urgency urgency,
+                   const std::string& description = "水管爆裂") {
+    WorkOrderDraft draft{.type = type,
+                         .channel = v1::PHONE,
+                         .urgency = urgency,
+                         .customer_id = "6f1c7a9e-4f1b-4c55-9d7e-2d7f0c1b8a11",
+                         .description = description};
+    CustomerSnapshot customer{.name = "张三", .contact_phone = "13912345678"};
+    auto created = store_->CreateWorkOrder(tenant_, "agent-1", draft, customer, {});
+    EXPECT_TRUE(created.ok()) << created.status();
+    return created.ok() ? *created : WorkOrder();
+  }
+
+  // Moves the order's creation (and so its clocks) `ago` into the past and makes its
+  // next check due now, as if that time had passed.
+  void Age(const std::string& id, absl::Duration ago) {
+    ASSERT_TRUE(pool_
+                    ->Transact([&](pqxx::work& txn) {
+                      txn.exec_params(
+                          "UPDATE work_orders SET created_at = created_at - "
+                          "  make_interval(secs => $2), sla_next_check_at = now() "
+                          "WHERE id = $1",
+                          id, absl::ToDoubleSeconds(ago));
+                      return absl::OkStatus();
+                    })
+                    .ok());
+  }
+
+  std::vector<std::string> OutboxTypes(const std::string& id) {
+    std::vector<std::string> types;
+    EXPECT_TRUE(pool_
+                    ->Read([&](pqxx::work& txn) {
+                      for (const auto& r : txn.exec_params(
+                               "SELECT event_type FROM qq_outbox WHERE aggregate_id = $1 "
+                               "  AND event_type LIKE 'sla.%' ORDER BY seq",
+                               id)) {
+                        types.push_back(r[0].as<std::string>());
+                      }
+                      return absl::OkStatus();
+                    })
+                    .ok());
+    return types;
+  }
+
+  absl::StatusOr<WorkOrder> Step(const std::string& id, const std::string& transition,
+                                 const std::string& actor, TransitionInput input = {}) {
+    Identity who{tenant_, actor, actor, {"admin"}};
+    return store_->ChangeWorkOrder(
+        tenant_, id,
+        [&](const WorkOrder& current, const Workflow& wf) -> absl::StatusOr<WorkOrderChange> {
+          QQ_ASSIGN_OR_RETURN(const WorkflowTransition* t,
+                              CheckTransition(wf, {current.state(), current.assignee_id()},
+                                              transition, who, input));
+          WorkOrderChange c{.to = t->to(), .transition = t->name(), .actor = actor};
+          c.comment = input.comment;
+          if (t->assigns()) c.assignee_id = input.assignee_id.empty() ? actor : input.assignee_id;
+          if (!input.result.empty()) c.result = input.result;
+          c.mark_resolved = t->resolves();
+          c.reopen = t->reopens();
+          c.closes = t->cancels();
+          c.event_type = TransitionEventType(wf, *t);
+          return c;
+        });
+  }
+
+  static inline testing::ScratchDatabase* database_ = nullptr;
+  static inline PgPool* pool_ = nullptr;
+  static inline std::string setup_error_;
+  std::string tenant_;
+  std::unique_ptr<WorkflowStore> workflows_;
+  std::unique_ptr<SlaSettingsStore> sla_;
+  std::unique_ptr<OrderStore> store_;
+  std::unique_ptr<TodoStore> todos_;
+};
+
+absl::Time TimeOf(const google::protobuf::Timestamp& t) {
+  return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
+}
+
+TEST_F(OrderStorePgTest, DeadlinesAreStoredWithTheOrder) {
+  WorkOrder wo = Create(v1::WorkOrder::REPAIR, v1::WorkOrder::URGENT);
+  // Urgent repairs count around the clock: respond within 1 h, resolve within 8 h.
+  EXPECT_EQ(TimeOf(wo.response_due_time()) - TimeOf(wo.create_time()), absl::Hours(1));
+  EXPECT_EQ(TimeOf(wo.resolve_due_time()) - TimeOf(wo.create_time()), absl::Hours(8));
+  EXPECT_FALSE(wo.sla_paused());
+}
+
+TEST_F(OrderStorePgTest, OverdueOrdersAreEscalatedOnceUnderOneScheduler) {
+  WorkOrder wo = Create(v1::WorkOrder::REPAIR, v1::WorkOrder::CRITICAL);
+  // Critical: 30 min to respond, 4 h to resolve; 7 h later the leader's step (at the
+  // deadline) and the manager's (two hours after it) are both due.
+  Age(wo.id(), absl::Hours(7));
+
+  // While another replica holds the scheduler lock this one does nothing.
+  std::atomic<bool> holding{false}, release{false};
+  std::thread other([&] {
+    (void)pool_->Transact([&](pqxx::work& txn) {
+      txn.exec("SELECT pg_advisory_xact_lock(hashtext('qq:order:sla-scheduler'))");
+      holding = true;
+      while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      return absl::OkStatus();
+    });
+  });
+  while (!holding) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  auto blocked = store_->RunSlaChecks(100);
+  release = true;
+  other.join();
+  ASSERT_TRUE(blocked.ok()) << blocked.status();
+  EXPECT_EQ(*blocked, 0);
+  EXPECT_TRUE(OutboxTypes(wo.id()).empty());
+
+  auto ran = store_->RunSlaChecks(100);
+  ASSERT_TRUE(ran.ok()) << ran.status();
+  EXPECT_GE(*ran, 1);
+  EXPECT_EQ(OutboxTypes(wo.id()),
+            (std::vector<std::string>{"sla.breached", "sla.breached", "sla.escalated",
+                                      "sla.escalated"}));  // response, resolution, L1, L2
+  // A second pass sends nothing again.
+  ASSERT_TRUE(store_->RunSlaChecks(100).ok());
+  EXPECT_EQ(OutboxTypes(wo.id()).size(), 4u);
+
+  auto got = store_->GetWorkOrder(tenant_, wo.id());
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->escalation_level(), 2);
+  int sla_entries = 0;
+  for (const auto& e : got->timeline()) sla_entries += e.actor() == "system:sla";
+  EXPECT_EQ(sla_entries, 4);
+
+  // The leader and the manager each have an escalation to-do; the agent has none.
+  auto leader = todos_->ListFor(tenant_, "leader-1", {"leader"}, 20, "");
+  ASSERT_TRUE(leader.ok()) << leader.status();
+  ASSERT_EQ(leader->todos.size(), 1u);
+  EXPECT_EQ(leader->todos[0].kind(), Todo::ESCALATION);
+  EXPECT_EQ(leader->todos[0].number(), wo.number());
+  EXPECT_TRUE(leader->todos[0].overdue());
+  auto manager = todos_->ListFor(tenant_, "manager-1", {"manager"}, 20, "");
+  ASSERT_EQ(manager->todos.size(), 1u);
+  EXPECT_EQ(todos_->ListFor(tenant_, "agent-1", {"agent"}, 20, "")->todos.size(), 0u);
+  auto done = todos_->Complete(tenant_, leader->todos[0].id(), "leader-1", {"leader"}, "已督办");
+  ASSERT_TRUE(done.ok()) << done.status();
+  EXPECT_TRUE(todos_->ListFor(tenant_, "leader-1", {"leader"}, 20, "")->todos.empty());
+  EXPECT_EQ(
+      todos_->Complete(tenant_, leader->todos[0].id(), "leader-1", {"leader"}, "").status().code(),
+      absl::StatusCode::kNotFound);
+}
+
+TEST_F(OrderStorePgTest, WaitingForTheCustomerPausesTheClocksOnTheTimeline) {
+  WorkOrder wo = Create(v1::WorkOrder::REPAIR, v1::WorkOrder::URGENT);
+  ASSERT_TRUE(Step(wo.id(), "dispatch", "system:dispatch").ok());
+  ASSERT_TRUE(Step(wo.id(), "accept", "worker-1").ok());
+  auto waiting = Step(wo.id(), "wait_customer", "worker-1", {.comment = "客户不在家"});
+  ASSERT_TRUE(waiting.ok()) << waiting.status();
+  EXPECT_TRUE(waiting->sla_paused());
+  EXPECT_FALSE(waiting->has_resolve_due_time());
+  EXPECT_EQ(waiting->timeline().rbegin()->comment(), "SLA 暂停: 等待中不计时");
+  EXPECT_TRUE(waiting->has_accept_time());  // the worker's accept was the response
+
+  auto resumed = Step(wo.id(), "resume", "worker-1");
+  ASSERT_TRUE(resumed.ok()) << resumed.status();
+  EXPECT_FALSE(resumed->sla_paused());
+  EXPECT_GE(TimeOf(resumed->resolve_due_time()), TimeOf(wo.resolve_due_time()));
+  EXPECT_NE(resumed->timeline().rbegin()->comment().find("SLA 恢复计时"), std::string::npos);
+}
+
+TEST_F(OrderStorePgTest, ThePoolListsOpenUntakenOrdersMostUrgentFirst) {
+  WorkOrder enquiry = Create(v1::WorkOrder::ENQUIRY, v1::WorkOrder::NORMAL, "咨询水价");
+  WorkOrder critical = Create(v1::WorkOrder::REPAIR, v1::WorkOrder::CRITICAL, "主管爆裂");
+  WorkOrder taken = Create(v1::WorkOrder::REPAIR, v1::WorkOrder::URGENT, "水表漏水");
+  WorkOrder follow_up = Create(v1::WorkOrder::FOLLOW_UP, v1::WorkOrder::NORMAL, "回访");
+  ASSERT_TRUE(Step(taken.id(), "assign", "leader-1", {.assignee_id = "worker-7"}).ok());
+  ASSERT_TRUE(Step(follow_up.id(), "cancel", "agent-1", {.comment = "重复"}).ok());
+
+  auto pool = store_->ListPool(tenant_, {}, 10, "");
+  ASSERT_TRUE(pool.ok()) << pool.status();
+  std::vector<std::string> numbers;
+  for (const auto& wo : pool->work_orders) numbers.push_back(wo.number());
+  EXPECT_EQ(numbers, (std::vector<std::string>{critical.number(), enquiry.number()}));
+  auto repairs = store_->ListPool(tenant_, {.type = "REPAIR"}, 10, "");
+  ASSERT_EQ(repairs->work_orders.size(), 1u);
+  auto page = store_->ListPool(tenant_, {}, 1, "");
+  ASSERT_EQ(page->work_orders.size(), 1u);
+  auto next = store_->ListPool(tenant_, {}, 1, page->next_page_token);
+  EXPECT_EQ(next->work_orders[0].number(), enquiry.number());
+  EXPECT_EQ(store_->ListPool(tenant_, {}, 1, "garbage").status().code(),
+            absl::StatusCode::kInvalidArgument);
+
+  // The worker's own list has the order assigned to them.
+  auto mine = todos_->ListFor(tenant_, "worker-7", {"worker"}, 20, "");
+  ASSERT_TRUE(mine.ok()) << mine.status();
+  ASSERT_EQ(mine->todos.size(), 1u);
+  EXPECT_EQ(mine->todos[0].kind(), Todo::WORK_ORDER);
+  EXPECT_EQ(mine->todos[0].order_id(), taken.id());
+}
+
+TEST_F(OrderStorePgTest, ResolvingOffersASurveyAndAFollowUp) {
+  WorkOrder wo = Create(v1::WorkOrder::COMPLAINT, v1::WorkOrder::NORMAL, "水压低");
+  ASSERT_TRUE(Step(wo.id(), "accept", "agent-1").ok());
+  auto resolved = Step(wo.id(), "resolve", "agent-1", {.result = "已调整加压泵"});
+  ASSERT_TRUE(resolved.ok()) << resolved.status();
+  auto follow_ups = todos_->ListFor(tenant_, "agent-2", {"agent"}, 20, "");
+  ASSERT_TRUE(follow_ups.ok());
+  ASSERT_EQ(follow_ups->todos.size(), 1u);
+  EXPECT_EQ(follow_ups->todos[0].kind(), Todo::FOLLOW_UP);
+  int surveys = 0;
+  ASSERT_TRUE(pool_
+                  ->Read([&](pqxx::work& txn) {
+                    surveys = txn.exec_params(
+                                     "SELECT count(*) FROM qq_outbox WHERE "
+                                     "aggregate_id = $1 AND event_type = 'survey.offered'",
+                                     wo.id())[0][0]
+                                  .as<int>();
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  EXPECT_EQ(surveys, 1);
+}
+
+}  // namespace
+}  // namespace qq::order

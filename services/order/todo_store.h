@@ -1,0 +1,67 @@
+// To-dos of people at work: escalations and follow-ups (table todos), listed together
+// with the open work orders assigned to the person, most urgent first.
+#pragma once
+
+#include <pqxx/pqxx>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "qingquan/order/v1/order.pb.h"
+
+namespace qq {
+class PgPool;
+}
+
+namespace qq::order {
+
+using qingquan::order::v1::Todo;
+
+struct NewTodo {
+  std::string tenant;
+  Todo::Kind kind;
+  std::string order_id;
+  std::string order_kind;  // "WORK_ORDER" or "DELIVERY"
+  std::string number;
+  std::string type;
+  std::string title;
+  std::string assignee_role;
+  std::string assignee_id;
+  std::string customer_name;
+  std::string address_text;
+  std::optional<absl::Time> due;
+  // One to-do per key (e.g. "escalation:<order>:<level>"): a repeat is ignored.
+  std::string dedupe_key;
+};
+
+struct TodoPage {
+  std::vector<Todo> todos;
+  std::string next_page_token;
+};
+
+class TodoStore {
+ public:
+  explicit TodoStore(PgPool& pool);
+
+  // Adds the to-do in the caller's transaction unless its dedupe key exists.
+  static void InsertIn(pqxx::work& txn, const NewTodo& todo);
+
+  // For `user_id` holding `roles`: open work orders assigned to the user, and open
+  // to-dos for the user or (unassigned) one of the roles; due first, then oldest.
+  absl::StatusOr<TodoPage> ListFor(const std::string& tenant, const std::string& user_id,
+                                   const std::vector<std::string>& roles, int page_size,
+                                   const std::string& page_token);
+
+  // NOT_FOUND when the tenant has no such open to-do for the user or their roles.
+  absl::StatusOr<Todo> Complete(const std::string& tenant, const std::string& id,
+                                const std::string& user_id, const std::vector<std::string>& roles,
+                                const std::string& comment);
+
+ private:
+  PgPool& pool_;
+};
+
+}  // namespace qq::order
