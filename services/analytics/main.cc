@@ -36,7 +36,8 @@ int main(int argc, char** argv) {
   qq::EventConsumer consumer(*pool, absl::GetFlag(FLAGS_redis_addr), &metrics,
                              {.group = "analytics",
                               .consumer = qq::ConsumerName("analytics"),
-                              .streams = {qq::EventStreamName("order")}},
+                              .streams = {qq::EventStreamName("order")},
+                              .types = {"workorder.created", "workorder.resolved"}},
                              qq::analytics::HandleOrderEvent);
   consumer.Start();
 

@@ -15,8 +15,10 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "services/common/auth.h"
+#include "services/common/grpc_status.h"
 #include "services/common/log.h"
 #include "services/common/metadata.h"
+#include "services/common/worker_pool.h"
 
 namespace qq {
 
@@ -51,6 +53,33 @@ class CallGuard {
       status = RunGuarded([&] { return handler(*call); });
     }
     return Finish(ctx, method, status, start);
+  }
+
+  // Handlers run Offloaded() go to this pool instead of the gRPC callback thread.
+  void OffloadTo(WorkerPool* workers) { workers_ = workers; }
+
+  // Same as Unary, with the handler run on the OffloadTo() pool (inline without one). The
+  // handler is copied there and runs after the method returned, so it must capture by
+  // value: `[this, request, response]` (they stay valid until the call finishes), never
+  // `[&]`.
+  template <typename Handler>
+  grpc::ServerUnaryReactor* Offloaded(grpc::CallbackServerContext* ctx, absl::string_view method,
+                                      Handler handler) {
+    if (workers_ == nullptr) return Unary(ctx, method, std::move(handler));
+    auto start = std::chrono::steady_clock::now();
+    auto* reactor = ctx->DefaultReactor();
+    workers_->Submit([this, ctx, reactor, method = std::string(method),
+                      handler = std::move(handler), start]() mutable {
+      absl::StatusOr<CallContext> call = Authenticate(ctx);
+      absl::Status status = call.status();
+      if (call.ok()) {
+        ScopedLogContext log_context(call->request_id, call->identity.tenant);
+        status = RunGuarded([&] { return handler(*call); });
+      }
+      RecordOutcome(method, status, start);
+      reactor->Finish(ToGrpcStatus(status));
+    });
+    return reactor;
   }
 
   // Client-streaming handlers (their reactor outlives the method call): authenticate
@@ -91,6 +120,7 @@ class CallGuard {
 
   const TokenVerifier& verifier_;
   Metrics& metrics_;
+  WorkerPool* workers_ = nullptr;
 };
 
 }  // namespace qq

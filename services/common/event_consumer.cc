@@ -1,5 +1,7 @@
 #include "services/common/event_consumer.h"
 
+#include <algorithm>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/log.h"
@@ -127,9 +129,14 @@ absl::StatusOr<int> EventConsumer::PollOnce(std::chrono::milliseconds block) {
 
 absl::Status EventConsumer::HandleEntry(const StreamEvent& event) {
   absl::Status status;
+  const bool wanted =
+      options_.types.empty() ||
+      std::find(options_.types.begin(), options_.types.end(), event.type) != options_.types.end();
   if (event.event_id.empty()) {
     status = absl::OkStatus();  // not ours (malformed entry): acknowledge and drop
     LogWarn("stream entry without event id dropped", {{"entry", event.entry_id}});
+  } else if (!wanted) {
+    status = absl::OkStatus();  // a type this service does not act on
   } else {
     bool handled = false;
     status = pool_.Transact([&](pqxx::work& txn) -> absl::Status {

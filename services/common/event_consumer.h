@@ -45,6 +45,9 @@ class EventConsumer {
     std::string group;     // usually the consuming service's name
     std::string consumer;  // unique per process
     std::vector<std::string> streams;
+    // The event types the handler acts on; others are acknowledged without a
+    // transaction (no processed-event row, no commit to wait for). Empty: every type.
+    std::vector<std::string> types;
     std::chrono::milliseconds block{1000};
     std::chrono::milliseconds reclaim_idle{30000};
     int max_deliveries = 5;

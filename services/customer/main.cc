@@ -124,6 +124,8 @@ int main(int argc, char** argv) {
       {.group = "customer",
        .consumer = qq::ConsumerName("customer"),
        .streams = {qq::EventStreamName("dispatch"), qq::EventStreamName("order")},
+       .types = {qq::customer::kAreaChangedEvent, qq::customer::kWorkOrderCreatedEvent,
+                 qq::customer::kDeliveryOrderCreatedEvent},
        .after_commit =
            [&areas](const qq::StreamEvent& event) {
              if (event.type == qq::customer::kAreaChangedEvent) areas.Wake();

@@ -50,6 +50,7 @@ int main(int argc, char** argv) {
                              {.group = "dispatch",
                               .consumer = qq::ConsumerName("dispatch"),
                               .streams = {qq::EventStreamName("order")},
+                              .types = {qq::dispatch::kWorkOrderCreated},
                               .after_commit = [&relay](const qq::StreamEvent&) { relay.Wake(); }},
                              qq::dispatch::HandleOrderEvent);
   consumer.Start();

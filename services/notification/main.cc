@@ -38,7 +38,8 @@ int main(int argc, char** argv) {
   qq::EventConsumer order_events(*pool, absl::GetFlag(FLAGS_redis_addr), &metrics,
                                  {.group = "notification",
                                   .consumer = qq::ConsumerName("notification"),
-                                  .streams = {qq::EventStreamName("order")}},
+                                  .streams = {qq::EventStreamName("order")},
+                                  .types = {"workorder.resolved", "survey.offered"}},
                                  [&sms](pqxx::work& txn, const qq::StreamEvent& event) {
                                    return qq::notification::HandleOrderEvent(sms, txn, event);
                                  });

@@ -62,140 +62,150 @@ absl::Status CheckPageSize(int requested, int& page_size) {
 grpc::ServerUnaryReactor* DeliveryOrderServiceImpl::CreateDeliveryOrder(
     grpc::CallbackServerContext* ctx, const v1::CreateDeliveryOrderRequest* request,
     DeliveryOrder* response) {
-  return guard_.Unary(ctx, "CreateDeliveryOrder", [&](const CallContext& call) -> absl::Status {
-    QQ_RETURN_IF_ERROR(RequireRole(call, {roles::kAgent, roles::kDispatcher, roles::kManager}));
-    QQ_ASSIGN_OR_RETURN(DeliveryOrderDraft draft,
-                        CheckNewDeliveryOrder(request->delivery_order(), absl::Now()));
-    QQ_ASSIGN_OR_RETURN(IdempotencyScope idempotency,
-                        IdempotencyScopeOf(call, "CreateDeliveryOrder", *request));
-    QQ_ASSIGN_OR_RETURN(auto customer, customers_.GetCustomer(call, draft.customer_id));
-    QQ_ASSIGN_OR_RETURN(DeliveryCustomer courier_view, CourierView(customer, draft.address_id));
-    QQ_ASSIGN_OR_RETURN(*response, store_.Create(call.identity.tenant, call.identity.user_id, draft,
-                                                 courier_view, idempotency));
-    relay_.Wake();
-    return absl::OkStatus();
-  });
+  return guard_.Offloaded(
+      ctx, "CreateDeliveryOrder",
+      [this, request, response](const CallContext& call) -> absl::Status {
+        QQ_RETURN_IF_ERROR(RequireRole(call, {roles::kAgent, roles::kDispatcher, roles::kManager}));
+        QQ_ASSIGN_OR_RETURN(DeliveryOrderDraft draft,
+                            CheckNewDeliveryOrder(request->delivery_order(), absl::Now()));
+        QQ_ASSIGN_OR_RETURN(IdempotencyScope idempotency,
+                            IdempotencyScopeOf(call, "CreateDeliveryOrder", *request));
+        QQ_ASSIGN_OR_RETURN(auto customer, customers_.GetCustomer(call, draft.customer_id));
+        QQ_ASSIGN_OR_RETURN(DeliveryCustomer courier_view, CourierView(customer, draft.address_id));
+        QQ_ASSIGN_OR_RETURN(*response, store_.Create(call.identity.tenant, call.identity.user_id,
+                                                     draft, courier_view, idempotency));
+        relay_.Wake();
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* DeliveryOrderServiceImpl::GetDeliveryOrder(
     grpc::CallbackServerContext* ctx, const v1::GetDeliveryOrderRequest* request,
     DeliveryOrder* response) {
-  return guard_.Unary(ctx, "GetDeliveryOrder", [&](const CallContext& call) -> absl::Status {
-    QQ_RETURN_IF_ERROR(RequireRole(call, kDeliveryStaff));
-    QQ_RETURN_IF_ERROR(CheckDeliveryId(request->id()));
-    QQ_ASSIGN_OR_RETURN(*response, store_.Get(call.identity.tenant, request->id()));
-    return absl::OkStatus();
-  });
+  return guard_.Offloaded(
+      ctx, "GetDeliveryOrder", [this, request, response](const CallContext& call) -> absl::Status {
+        QQ_RETURN_IF_ERROR(RequireRole(call, kDeliveryStaff));
+        QQ_RETURN_IF_ERROR(CheckDeliveryId(request->id()));
+        QQ_ASSIGN_OR_RETURN(*response, store_.Get(call.identity.tenant, request->id()));
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* DeliveryOrderServiceImpl::ListDeliveryOrders(
     grpc::CallbackServerContext* ctx, const v1::ListDeliveryOrdersRequest* request,
     v1::ListDeliveryOrdersResponse* response) {
-  return guard_.Unary(ctx, "ListDeliveryOrders", [&](const CallContext& call) -> absl::Status {
-    QQ_RETURN_IF_ERROR(RequireRole(call, kDeliveryStaff));
-    int page_size = 0;
-    QQ_RETURN_IF_ERROR(CheckPageSize(request->page_size(), page_size));
-    DeliveryFilter filter{.state = request->state(), .courier_id = request->courier_id()};
-    if (!request->customer_id().empty()) {
-      if (!LooksLikeUuid(request->customer_id())) return absl::OkStatus();  // matches nothing
-      filter.customer_id = request->customer_id();
-    }
-    QQ_ASSIGN_OR_RETURN(DeliveryPage page, store_.List(call.identity.tenant, filter, page_size,
-                                                       request->page_token()));
-    for (auto& o : page.orders) *response->add_delivery_orders() = std::move(o);
-    response->set_next_page_token(page.next_page_token);
-    return absl::OkStatus();
-  });
+  return guard_.Offloaded(
+      ctx, "ListDeliveryOrders",
+      [this, request, response](const CallContext& call) -> absl::Status {
+        QQ_RETURN_IF_ERROR(RequireRole(call, kDeliveryStaff));
+        int page_size = 0;
+        QQ_RETURN_IF_ERROR(CheckPageSize(request->page_size(), page_size));
+        DeliveryFilter filter{.state = request->state(), .courier_id = request->courier_id()};
+        if (!request->customer_id().empty()) {
+          if (!LooksLikeUuid(request->customer_id())) return absl::OkStatus();  // matches nothing
+          filter.customer_id = request->customer_id();
+        }
+        QQ_ASSIGN_OR_RETURN(DeliveryPage page, store_.List(call.identity.tenant, filter, page_size,
+                                                           request->page_token()));
+        for (auto& o : page.orders) *response->add_delivery_orders() = std::move(o);
+        response->set_next_page_token(page.next_page_token);
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* DeliveryOrderServiceImpl::TransitionDeliveryOrder(
     grpc::CallbackServerContext* ctx, const v1::TransitionDeliveryOrderRequest* request,
     DeliveryOrder* response) {
-  return guard_.Unary(ctx, "TransitionDeliveryOrder", [&](const CallContext& call) -> absl::Status {
-    QQ_RETURN_IF_ERROR(RequireRole(call, kDeliveryStaff));
-    QQ_RETURN_IF_ERROR(CheckDeliveryId(request->id()));
-    if (request->transition().empty()) {
-      return InvalidField("transition", "is required, e.g. deliver");
-    }
-    QQ_ASSIGN_OR_RETURN(auto attachments,
-                        CheckAttachmentIds(request->attachment_ids(), "attachmentIds"));
-    TransitionInput input{
-        .comment = std::string(absl::StripAsciiWhitespace(request->comment())),
-        .assignee_id = std::string(absl::StripAsciiWhitespace(request->courier_id())),
-        .attachment_count = static_cast<int>(attachments.size()),
-        .assignee_field = "courierId"};
-    if (input.comment.size() > kMaxCommentBytes) {
-      return InvalidField("comment", "is longer than 4000 bytes");
-    }
-    if (input.assignee_id.size() > kMaxUserIdBytes) {
-      return InvalidField("courierId", "is longer than 64 bytes");
-    }
-    const Identity& actor = call.identity;
-    auto decide = [&](const DeliveryOrder& current,
-                      const Workflow& workflow) -> absl::StatusOr<DeliveryChange> {
-      QQ_ASSIGN_OR_RETURN(const WorkflowTransition* step,
-                          CheckTransition(workflow, {current.state(), current.courier_id()},
-                                          request->transition(), actor, input));
-      DeliveryChange change{.to = step->to(),
-                            .transition = step->name(),
-                            .actor = actor.user_id,
-                            .comment = input.comment,
-                            .attachment_ids = attachments};
-      if (step->assigns()) {
-        change.courier_id = input.assignee_id.empty() ? actor.user_id : input.assignee_id;
-      }
-      change.mark_delivered = step->resolves();
-      change.cancels = step->cancels();
-      change.event_type = TransitionEventType(workflow, *step);
-      return change;
-    };
-    QQ_ASSIGN_OR_RETURN(*response, store_.Change(actor.tenant, request->id(), decide));
-    relay_.Wake();
-    saga_.Wake();
-    return absl::OkStatus();
-  });
+  return guard_.Offloaded(
+      ctx, "TransitionDeliveryOrder",
+      [this, request, response](const CallContext& call) -> absl::Status {
+        QQ_RETURN_IF_ERROR(RequireRole(call, kDeliveryStaff));
+        QQ_RETURN_IF_ERROR(CheckDeliveryId(request->id()));
+        if (request->transition().empty()) {
+          return InvalidField("transition", "is required, e.g. deliver");
+        }
+        QQ_ASSIGN_OR_RETURN(auto attachments,
+                            CheckAttachmentIds(request->attachment_ids(), "attachmentIds"));
+        TransitionInput input{
+            .comment = std::string(absl::StripAsciiWhitespace(request->comment())),
+            .assignee_id = std::string(absl::StripAsciiWhitespace(request->courier_id())),
+            .attachment_count = static_cast<int>(attachments.size()),
+            .assignee_field = "courierId"};
+        if (input.comment.size() > kMaxCommentBytes) {
+          return InvalidField("comment", "is longer than 4000 bytes");
+        }
+        if (input.assignee_id.size() > kMaxUserIdBytes) {
+          return InvalidField("courierId", "is longer than 64 bytes");
+        }
+        const Identity& actor = call.identity;
+        auto decide = [&](const DeliveryOrder& current,
+                          const Workflow& workflow) -> absl::StatusOr<DeliveryChange> {
+          QQ_ASSIGN_OR_RETURN(const WorkflowTransition* step,
+                              CheckTransition(workflow, {current.state(), current.courier_id()},
+                                              request->transition(), actor, input));
+          DeliveryChange change{.to = step->to(),
+                                .transition = step->name(),
+                                .actor = actor.user_id,
+                                .comment = input.comment,
+                                .attachment_ids = attachments};
+          if (step->assigns()) {
+            change.courier_id = input.assignee_id.empty() ? actor.user_id : input.assignee_id;
+          }
+          change.mark_delivered = step->resolves();
+          change.cancels = step->cancels();
+          change.event_type = TransitionEventType(workflow, *step);
+          return change;
+        };
+        QQ_ASSIGN_OR_RETURN(*response, store_.Change(actor.tenant, request->id(), decide));
+        relay_.Wake();
+        saga_.Wake();
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* WorkflowServiceImpl::ListWorkflows(
-    grpc::CallbackServerContext* ctx, const v1::ListWorkflowsRequest* /*request*/,
+    grpc::CallbackServerContext* ctx, const v1::ListWorkflowsRequest* request,
     v1::ListWorkflowsResponse* response) {
-  return guard_.Unary(ctx, "ListWorkflows", [&](const CallContext& call) -> absl::Status {
-    QQ_RETURN_IF_ERROR(RequireRole(call, kDeliveryStaff));
-    QQ_ASSIGN_OR_RETURN(auto all, store_.ListCurrent(call.identity.tenant));
-    for (auto& wf : all) *response->add_workflows() = std::move(wf);
-    return absl::OkStatus();
-  });
+  return guard_.Offloaded(ctx, "ListWorkflows",
+                          [this, request, response](const CallContext& call) -> absl::Status {
+                            QQ_RETURN_IF_ERROR(RequireRole(call, kDeliveryStaff));
+                            QQ_ASSIGN_OR_RETURN(auto all, store_.ListCurrent(call.identity.tenant));
+                            for (auto& wf : all) *response->add_workflows() = std::move(wf);
+                            return absl::OkStatus();
+                          });
 }
 
 grpc::ServerUnaryReactor* WorkflowServiceImpl::GetWorkflow(grpc::CallbackServerContext* ctx,
                                                            const v1::GetWorkflowRequest* request,
                                                            Workflow* response) {
-  return guard_.Unary(ctx, "GetWorkflow", [&](const CallContext& call) -> absl::Status {
-    QQ_RETURN_IF_ERROR(RequireRole(call, kDeliveryStaff));
-    if (!IsWorkflowKind(request->kind())) {
-      return WithField(absl::NotFoundError("no such workflow kind"), "kind");
-    }
-    if (request->version() < 0) return InvalidField("version", "must not be negative");
-    if (request->version() == 0) {
-      QQ_ASSIGN_OR_RETURN(*response, store_.Current(call.identity.tenant, request->kind()));
-    } else {
-      QQ_ASSIGN_OR_RETURN(
-          *response, store_.AtVersion(call.identity.tenant, request->kind(), request->version()));
-    }
-    return absl::OkStatus();
-  });
+  return guard_.Offloaded(
+      ctx, "GetWorkflow", [this, request, response](const CallContext& call) -> absl::Status {
+        QQ_RETURN_IF_ERROR(RequireRole(call, kDeliveryStaff));
+        if (!IsWorkflowKind(request->kind())) {
+          return WithField(absl::NotFoundError("no such workflow kind"), "kind");
+        }
+        if (request->version() < 0) return InvalidField("version", "must not be negative");
+        if (request->version() == 0) {
+          QQ_ASSIGN_OR_RETURN(*response, store_.Current(call.identity.tenant, request->kind()));
+        } else {
+          QQ_ASSIGN_OR_RETURN(*response, store_.AtVersion(call.identity.tenant, request->kind(),
+                                                          request->version()));
+        }
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* WorkflowServiceImpl::UpdateWorkflow(
     grpc::CallbackServerContext* ctx, const v1::UpdateWorkflowRequest* request,
     Workflow* response) {
-  return guard_.Unary(ctx, "UpdateWorkflow", [&](const CallContext& call) -> absl::Status {
-    QQ_RETURN_IF_ERROR(RequireRole(call, {roles::kManager}));
-    QQ_RETURN_IF_ERROR(ValidateWorkflow(request->workflow()));
-    QQ_ASSIGN_OR_RETURN(
-        *response, store_.Save(call.identity.tenant, call.identity.user_id, request->workflow()));
-    return absl::OkStatus();
-  });
+  return guard_.Offloaded(
+      ctx, "UpdateWorkflow", [this, request, response](const CallContext& call) -> absl::Status {
+        QQ_RETURN_IF_ERROR(RequireRole(call, {roles::kManager}));
+        QQ_RETURN_IF_ERROR(ValidateWorkflow(request->workflow()));
+        QQ_ASSIGN_OR_RETURN(*response, store_.Save(call.identity.tenant, call.identity.user_id,
+                                                   request->workflow()));
+        return absl::OkStatus();
+      });
 }
 
 }  // namespace qq::order

@@ -10,6 +10,7 @@
 #include "services/common/page_token.h"
 #include "services/common/pg_pool.h"
 #include "services/common/status.h"
+#include "services/order/order_numbers.h"
 #include "services/order/sla_store.h"
 #include "services/order/todo_store.h"
 #include "services/order/work_order_events.h"
@@ -35,12 +36,6 @@ constexpr char kSep[] = "\x1f";
   "(extract(epoch FROM delivered_at) * 1000000)::bigint"
 constexpr int kCreatedMicrosColumn = 22;
 
-const NamedQuery kNextDeliveryNumber{
-    "NextDeliveryOrderNumber",
-    "INSERT INTO delivery_order_counters (tenant_id, day, last) "
-    "VALUES ($1, (now() AT TIME ZONE 'Asia/Shanghai')::date, 1) "
-    "ON CONFLICT (tenant_id, day) DO UPDATE SET last = delivery_order_counters.last + 1 "
-    "RETURNING to_char(day, 'YYYYMMDD'), last"};
 const NamedQuery kInsertDelivery{
     "InsertDeliveryOrder",
     "INSERT INTO delivery_orders (tenant_id, number, channel, state, workflow_version, "
@@ -232,9 +227,9 @@ std::pair<DeliveryOrder::TicketStatus, std::string> TicketEffect(const DeliveryO
 
 DeliveryStore::DeliveryStore(PgPool& pool, WorkflowStore& workflows, SlaSettingsStore& settings)
     : pool_(pool), workflows_(workflows), settings_(settings) {
-  pool_.Prepare({kNextDeliveryNumber, kInsertDelivery, kSelectDelivery, kLockDelivery,
-                 kListDeliveries, kUpdateDelivery, kInsertDeliveryTimeline, kSelectDeliveryTimeline,
-                 kInsertTicketStep, kClaimTicketStep, kFinishTicketStep, kPostponeTicketStep});
+  pool_.Prepare({kInsertDelivery, kSelectDelivery, kLockDelivery, kListDeliveries, kUpdateDelivery,
+                 kInsertDeliveryTimeline, kSelectDeliveryTimeline, kInsertTicketStep,
+                 kClaimTicketStep, kFinishTicketStep, kPostponeTicketStep});
 }
 
 absl::StatusOr<DeliveryOrder> DeliveryStore::Create(const std::string& tenant,
@@ -242,15 +237,25 @@ absl::StatusOr<DeliveryOrder> DeliveryStore::Create(const std::string& tenant,
                                                     const DeliveryOrderDraft& draft,
                                                     const DeliveryCustomer& customer,
                                                     const IdempotencyScope& idempotency) {
+  // A number handed out twice (after a crash) fails the unique index: heal and retry once.
+  auto created = CreateNumbered(tenant, actor, draft, customer, idempotency, false);
+  if (created.status().code() == absl::StatusCode::kAlreadyExists) {
+    created = CreateNumbered(tenant, actor, draft, customer, idempotency, true);
+  }
+  return created;
+}
+
+absl::StatusOr<DeliveryOrder> DeliveryStore::CreateNumbered(
+    const std::string& tenant, const std::string& actor, const DeliveryOrderDraft& draft,
+    const DeliveryCustomer& customer, const IdempotencyScope& idempotency, bool heal_counter) {
+  QQ_ASSIGN_OR_RETURN(std::string number_text,
+                      NextOrderNumber(pool_, OrderSeries::kDeliveryOrder, tenant, heal_counter));
   DeliveryOrder created;
   QQ_RETURN_IF_ERROR(pool_.Transact([&](pqxx::work& txn) -> absl::Status {
     created.Clear();
     QQ_ASSIGN_OR_RETURN(bool replayed, ClaimIdempotencyKey(txn, idempotency, created));
     if (replayed) return absl::OkStatus();
     QQ_ASSIGN_OR_RETURN(Workflow workflow, workflows_.Current(txn, tenant, kDeliveryKind));
-    pqxx::row number = txn.exec_prepared(kNextDeliveryNumber.name, tenant)[0];
-    std::string number_text =
-        FormatOrderNumber("DO", number[0].as<std::string>(), number[1].as<int>());
     std::vector<std::string> products, quantities;
     for (const auto& line : draft.items) {
       products.push_back(line.product);

@@ -109,6 +109,12 @@ class DeliveryStore {
       int limit, const std::function<absl::StatusOr<TicketStepOutcome>(const TicketStep&)>& work);
 
  private:
+  absl::StatusOr<DeliveryOrder> CreateNumbered(const std::string& tenant, const std::string& actor,
+                                               const DeliveryOrderDraft& draft,
+                                               const DeliveryCustomer& customer,
+                                               const IdempotencyScope& idempotency,
+                                               bool heal_counter);
+
   PgPool& pool_;
   WorkflowStore& workflows_;
   SlaSettingsStore& settings_;

@@ -13,6 +13,7 @@
 #include "services/common/redis_client.h"
 #include "services/common/server.h"
 #include "services/common/service_main.h"
+#include "services/common/worker_pool.h"
 #include "services/order/attachment_service.h"
 #include "services/order/attachment_store.h"
 #include "services/order/attachments/blob_store.h"
@@ -31,6 +32,7 @@
 ABSL_FLAG(std::string, blob_store, "/var/lib/qingquan/attachments",
           "Where photos are kept: an absolute folder path or file:///path.");
 ABSL_FLAG(int64_t, max_attachment_bytes, 10LL << 20, "Largest photo accepted.");
+ABSL_FLAG(int32_t, handler_threads, 16, "Threads that run the RPC handlers.");
 ABSL_FLAG(int32_t, sla_check_interval_ms, 5000,
           "How often the SLA scheduler looks for warnings, breaches and escalations due.");
 ABSL_FLAG(int32_t, ticket_call_deadline_ms, 2000,
@@ -59,6 +61,10 @@ int main(int argc, char** argv) {
   auto blobs =
       qq::ExitIfError(qq::order::MakeBlobStore(absl::GetFlag(FLAGS_blob_store)), "blob store");
   qq::CallGuard guard(verifier, metrics);
+  // Handlers block on the database and on the customer service: they run here, not on
+  // gRPC's few callback threads.
+  qq::WorkerPool handler_threads(absl::GetFlag(FLAGS_handler_threads));
+  guard.OffloadTo(&handler_threads);
   qq::order::WorkflowStore workflows(*pool);
   qq::order::SlaSettingsStore sla_settings(*pool);
   qq::order::OrderStore store(*pool, workflows, sla_settings);
@@ -87,7 +93,8 @@ int main(int argc, char** argv) {
   qq::EventConsumer dispatch_events(*pool, absl::GetFlag(FLAGS_redis_addr), &metrics,
                                     {.group = "order",
                                      .consumer = qq::ConsumerName("order"),
-                                     .streams = {qq::EventStreamName("dispatch")}},
+                                     .streams = {qq::EventStreamName("dispatch")},
+                                     .types = {"workorder.assigned"}},
                                     [&store](pqxx::work& txn, const qq::StreamEvent& event) {
                                       return qq::order::HandleDispatchEvent(store, txn, event);
                                     });

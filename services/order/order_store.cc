@@ -13,6 +13,7 @@
 #include "services/common/page_token.h"
 #include "services/common/pg_pool.h"
 #include "services/common/status.h"
+#include "services/order/order_numbers.h"
 #include "services/order/sla_store.h"
 #include "services/order/todo_store.h"
 #include "services/order/work_order_events.h"
@@ -42,12 +43,6 @@ constexpr int kContactPhoneColumn = 21;
 constexpr int kMaxPoolOffset = 10000;
 constexpr int kCreatedMicrosColumn = 18;
 
-const NamedQuery kNextNumber{
-    "NextWorkOrderNumber",
-    "INSERT INTO work_order_counters (tenant_id, day, last) "
-    "VALUES ($1, (now() AT TIME ZONE 'Asia/Shanghai')::date, 1) "
-    "ON CONFLICT (tenant_id, day) DO UPDATE SET last = work_order_counters.last + 1 "
-    "RETURNING to_char(day, 'YYYYMMDD'), last"};
 const NamedQuery kInsertWorkOrder{
     "InsertWorkOrder",
     "INSERT INTO work_orders (tenant_id, number, type, channel, urgency, state, customer_id, "
@@ -320,7 +315,7 @@ absl::Status CheckAttachmentsExist(pqxx::work& txn, const std::string& tenant,
 
 OrderStore::OrderStore(PgPool& pool, WorkflowStore& workflows, SlaSettingsStore& sla)
     : pool_(pool), workflows_(workflows), sla_(sla) {
-  pool_.Prepare({kNextNumber, kInsertWorkOrder, kSelectWorkOrder, kLockWorkOrder, kListWorkOrders,
+  pool_.Prepare({kInsertWorkOrder, kSelectWorkOrder, kLockWorkOrder, kListWorkOrders,
                  kUpdateWorkOrder, kInsertTimeline, kSelectTimeline, kUpdateSla,
                  kTakeSlaSchedulerLock, kDueSlaChecks, kPool});
 }
@@ -371,6 +366,21 @@ absl::StatusOr<WorkOrder> OrderStore::CreateWorkOrder(const std::string& tenant,
                                                       const WorkOrderDraft& draft,
                                                       const CustomerSnapshot& customer,
                                                       const IdempotencyScope& idempotency) {
+  // A number the counter handed out twice (after a crash) fails the unique index: heal
+  // the counter and try once more.
+  absl::StatusOr<WorkOrder> created = CreateNumbered(tenant, actor, draft, customer, idempotency,
+                                                     /*heal_counter=*/false);
+  if (created.status().code() == absl::StatusCode::kAlreadyExists) {
+    created = CreateNumbered(tenant, actor, draft, customer, idempotency, /*heal_counter=*/true);
+  }
+  return created;
+}
+
+absl::StatusOr<WorkOrder> OrderStore::CreateNumbered(
+    const std::string& tenant, const std::string& actor, const WorkOrderDraft& draft,
+    const CustomerSnapshot& customer, const IdempotencyScope& idempotency, bool heal_counter) {
+  QQ_ASSIGN_OR_RETURN(std::string number_text,
+                      NextOrderNumber(pool_, OrderSeries::kWorkOrder, tenant, heal_counter));
   WorkOrder created;
   absl::Status status = pool_.Transact([&](pqxx::work& txn) -> absl::Status {
     created.Clear();
@@ -379,9 +389,6 @@ absl::StatusOr<WorkOrder> OrderStore::CreateWorkOrder(const std::string& tenant,
     const std::string type = WorkOrder::Type_Name(draft.type);
     QQ_ASSIGN_OR_RETURN(Workflow workflow, workflows_.Current(txn, tenant, type));
     QQ_RETURN_IF_ERROR(CheckAttachmentsExist(txn, tenant, draft.attachment_ids, "attachmentIds"));
-    pqxx::row number = txn.exec_prepared(kNextNumber.name, tenant)[0];
-    std::string number_text =
-        FormatWorkOrderNumber(number[0].as<std::string>(), number[1].as<int>());
     NullableParam address_id = NullIfEmpty(customer.address_id);
     NullableParam lat = NullableNumber(customer.lat), lng = NullableNumber(customer.lng);
     pqxx::row row = txn.exec_prepared(

@@ -140,6 +140,11 @@ class OrderStore {
   absl::StatusOr<int> RunSlaChecks(int limit);
 
  private:
+  absl::StatusOr<WorkOrder> CreateNumbered(const std::string& tenant, const std::string& actor,
+                                           const WorkOrderDraft& draft,
+                                           const CustomerSnapshot& customer,
+                                           const IdempotencyScope& idempotency, bool heal_counter);
+
   PgPool& pool_;
   WorkflowStore& workflows_;
   SlaSettingsStore& sla_;

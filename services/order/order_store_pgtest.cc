@@ -281,5 +281,24 @@ TEST_F(OrderStorePgTest, ResolvingOffersASurveyAndAFollowUp) {
   EXPECT_EQ(surveys, 1);
 }
 
+TEST_F(OrderStorePgTest, ACounterThatLostItsLastBumpsHealsItself) {
+  WorkOrder first = Create(v1::WorkOrder::ENQUIRY, v1::WorkOrder::NORMAL, "一");
+  WorkOrder second = Create(v1::WorkOrder::ENQUIRY, v1::WorkOrder::NORMAL, "二");
+  // As after a crash that lost the counter's unflushed bumps: it hands out "two" again.
+  ASSERT_TRUE(pool_
+                  ->Transact([&](pqxx::work& txn) {
+                    txn.exec_params(
+                        "UPDATE work_order_counters SET last = last - 1 WHERE tenant_id = $1",
+                        tenant_);
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  WorkOrder third = Create(v1::WorkOrder::ENQUIRY, v1::WorkOrder::NORMAL, "三");
+  ASSERT_FALSE(third.id().empty());
+  EXPECT_NE(third.number(), second.number());
+  EXPECT_EQ(third.number().substr(0, 12), first.number().substr(0, 12));  // WO-YYYYMMDD-
+  EXPECT_EQ(std::stoi(third.number().substr(12)), std::stoi(second.number().substr(12)) + 1);
+}
+
 }  // namespace
 }  // namespace qq::order

@@ -22,90 +22,95 @@ constexpr std::initializer_list<absl::string_view> kStaff = {
 
 }  // namespace
 
-grpc::ServerUnaryReactor* SlaServiceImpl::GetSlaSettings(
-    grpc::CallbackServerContext* ctx, const v1::GetSlaSettingsRequest* /*request*/,
-    SlaSettings* response) {
-  return guard_.Unary(ctx, "GetSlaSettings", [&](const CallContext& call) -> absl::Status {
-    QQ_RETURN_IF_ERROR(RequireRole(call, kStaff));
-    QQ_ASSIGN_OR_RETURN(*response, store_.Get(call.identity.tenant));
-    return absl::OkStatus();
-  });
+grpc::ServerUnaryReactor* SlaServiceImpl::GetSlaSettings(grpc::CallbackServerContext* ctx,
+                                                         const v1::GetSlaSettingsRequest* request,
+                                                         SlaSettings* response) {
+  return guard_.Offloaded(ctx, "GetSlaSettings",
+                          [this, request, response](const CallContext& call) -> absl::Status {
+                            QQ_RETURN_IF_ERROR(RequireRole(call, kStaff));
+                            QQ_ASSIGN_OR_RETURN(*response, store_.Get(call.identity.tenant));
+                            return absl::OkStatus();
+                          });
 }
 
 grpc::ServerUnaryReactor* SlaServiceImpl::UpdateSlaSettings(
     grpc::CallbackServerContext* ctx, const v1::UpdateSlaSettingsRequest* request,
     SlaSettings* response) {
-  return guard_.Unary(ctx, "UpdateSlaSettings", [&](const CallContext& call) -> absl::Status {
-    QQ_RETURN_IF_ERROR(RequireRole(call, {roles::kManager}));
-    QQ_RETURN_IF_ERROR(ValidateSlaSettings(request->settings()));
-    QQ_ASSIGN_OR_RETURN(
-        *response, store_.Save(call.identity.tenant, call.identity.user_id, request->settings()));
-    return absl::OkStatus();
-  });
+  return guard_.Offloaded(
+      ctx, "UpdateSlaSettings", [this, request, response](const CallContext& call) -> absl::Status {
+        QQ_RETURN_IF_ERROR(RequireRole(call, {roles::kManager}));
+        QQ_RETURN_IF_ERROR(ValidateSlaSettings(request->settings()));
+        QQ_ASSIGN_OR_RETURN(*response, store_.Save(call.identity.tenant, call.identity.user_id,
+                                                   request->settings()));
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* TodoServiceImpl::ListTodos(grpc::CallbackServerContext* ctx,
                                                      const v1::ListTodosRequest* request,
                                                      v1::ListTodosResponse* response) {
-  return guard_.Unary(ctx, "ListTodos", [&](const CallContext& call) -> absl::Status {
-    QQ_RETURN_IF_ERROR(RequireRole(call, kStaff));
-    int page_size = request->page_size() == 0 ? kDefaultPageSize : request->page_size();
-    if (page_size < 1 || page_size > kMaxPageSize) {
-      return InvalidField("pageSize", "must be between 1 and 100");
-    }
-    QQ_ASSIGN_OR_RETURN(TodoPage page,
-                        store_.ListFor(call.identity.tenant, call.identity.user_id,
-                                       call.identity.roles, page_size, request->page_token()));
-    for (auto& t : page.todos) *response->add_todos() = std::move(t);
-    response->set_next_page_token(page.next_page_token);
-    return absl::OkStatus();
-  });
+  return guard_.Offloaded(
+      ctx, "ListTodos", [this, request, response](const CallContext& call) -> absl::Status {
+        QQ_RETURN_IF_ERROR(RequireRole(call, kStaff));
+        int page_size = request->page_size() == 0 ? kDefaultPageSize : request->page_size();
+        if (page_size < 1 || page_size > kMaxPageSize) {
+          return InvalidField("pageSize", "must be between 1 and 100");
+        }
+        QQ_ASSIGN_OR_RETURN(TodoPage page,
+                            store_.ListFor(call.identity.tenant, call.identity.user_id,
+                                           call.identity.roles, page_size, request->page_token()));
+        for (auto& t : page.todos) *response->add_todos() = std::move(t);
+        response->set_next_page_token(page.next_page_token);
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* TodoServiceImpl::CompleteTodo(grpc::CallbackServerContext* ctx,
                                                         const v1::CompleteTodoRequest* request,
                                                         Todo* response) {
-  return guard_.Unary(ctx, "CompleteTodo", [&](const CallContext& call) -> absl::Status {
-    QQ_RETURN_IF_ERROR(RequireRole(call, kStaff));
-    if (!LooksLikeUuid(request->id())) {
-      return WithField(absl::NotFoundError("no such open to-do"), "id");
-    }
-    std::string comment(absl::StripAsciiWhitespace(request->comment()));
-    if (comment.size() > kMaxCommentBytes) {
-      return InvalidField("comment", "is longer than 2000 bytes");
-    }
-    QQ_ASSIGN_OR_RETURN(*response,
-                        store_.Complete(call.identity.tenant, request->id(), call.identity.user_id,
-                                        call.identity.roles, comment));
-    return absl::OkStatus();
-  });
+  return guard_.Offloaded(
+      ctx, "CompleteTodo", [this, request, response](const CallContext& call) -> absl::Status {
+        QQ_RETURN_IF_ERROR(RequireRole(call, kStaff));
+        if (!LooksLikeUuid(request->id())) {
+          return WithField(absl::NotFoundError("no such open to-do"), "id");
+        }
+        std::string comment(absl::StripAsciiWhitespace(request->comment()));
+        if (comment.size() > kMaxCommentBytes) {
+          return InvalidField("comment", "is longer than 2000 bytes");
+        }
+        QQ_ASSIGN_OR_RETURN(
+            *response, store_.Complete(call.identity.tenant, request->id(), call.identity.user_id,
+                                       call.identity.roles, comment));
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* FeedbackServiceImpl::SubmitFeedback(
     grpc::CallbackServerContext* ctx, const v1::SubmitFeedbackRequest* request,
     Feedback* response) {
-  return guard_.Unary(ctx, "SubmitFeedback", [&](const CallContext& call) -> absl::Status {
-    QQ_RETURN_IF_ERROR(RequireRole(call, {roles::kAgent, roles::kManager, roles::kService}));
-    Feedback feedback = request->feedback();
-    if (feedback.order_kind().empty()) feedback.set_order_kind("WORK_ORDER");
-    if (feedback.order_kind() != "WORK_ORDER" && feedback.order_kind() != "DELIVERY") {
-      return InvalidField("orderKind", "must be WORK_ORDER or DELIVERY");
-    }
-    if (!LooksLikeUuid(feedback.order_id())) {
-      return WithField(absl::NotFoundError("no such order"), "orderId");
-    }
-    if (feedback.score() < 1 || feedback.score() > 5) {
-      return InvalidField("score", "must be between 1 (very unhappy) and 5 (very happy)");
-    }
-    feedback.set_comment(std::string(absl::StripAsciiWhitespace(feedback.comment())));
-    if (feedback.comment().size() > kMaxCommentBytes) {
-      return InvalidField("comment", "is longer than 2000 bytes");
-    }
-    QQ_ASSIGN_OR_RETURN(*response,
-                        store_.Submit(call.identity.tenant, call.identity.user_id, feedback));
-    relay_.Wake();
-    return absl::OkStatus();
-  });
+  return guard_.Offloaded(
+      ctx, "SubmitFeedback", [this, request, response](const CallContext& call) -> absl::Status {
+        QQ_RETURN_IF_ERROR(RequireRole(call, {roles::kAgent, roles::kManager, roles::kService}));
+        Feedback feedback = request->feedback();
+        if (feedback.order_kind().empty()) feedback.set_order_kind("WORK_ORDER");
+        if (feedback.order_kind() != "WORK_ORDER" && feedback.order_kind() != "DELIVERY") {
+          return InvalidField("orderKind", "must be WORK_ORDER or DELIVERY");
+        }
+        if (!LooksLikeUuid(feedback.order_id())) {
+          return WithField(absl::NotFoundError("no such order"), "orderId");
+        }
+        if (feedback.score() < 1 || feedback.score() > 5) {
+          return InvalidField("score", "must be between 1 (very unhappy) and 5 (very happy)");
+        }
+        feedback.set_comment(std::string(absl::StripAsciiWhitespace(feedback.comment())));
+        if (feedback.comment().size() > kMaxCommentBytes) {
+          return InvalidField("comment", "is longer than 2000 bytes");
+        }
+        QQ_ASSIGN_OR_RETURN(*response,
+                            store_.Submit(call.identity.tenant, call.identity.user_id, feedback));
+        relay_.Wake();
+        return absl::OkStatus();
+      });
 }
 
 void SlaScheduler::Start(std::chrono::milliseconds interval) {

@@ -53,60 +53,64 @@ absl::Status CheckWorkOrderId(const std::string& id) {
 grpc::ServerUnaryReactor* WorkOrderServiceImpl::CreateWorkOrder(
     grpc::CallbackServerContext* ctx, const v1::CreateWorkOrderRequest* request,
     WorkOrder* response) {
-  return guard_.Unary(ctx, "CreateWorkOrder", [&](const CallContext& call) -> absl::Status {
-    QQ_RETURN_IF_ERROR(RequireRole(call, {roles::kAgent, roles::kDispatcher, roles::kLeader}));
-    QQ_ASSIGN_OR_RETURN(WorkOrderDraft draft, CheckNewWorkOrder(request->work_order()));
-    QQ_ASSIGN_OR_RETURN(IdempotencyScope idempotency,
-                        IdempotencyScopeOf(call, "CreateWorkOrder", *request));
-    QQ_ASSIGN_OR_RETURN(auto customer, customers_.GetCustomer(call, draft.customer_id));
-    QQ_ASSIGN_OR_RETURN(CustomerSnapshot snapshot, SnapshotCustomer(customer, draft.address_id));
-    const std::string& tenant = call.identity.tenant;
-    QQ_ASSIGN_OR_RETURN(*response, store_.CreateWorkOrder(tenant, call.identity.user_id, draft,
-                                                          snapshot, idempotency));
-    relay_.Wake();
-    return absl::OkStatus();
-  });
+  return guard_.Offloaded(
+      ctx, "CreateWorkOrder", [this, request, response](const CallContext& call) -> absl::Status {
+        QQ_RETURN_IF_ERROR(RequireRole(call, {roles::kAgent, roles::kDispatcher, roles::kLeader}));
+        QQ_ASSIGN_OR_RETURN(WorkOrderDraft draft, CheckNewWorkOrder(request->work_order()));
+        QQ_ASSIGN_OR_RETURN(IdempotencyScope idempotency,
+                            IdempotencyScopeOf(call, "CreateWorkOrder", *request));
+        QQ_ASSIGN_OR_RETURN(auto customer, customers_.GetCustomer(call, draft.customer_id));
+        QQ_ASSIGN_OR_RETURN(CustomerSnapshot snapshot,
+                            SnapshotCustomer(customer, draft.address_id));
+        const std::string& tenant = call.identity.tenant;
+        QQ_ASSIGN_OR_RETURN(*response, store_.CreateWorkOrder(tenant, call.identity.user_id, draft,
+                                                              snapshot, idempotency));
+        relay_.Wake();
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* WorkOrderServiceImpl::GetWorkOrder(grpc::CallbackServerContext* ctx,
                                                              const v1::GetWorkOrderRequest* request,
                                                              WorkOrder* response) {
-  return guard_.Unary(ctx, "GetWorkOrder", [&](const CallContext& call) -> absl::Status {
-    QQ_RETURN_IF_ERROR(RequireRole(call, kStaff));
-    QQ_RETURN_IF_ERROR(CheckWorkOrderId(request->id()));
-    QQ_ASSIGN_OR_RETURN(*response, store_.GetWorkOrder(call.identity.tenant, request->id()));
-    return absl::OkStatus();
-  });
+  return guard_.Offloaded(
+      ctx, "GetWorkOrder", [this, request, response](const CallContext& call) -> absl::Status {
+        QQ_RETURN_IF_ERROR(RequireRole(call, kStaff));
+        QQ_RETURN_IF_ERROR(CheckWorkOrderId(request->id()));
+        QQ_ASSIGN_OR_RETURN(*response, store_.GetWorkOrder(call.identity.tenant, request->id()));
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* WorkOrderServiceImpl::ListWorkOrders(
     grpc::CallbackServerContext* ctx, const v1::ListWorkOrdersRequest* request,
     v1::ListWorkOrdersResponse* response) {
-  return guard_.Unary(ctx, "ListWorkOrders", [&](const CallContext& call) -> absl::Status {
-    QQ_RETURN_IF_ERROR(RequireRole(call, kStaff));
-    int page_size = request->page_size() == 0 ? kDefaultPageSize : request->page_size();
-    if (page_size < 1 || page_size > kMaxPageSize) {
-      return InvalidField("pageSize", "must be between 1 and 100");
-    }
-    WorkOrderFilter filter;
-    if (!request->customer_id().empty()) {
-      if (!LooksLikeUuid(request->customer_id())) return absl::OkStatus();  // matches nothing
-      filter.customer_id = request->customer_id();
-    }
-    filter.state = request->state();
-    if (request->type() != WorkOrder::TYPE_UNSPECIFIED) {
-      filter.type = WorkOrder::Type_Name(request->type());
-    }
-    if (request->channel() != v1::CHANNEL_UNSPECIFIED) {
-      filter.channel = v1::Channel_Name(request->channel());
-    }
-    QQ_ASSIGN_OR_RETURN(
-        WorkOrderPage page,
-        store_.ListWorkOrders(call.identity.tenant, filter, page_size, request->page_token()));
-    for (auto& wo : page.work_orders) *response->add_work_orders() = std::move(wo);
-    response->set_next_page_token(page.next_page_token);
-    return absl::OkStatus();
-  });
+  return guard_.Offloaded(
+      ctx, "ListWorkOrders", [this, request, response](const CallContext& call) -> absl::Status {
+        QQ_RETURN_IF_ERROR(RequireRole(call, kStaff));
+        int page_size = request->page_size() == 0 ? kDefaultPageSize : request->page_size();
+        if (page_size < 1 || page_size > kMaxPageSize) {
+          return InvalidField("pageSize", "must be between 1 and 100");
+        }
+        WorkOrderFilter filter;
+        if (!request->customer_id().empty()) {
+          if (!LooksLikeUuid(request->customer_id())) return absl::OkStatus();  // matches nothing
+          filter.customer_id = request->customer_id();
+        }
+        filter.state = request->state();
+        if (request->type() != WorkOrder::TYPE_UNSPECIFIED) {
+          filter.type = WorkOrder::Type_Name(request->type());
+        }
+        if (request->channel() != v1::CHANNEL_UNSPECIFIED) {
+          filter.channel = v1::Channel_Name(request->channel());
+        }
+        QQ_ASSIGN_OR_RETURN(
+            WorkOrderPage page,
+            store_.ListWorkOrders(call.identity.tenant, filter, page_size, request->page_token()));
+        for (auto& wo : page.work_orders) *response->add_work_orders() = std::move(wo);
+        response->set_next_page_token(page.next_page_token);
+        return absl::OkStatus();
+      });
 }
 
 absl::StatusOr<WorkOrder> WorkOrderServiceImpl::Transition(
@@ -155,69 +159,76 @@ absl::StatusOr<WorkOrder> WorkOrderServiceImpl::Transition(
 grpc::ServerUnaryReactor* WorkOrderServiceImpl::TransitionWorkOrder(
     grpc::CallbackServerContext* ctx, const v1::TransitionWorkOrderRequest* request,
     WorkOrder* response) {
-  return guard_.Unary(ctx, "TransitionWorkOrder", [&](const CallContext& call) -> absl::Status {
-    QQ_ASSIGN_OR_RETURN(auto attachments,
-                        CheckAttachmentIds(request->attachment_ids(), "attachmentIds"));
-    TransitionInput input{.comment = request->comment(),
-                          .result = request->result(),
-                          .assignee_id = request->assignee_id()};
-    QQ_ASSIGN_OR_RETURN(*response, Transition(call, request->id(), request->transition(),
-                                              std::move(input), std::move(attachments)));
-    return absl::OkStatus();
-  });
+  return guard_.Offloaded(
+      ctx, "TransitionWorkOrder",
+      [this, request, response](const CallContext& call) -> absl::Status {
+        QQ_ASSIGN_OR_RETURN(auto attachments,
+                            CheckAttachmentIds(request->attachment_ids(), "attachmentIds"));
+        TransitionInput input{.comment = request->comment(),
+                              .result = request->result(),
+                              .assignee_id = request->assignee_id()};
+        QQ_ASSIGN_OR_RETURN(*response, Transition(call, request->id(), request->transition(),
+                                                  std::move(input), std::move(attachments)));
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* WorkOrderServiceImpl::ListWorkOrderPool(
     grpc::CallbackServerContext* ctx, const v1::ListWorkOrderPoolRequest* request,
     v1::ListWorkOrdersResponse* response) {
-  return guard_.Unary(ctx, "ListWorkOrderPool", [&](const CallContext& call) -> absl::Status {
-    QQ_RETURN_IF_ERROR(
-        RequireRole(call, {roles::kDispatcher, roles::kLeader, roles::kManager, roles::kAgent}));
-    int page_size = request->page_size() == 0 ? kDefaultPageSize : request->page_size();
-    if (page_size < 1 || page_size > kMaxPageSize) {
-      return InvalidField("pageSize", "must be between 1 and 100");
-    }
-    PoolFilter filter{.area_name = request->area_name(), .team_id = request->team_id()};
-    if (request->type() != WorkOrder::TYPE_UNSPECIFIED) {
-      filter.type = WorkOrder::Type_Name(request->type());
-    }
-    if (request->channel() != v1::CHANNEL_UNSPECIFIED) {
-      filter.channel = v1::Channel_Name(request->channel());
-    }
-    auto to_time = [](const google::protobuf::Timestamp& t) {
-      return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
-    };
-    if (request->has_created_after()) filter.created_after = to_time(request->created_after());
-    if (request->has_created_before()) filter.created_before = to_time(request->created_before());
-    QQ_ASSIGN_OR_RETURN(WorkOrderPage page, store_.ListPool(call.identity.tenant, filter, page_size,
-                                                            request->page_token()));
-    for (auto& wo : page.work_orders) *response->add_work_orders() = std::move(wo);
-    response->set_next_page_token(page.next_page_token);
-    return absl::OkStatus();
-  });
+  return guard_.Offloaded(
+      ctx, "ListWorkOrderPool", [this, request, response](const CallContext& call) -> absl::Status {
+        QQ_RETURN_IF_ERROR(RequireRole(
+            call, {roles::kDispatcher, roles::kLeader, roles::kManager, roles::kAgent}));
+        int page_size = request->page_size() == 0 ? kDefaultPageSize : request->page_size();
+        if (page_size < 1 || page_size > kMaxPageSize) {
+          return InvalidField("pageSize", "must be between 1 and 100");
+        }
+        PoolFilter filter{.area_name = request->area_name(), .team_id = request->team_id()};
+        if (request->type() != WorkOrder::TYPE_UNSPECIFIED) {
+          filter.type = WorkOrder::Type_Name(request->type());
+        }
+        if (request->channel() != v1::CHANNEL_UNSPECIFIED) {
+          filter.channel = v1::Channel_Name(request->channel());
+        }
+        auto to_time = [](const google::protobuf::Timestamp& t) {
+          return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
+        };
+        if (request->has_created_after()) filter.created_after = to_time(request->created_after());
+        if (request->has_created_before())
+          filter.created_before = to_time(request->created_before());
+        QQ_ASSIGN_OR_RETURN(WorkOrderPage page, store_.ListPool(call.identity.tenant, filter,
+                                                                page_size, request->page_token()));
+        for (auto& wo : page.work_orders) *response->add_work_orders() = std::move(wo);
+        response->set_next_page_token(page.next_page_token);
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* WorkOrderServiceImpl::AcceptWorkOrder(
     grpc::CallbackServerContext* ctx, const v1::AcceptWorkOrderRequest* request,
     WorkOrder* response) {
-  return guard_.Unary(ctx, "AcceptWorkOrder", [&](const CallContext& call) -> absl::Status {
-    TransitionInput input{.comment = request->comment()};
-    QQ_ASSIGN_OR_RETURN(*response, Transition(call, request->id(), "accept", std::move(input), {}));
-    return absl::OkStatus();
-  });
+  return guard_.Offloaded(
+      ctx, "AcceptWorkOrder", [this, request, response](const CallContext& call) -> absl::Status {
+        TransitionInput input{.comment = request->comment()};
+        QQ_ASSIGN_OR_RETURN(*response,
+                            Transition(call, request->id(), "accept", std::move(input), {}));
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* WorkOrderServiceImpl::ResolveWorkOrder(
     grpc::CallbackServerContext* ctx, const v1::ResolveWorkOrderRequest* request,
     WorkOrder* response) {
-  return guard_.Unary(ctx, "ResolveWorkOrder", [&](const CallContext& call) -> absl::Status {
-    QQ_ASSIGN_OR_RETURN(auto attachments,
-                        CheckAttachmentIds(request->attachment_ids(), "attachmentIds"));
-    TransitionInput input{.result = request->result()};
-    QQ_ASSIGN_OR_RETURN(*response, Transition(call, request->id(), "resolve", std::move(input),
-                                              std::move(attachments)));
-    return absl::OkStatus();
-  });
+  return guard_.Offloaded(
+      ctx, "ResolveWorkOrder", [this, request, response](const CallContext& call) -> absl::Status {
+        QQ_ASSIGN_OR_RETURN(auto attachments,
+                            CheckAttachmentIds(request->attachment_ids(), "attachmentIds"));
+        TransitionInput input{.result = request->result()};
+        QQ_ASSIGN_OR_RETURN(*response, Transition(call, request->id(), "resolve", std::move(input),
+                                                  std::move(attachments)));
+        return absl::OkStatus();
+      });
 }
 
 absl::Status HandleDispatchEvent(OrderStore& store, pqxx::work& txn, const StreamEvent& event) {

@@ -14,8 +14,6 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
-#include "absl/strings/escaping.h"
-#include "absl/strings/str_split.h"
 #include "tests/support/gateway_test.h"
 #include "tests/support/http_client.h"
 #include "tests/support/stack.h"
@@ -38,14 +36,6 @@ boost::json::value ErrorOf(const HttpResponse& r) {
   const auto json = r.Json();
   if (!json.is_object() || !json.as_object().contains("error")) return {};
   return json.as_object().at("error");
-}
-
-// The user id ("sub") in a token, so a dispatcher can name the courier.
-std::string UserIdOf(const std::string& token) {
-  std::vector<std::string> parts = absl::StrSplit(token, '.');
-  std::string payload;
-  if (parts.size() != 3 || !absl::WebSafeBase64Unescape(parts[1], &payload)) return "";
-  return Str(boost::json::parse(payload), "sub");
 }
 
 class OrdersTest : public GatewayTest {

@@ -4,7 +4,12 @@
 #include <cstdlib>
 #include <random>
 #include <stdexcept>
+#include <vector>
 
+#include <boost/json/parse.hpp>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_split.h"
 #include "tests/support/http_client.h"
 
 namespace qq::testing {
@@ -44,6 +49,16 @@ std::string TinyPng() {
                                  13,   'I', 'H', 'D', 'R',  0,    0,    0,    1,    0,    0,
                                  0,    1,   8,   2,   0,    0,    0,    0x90, 0x77, 0x53, 0xde};
   return std::string(reinterpret_cast<const char*>(bytes), sizeof bytes);
+}
+
+std::string UserIdOf(const std::string& token) {
+  std::vector<std::string> parts = absl::StrSplit(token, '.');
+  std::string payload;
+  if (parts.size() != 3 || !absl::WebSafeBase64Unescape(parts[1], &payload)) return "";
+  boost::system::error_code error;
+  boost::json::value claims = boost::json::parse(payload, error);
+  if (error || !claims.is_object()) return "";
+  return Str(claims, "sub");
 }
 
 }  // namespace qq::testing

@@ -15,6 +15,9 @@ std::string GatewayUrl();
 // A mobile number no other test of this run uses (phones are unique per tenant).
 std::string UniquePhone();
 
+// The user id ("sub" claim) inside an access token; "" when it is not a JWT.
+std::string UserIdOf(const std::string& token);
+
 // The smallest file libmagic calls image/png (the signature and a 1×1 RGB IHDR chunk): a
 // photo for uploads.
 std::string TinyPng();
