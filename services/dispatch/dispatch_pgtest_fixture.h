@@ -29,34 +29,23 @@ class DispatchPgTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     if (testing::PgAdminDsn().empty()) return;
-    auto db = testing::ScratchDatabase::Create("qq_dispatch_test_" + std::to_string(getpid()),
-                                               {"postgis", "pgcrypto"});
+    auto db =
+        testing::CreateMigratedDatabase("qq_dispatch_test_" + std::to_string(getpid()),
+                                        {"postgis", "pgcrypto"}, "dispatch", dispatch_migrations());
     if (!db.ok()) {
       setup_error_ = db.status().ToString();
       return;
     }
-    database_ = new testing::ScratchDatabase(std::move(*db));
-    absl::Status migrated =
-        ApplyServiceMigrations(database_->dsn(), "dispatch", dispatch_migrations());
-    if (!migrated.ok()) {
-      setup_error_ = migrated.ToString();
-      return;
-    }
-    auto pool = PgPool::Connect(database_->dsn(), 4);
-    if (!pool.ok()) {
-      setup_error_ = pool.status().ToString();
-      return;
-    }
-    pool_ = std::move(*pool).release();
+    database_ = new testing::MigratedDatabase(std::move(*db));
+    pool_ = database_->pool.get();
     store_ = new DispatchStore(*pool_);
   }
 
   static void TearDownTestSuite() {
     delete store_;
     store_ = nullptr;
-    delete pool_;
     pool_ = nullptr;
-    delete database_;  // drops it
+    delete database_;  // closes the pool, drops the database
     database_ = nullptr;
   }
 
@@ -160,7 +149,7 @@ class DispatchPgTest : public ::testing::Test {
     return events;
   }
 
-  static inline testing::ScratchDatabase* database_ = nullptr;
+  static inline testing::MigratedDatabase* database_ = nullptr;
   static inline std::string setup_error_;
   static inline PgPool* pool_ = nullptr;
   static inline DispatchStore* store_ = nullptr;

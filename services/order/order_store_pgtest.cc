@@ -27,30 +27,19 @@ class OrderStorePgTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     if (testing::PgAdminDsn().empty()) return;
-    auto db =
-        testing::ScratchDatabase::Create("qq_order_test_" + std::to_string(getpid()), {"pgcrypto"});
+    auto db = testing::CreateMigratedDatabase("qq_order_test_" + std::to_string(getpid()),
+                                              {"pgcrypto"}, "order", order_migrations());
     if (!db.ok()) {
       setup_error_ = db.status().ToString();
       return;
     }
-    database_ = new testing::ScratchDatabase(std::move(*db));
-    absl::Status migrated = ApplyServiceMigrations(database_->dsn(), "order", order_migrations());
-    if (!migrated.ok()) {
-      setup_error_ = migrated.ToString();
-      return;
-    }
-    auto pool = PgPool::Connect(database_->dsn(), 4);
-    if (!pool.ok()) {
-      setup_error_ = pool.status().ToString();
-      return;
-    }
-    pool_ = std::move(*pool).release();
+    database_ = new testing::MigratedDatabase(std::move(*db));
+    pool_ = database_->pool.get();
   }
 
   static void TearDownTestSuite() {
-    delete pool_;
     pool_ = nullptr;
-    delete database_;
+    delete database_;  // closes the pool, drops the database
     database_ = nullptr;
   }
 
@@ -129,7 +118,7 @@ class OrderStorePgTest : public ::testing::Test {
         });
   }
 
-  static inline testing::ScratchDatabase* database_ = nullptr;
+  static inline testing::MigratedDatabase* database_ = nullptr;
   static inline PgPool* pool_ = nullptr;
   static inline std::string setup_error_;
   std::string tenant_;

@@ -49,39 +49,6 @@ std::string OrderDatabaseDsn() {
   return slash == std::string::npos ? admin : admin.substr(0, slash + 1) + "qq_order";
 }
 
-// Runs `op(thread)` on `threads` threads for `seconds`; with `interval` > 0 each thread
-// starts a call every `interval` (paced load) instead of back to back.
-RunResult RunFor(int threads, double seconds, std::chrono::microseconds interval,
-                 const std::function<bool(int)>& op) {
-  std::vector<std::vector<double>> per(threads);
-  std::atomic<int> errors{0};
-  const auto start = Clock::now();
-  const auto end =
-      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
-  std::vector<std::thread> pool;
-  for (int t = 0; t < threads; ++t) {
-    pool.emplace_back([&, t] {
-      auto next = start + interval * t / std::max(threads, 1);
-      while (Clock::now() < end) {
-        if (interval.count() > 0) {
-          std::this_thread::sleep_until(next);
-          next += interval;
-        }
-        auto s = Clock::now();
-        if (!op(t)) errors++;
-        per[t].push_back(std::chrono::duration<double, std::milli>(Clock::now() - s).count());
-      }
-    });
-  }
-  for (auto& th : pool) th.join();
-  RunResult r;
-  r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  for (auto& v : per) r.latencies_ms.insert(r.latencies_ms.end(), v.begin(), v.end());
-  std::sort(r.latencies_ms.begin(), r.latencies_ms.end());
-  r.errors = errors;
-  return r;
-}
-
 // pgbench's transactions per second for the single-row insert, or -1.
 double PgbenchInsertsPerSecond(int clients, int seconds) {
   {
@@ -203,7 +170,7 @@ int main(int argc, char** argv) {
     return r.status == 200;
   };
 
-  RunResult full = RunFor(clients, seconds, std::chrono::microseconds(0), create);
+  RunResult full = qq::testing::RunFor(clients, seconds, std::chrono::microseconds(0), create);
   const double create_per_s = full.latencies_ms.size() / full.seconds;
   std::printf("BENCH create_per_s %.1f req/s\n", create_per_s);
   std::printf("BENCH create_p99_full_load_ms %.2f ms\n", Percentile(full.latencies_ms, 0.99));
@@ -217,7 +184,7 @@ int main(int argc, char** argv) {
 
   const auto interval = std::chrono::microseconds(
       static_cast<long long>(clients * 1e6 / std::max(1.0, create_per_s / 2)));
-  RunResult half = RunFor(clients, seconds, interval, create);
+  RunResult half = qq::testing::RunFor(clients, seconds, interval, create);
   std::printf("BENCH create_half_load_per_s %.1f req/s\n", half.latencies_ms.size() / half.seconds);
   std::printf("BENCH create_p99_half_load_ms %.2f ms\n", Percentile(half.latencies_ms, 0.99));
   std::fflush(stdout);

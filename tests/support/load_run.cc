@@ -8,29 +8,63 @@
 
 namespace qq::testing {
 
-RunResult Run(int threads, int per_thread, const std::function<bool(int, int)>& op) {
-  using Clock = std::chrono::steady_clock;
-  std::vector<std::vector<double>> per(threads);
-  std::atomic<int> errors{0};
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// One thread's latencies and failures.
+struct Recorder {
+  std::vector<double> latencies_ms;
+  int errors = 0;
+
+  void Time(const std::function<bool()>& op) {
+    auto start = Clock::now();
+    if (!op()) errors++;
+    latencies_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+  }
+};
+
+// Runs `body(thread, recorder)` on each of `threads` threads and merges what they timed.
+RunResult Collect(int threads, const std::function<void(int, Recorder&)>& body) {
+  std::vector<Recorder> recorders(threads);
   auto start = Clock::now();
   std::vector<std::thread> pool;
-  for (int t = 0; t < threads; ++t) {
-    pool.emplace_back([&, t] {
-      per[t].reserve(per_thread);
-      for (int i = 0; i < per_thread; ++i) {
-        auto s = Clock::now();
-        if (!op(t, i)) errors++;
-        per[t].push_back(std::chrono::duration<double, std::milli>(Clock::now() - s).count());
-      }
-    });
-  }
+  for (int t = 0; t < threads; ++t) pool.emplace_back([&, t] { body(t, recorders[t]); });
   for (auto& th : pool) th.join();
   RunResult r;
   r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  for (auto& v : per) r.latencies_ms.insert(r.latencies_ms.end(), v.begin(), v.end());
+  for (auto& rec : recorders) {
+    r.latencies_ms.insert(r.latencies_ms.end(), rec.latencies_ms.begin(), rec.latencies_ms.end());
+    r.errors += rec.errors;
+  }
   std::sort(r.latencies_ms.begin(), r.latencies_ms.end());
-  r.errors = errors;
   return r;
+}
+
+}  // namespace
+
+RunResult Run(int threads, int per_thread, const std::function<bool(int, int)>& op) {
+  return Collect(threads, [&](int t, Recorder& recorder) {
+    recorder.latencies_ms.reserve(per_thread);
+    for (int i = 0; i < per_thread; ++i) recorder.Time([&] { return op(t, i); });
+  });
+}
+
+RunResult RunFor(int threads, double seconds, std::chrono::microseconds interval,
+                 const std::function<bool(int)>& op) {
+  const auto start = Clock::now();
+  const auto end =
+      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  return Collect(threads, [&](int t, Recorder& recorder) {
+    auto next = start + interval * t / std::max(threads, 1);
+    while (Clock::now() < end) {
+      if (interval.count() > 0) {
+        std::this_thread::sleep_until(next);
+        next += interval;
+      }
+      recorder.Time([&] { return op(t); });
+    }
+  });
 }
 
 double Percentile(const std::vector<double>& sorted, double p) {

@@ -2,6 +2,7 @@
 // each call's latency, report percentiles as BENCH lines.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <string>
 #include <vector>
@@ -17,6 +18,11 @@ struct RunResult {
 // Runs `op(thread, i)` `per_thread` times on each of `threads` threads; `op` returns false
 // for a failed call.
 RunResult Run(int threads, int per_thread, const std::function<bool(int, int)>& op);
+
+// Runs `op(thread)` on `threads` threads for `seconds`: back to back, or with `interval` > 0
+// each thread starting a call every `interval` (paced load).
+RunResult RunFor(int threads, double seconds, std::chrono::microseconds interval,
+                 const std::function<bool(int)>& op);
 
 double Percentile(const std::vector<double>& sorted, double p);
 

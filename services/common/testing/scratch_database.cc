@@ -62,4 +62,21 @@ ScratchDatabase::~ScratchDatabase() {
   }
 }
 
+absl::StatusOr<MigratedDatabase> CreateMigratedDatabase(const std::string& name,
+                                                        const std::vector<std::string>& extensions,
+                                                        const std::string& service,
+                                                        const std::vector<Migration>& migrations,
+                                                        int pool_size) {
+  auto db = ScratchDatabase::Create(name, extensions);
+  if (!db.ok()) return db.status();
+  MigratedDatabase out;
+  out.database = std::make_unique<ScratchDatabase>(std::move(*db));
+  absl::Status migrated = ApplyServiceMigrations(out.database->dsn(), service, migrations);
+  if (!migrated.ok()) return migrated;
+  auto pool = PgPool::Connect(out.database->dsn(), pool_size);
+  if (!pool.ok()) return pool.status();
+  out.pool = std::move(*pool);
+  return out;
+}
+
 }  // namespace qq::testing

@@ -3,10 +3,13 @@
 // postgres, exported by ./deploy/dev test) and dropped again.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "services/common/migrations.h"
+#include "services/common/pg_pool.h"
 
 namespace qq::testing {
 
@@ -34,5 +37,18 @@ class ScratchDatabase {
   std::string name_;
   std::string dsn_;
 };
+
+// A scratch database with a service's migrations applied, and a pool on it. The pool is
+// declared last so it closes before the database is dropped.
+struct MigratedDatabase {
+  std::unique_ptr<ScratchDatabase> database;
+  std::unique_ptr<PgPool> pool;
+};
+
+absl::StatusOr<MigratedDatabase> CreateMigratedDatabase(const std::string& name,
+                                                        const std::vector<std::string>& extensions,
+                                                        const std::string& service,
+                                                        const std::vector<Migration>& migrations,
+                                                        int pool_size = 4);
 
 }  // namespace qq::testing
