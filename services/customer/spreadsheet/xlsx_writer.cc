@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "services/customer/spreadsheet/utf8.h"
 
 namespace qq::spreadsheet {
 namespace {
@@ -18,55 +19,6 @@ constexpr int kMaxRows = 1'048'576;
 constexpr int kMaxColumns = 16'384;
 constexpr size_t kMaxTextBytes = 32'767;  // Excel's limit is in characters; bytes is safe
 constexpr int kRowsMeasured = 1000;       // column widths come from the first rows
-
-// The code point at text[*i] (advancing *i), or U+FFFD for bytes that are not UTF-8.
-uint32_t NextCodePoint(absl::string_view text, size_t* i) {
-  auto byte = [&text](size_t k) { return static_cast<unsigned char>(text[k]); };
-  unsigned char c = byte(*i);
-  int length = c < 0x80                 ? 1
-               : c >= 0xC2 && c <= 0xDF ? 2
-               : c >= 0xE0 && c <= 0xEF ? 3
-               : c >= 0xF0 && c <= 0xF4 ? 4
-                                        : 0;
-  if (length == 0 || *i + length > text.size()) {
-    ++*i;
-    return 0xFFFD;
-  }
-  uint32_t cp = length == 1 ? c : c & (0x7F >> length);
-  for (int k = 1; k < length; ++k) {
-    unsigned char next = byte(*i + k);
-    if ((next & 0xC0) != 0x80) {
-      ++*i;
-      return 0xFFFD;
-    }
-    cp = (cp << 6) | (next & 0x3F);
-  }
-  static constexpr uint32_t kSmallest[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (cp < kSmallest[length] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-    ++*i;
-    return 0xFFFD;
-  }
-  *i += length;
-  return cp;
-}
-
-void AppendUtf8(uint32_t cp, std::string* out) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
 
 // Text XML 1.0 can carry: valid UTF-8, no control characters but tab and line feed,
 // no U+FFFE/U+FFFF, at most kMaxTextBytes. Also measures its display width (CJK
