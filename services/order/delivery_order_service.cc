@@ -19,9 +19,11 @@ constexpr int kMaxPageSize = 100;
 constexpr size_t kMaxCommentBytes = 4000;
 constexpr size_t kMaxUserIdBytes = 64;
 
+// Who may read delivery orders (the 360 view shows them to every archive reader); each
+// transition names its own roles in the workflow.
 constexpr std::initializer_list<absl::string_view> kDeliveryStaff = {
-    roles::kAgent,   roles::kDispatcher, roles::kCourier,
-    roles::kManager, roles::kLeader,     roles::kService};
+    roles::kAgent,  roles::kDispatcher, roles::kCourier, roles::kManager,
+    roles::kLeader, roles::kWorker,     roles::kFinance, roles::kService};
 
 // The customer as the courier needs them, at the chosen address (the first unless
 // `address_id` picks another).

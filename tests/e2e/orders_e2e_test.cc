@@ -435,6 +435,10 @@ TEST_F(OrdersTest, DeadlinesPoolToDosAndFeedbackThroughTheGateway) {
   HttpResponse todos = http_->Get("/v1/todos?pageSize=100", worker);
   ASSERT_EQ(todos.status, 200) << todos.body;
   EXPECT_NE(todos.body.find(id), std::string::npos) << todos.body;
+  // The worker's 360 view of the customer has every part, delivery orders included.
+  HttpResponse view = http_->Get("/v1/customers/" + customer + "/view", worker);
+  ASSERT_EQ(view.status, 200) << view.body;
+  EXPECT_NE(view.body.find(R"("missingParts":[])"), std::string::npos) << view.body;
 
   // A complaint resolved at the desk: the customer's score is recorded once, and the
   // follow-up to-do it created for the agents goes away.
