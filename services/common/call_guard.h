@@ -46,12 +46,7 @@ class CallGuard {
   grpc::ServerUnaryReactor* Unary(grpc::CallbackServerContext* ctx, absl::string_view method,
                                   Handler&& handler) {
     auto start = std::chrono::steady_clock::now();
-    absl::StatusOr<CallContext> call = Authenticate(ctx);
-    absl::Status status = call.status();
-    if (call.ok()) {
-      ScopedLogContext log_context(call->request_id, call->identity.tenant);
-      status = RunGuarded([&] { return handler(*call); });
-    }
+    absl::Status status = Run(ctx, handler);
     return Finish(ctx, method, status, start);
   }
 
@@ -70,12 +65,7 @@ class CallGuard {
     auto* reactor = ctx->DefaultReactor();
     workers_->Submit([this, ctx, reactor, method = std::string(method),
                       handler = std::move(handler), start]() mutable {
-      absl::StatusOr<CallContext> call = Authenticate(ctx);
-      absl::Status status = call.status();
-      if (call.ok()) {
-        ScopedLogContext log_context(call->request_id, call->identity.tenant);
-        status = RunGuarded([&] { return handler(*call); });
-      }
+      absl::Status status = Run(ctx, handler);
       RecordOutcome(method, status, start);
       reactor->Finish(ToGrpcStatus(status));
     });
@@ -103,6 +93,15 @@ class CallGuard {
   }
 
  private:
+  // Authenticates the call, then runs `handler` with the caller's log context.
+  template <typename Handler>
+  absl::Status Run(grpc::CallbackServerContext* ctx, Handler& handler) {
+    absl::StatusOr<CallContext> call = Authenticate(ctx);
+    if (!call.ok()) return call.status();
+    ScopedLogContext log_context(call->request_id, call->identity.tenant);
+    return RunGuarded([&] { return handler(*call); });
+  }
+
   template <typename Fn>
   static absl::Status RunGuarded(Fn&& fn) {
     try {

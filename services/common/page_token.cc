@@ -27,4 +27,20 @@ absl::StatusOr<PageCursor> DecodePageToken(const std::string& token) {
   return cursor;
 }
 
+absl::StatusOr<int> PageSizeOf(int requested, int max, int default_size) {
+  int size = requested == 0 ? default_size : requested;
+  if (size < 1 || size > max) {
+    return InvalidField("pageSize", absl::StrCat("must be between 1 and ", max));
+  }
+  return size;
+}
+
+absl::StatusOr<int> DecodeOffsetToken(const std::string& token, int max_offset) {
+  int offset = 0;
+  if (!token.empty() && (!absl::SimpleAtoi(token, &offset) || offset < 0 || offset > max_offset)) {
+    return InvalidField("pageToken", "is not a token this service issued");
+  }
+  return offset;
+}
+
 }  // namespace qq

@@ -20,4 +20,12 @@ std::string EncodePageToken(long long created_micros, const std::string& id);
 // service did not issue.
 absl::StatusOr<PageCursor> DecodePageToken(const std::string& token);
 
+// The page size a list request asked for: `default_size` for 0, INVALID_ARGUMENT (field
+// "pageSize") outside 1..max.
+absl::StatusOr<int> PageSizeOf(int requested, int max, int default_size = 20);
+
+// Offset paging for short, ranked lists: "" is 0; INVALID_ARGUMENT (field "pageToken")
+// for anything but an offset from 0 to `max_offset`.
+absl::StatusOr<int> DecodeOffsetToken(const std::string& token, int max_offset);
+
 }  // namespace qq

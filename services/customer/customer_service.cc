@@ -22,6 +22,7 @@
 #include "services/common/grpc_status.h"
 #include "services/common/ids.h"
 #include "services/common/log.h"
+#include "services/common/page_token.h"
 #include "services/common/sha256.h"
 #include "services/common/status.h"
 #include "services/customer/domain/custom_fields.h"
@@ -39,7 +40,6 @@ using google::protobuf::util::TimeUtil;
 
 namespace {
 
-constexpr int kDefaultPageSize = 20;
 constexpr int kMaxPageSize = 100;
 constexpr int kMaxSearchPageSize = 50;
 // Search ranks at most this many hits; nobody pages past them on a hotline.
@@ -55,14 +55,6 @@ constexpr std::initializer_list<absl::string_view> kArchiveWriters = {roles::kAg
                                                                       roles::kDispatcher};
 constexpr std::initializer_list<absl::string_view> kLedgerWriters = {
     roles::kAgent, roles::kDispatcher, roles::kFinance, roles::kManager};
-
-absl::StatusOr<int> PageSizeOf(int requested, int max) {
-  int size = requested == 0 ? kDefaultPageSize : requested;
-  if (size < 1 || size > max) {
-    return InvalidField("pageSize", absl::StrCat("must be between 1 and ", max));
-  }
-  return size;
-}
 
 absl::Status CheckId(const std::string& id, const std::string& field, absl::string_view what) {
   if (!LooksLikeUuid(id))

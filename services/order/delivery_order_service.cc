@@ -3,6 +3,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/time/clock.h"
 #include "services/common/ids.h"
+#include "services/common/page_token.h"
 #include "services/common/status.h"
 #include "services/order/domain/delivery_order_draft.h"
 #include "services/order/domain/work_order_draft.h"
@@ -14,7 +15,6 @@ namespace v1 = qingquan::order::v1;
 
 namespace {
 
-constexpr int kDefaultPageSize = 20;
 constexpr int kMaxPageSize = 100;
 constexpr size_t kMaxCommentBytes = 4000;
 constexpr size_t kMaxUserIdBytes = 64;
@@ -48,14 +48,6 @@ absl::StatusOr<DeliveryCustomer> CourierView(const qingquan::customer::v1::Custo
 
 absl::Status CheckDeliveryId(const std::string& id) {
   if (!LooksLikeUuid(id)) return WithField(absl::NotFoundError("no such delivery order"), "id");
-  return absl::OkStatus();
-}
-
-absl::Status CheckPageSize(int requested, int& page_size) {
-  page_size = requested == 0 ? kDefaultPageSize : requested;
-  if (page_size < 1 || page_size > kMaxPageSize) {
-    return InvalidField("pageSize", "must be between 1 and 100");
-  }
   return absl::OkStatus();
 }
 
@@ -100,8 +92,7 @@ grpc::ServerUnaryReactor* DeliveryOrderServiceImpl::ListDeliveryOrders(
       ctx, "ListDeliveryOrders",
       [this, request, response](const CallContext& call) -> absl::Status {
         QQ_RETURN_IF_ERROR(RequireRole(call, kDeliveryStaff));
-        int page_size = 0;
-        QQ_RETURN_IF_ERROR(CheckPageSize(request->page_size(), page_size));
+        QQ_ASSIGN_OR_RETURN(int page_size, PageSizeOf(request->page_size(), kMaxPageSize));
         DeliveryFilter filter{.state = request->state(), .courier_id = request->courier_id()};
         if (!request->customer_id().empty()) {
           if (!LooksLikeUuid(request->customer_id())) return absl::OkStatus();  // matches nothing

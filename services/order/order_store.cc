@@ -583,11 +583,7 @@ absl::StatusOr<int> OrderStore::RunSlaChecks(int limit) {
 absl::StatusOr<WorkOrderPage> OrderStore::ListPool(const std::string& tenant,
                                                    const PoolFilter& filter, int page_size,
                                                    const std::string& page_token) {
-  int offset = 0;
-  if (!page_token.empty() &&
-      (!absl::SimpleAtoi(page_token, &offset) || offset < 0 || offset > kMaxPoolOffset)) {
-    return InvalidField("pageToken", "is not a token this service issued");
-  }
+  QQ_ASSIGN_OR_RETURN(int offset, DecodeOffsetToken(page_token, kMaxPoolOffset));
   WorkOrderPage page;
   QQ_RETURN_IF_ERROR(pool_.Read([&](pqxx::work& txn) -> absl::Status {
     page = {};

@@ -3,6 +3,7 @@
 #include "absl/strings/ascii.h"
 #include "services/common/ids.h"
 #include "services/common/log.h"
+#include "services/common/page_token.h"
 #include "services/common/status.h"
 
 namespace qq::order {
@@ -11,7 +12,6 @@ namespace v1 = qingquan::order::v1;
 
 namespace {
 
-constexpr int kDefaultPageSize = 20;
 constexpr int kMaxPageSize = 100;
 constexpr size_t kMaxCommentBytes = 2000;
 constexpr int kSlaChecksPerPass = 200;
@@ -52,10 +52,7 @@ grpc::ServerUnaryReactor* TodoServiceImpl::ListTodos(grpc::CallbackServerContext
   return guard_.Offloaded(
       ctx, "ListTodos", [this, request, response](const CallContext& call) -> absl::Status {
         QQ_RETURN_IF_ERROR(RequireRole(call, kStaff));
-        int page_size = request->page_size() == 0 ? kDefaultPageSize : request->page_size();
-        if (page_size < 1 || page_size > kMaxPageSize) {
-          return InvalidField("pageSize", "must be between 1 and 100");
-        }
+        QQ_ASSIGN_OR_RETURN(int page_size, PageSizeOf(request->page_size(), kMaxPageSize));
         QQ_ASSIGN_OR_RETURN(TodoPage page,
                             store_.ListFor(call.identity.tenant, call.identity.user_id,
                                            call.identity.roles, page_size, request->page_token()));

@@ -4,6 +4,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "services/common/page_token.h"
 #include "services/common/pg_pool.h"
 #include "services/common/status.h"
 
@@ -96,11 +97,7 @@ void TodoStore::InsertIn(pqxx::work& txn, const NewTodo& todo) {
 absl::StatusOr<TodoPage> TodoStore::ListFor(const std::string& tenant, const std::string& user_id,
                                             const std::vector<std::string>& roles, int page_size,
                                             const std::string& page_token) {
-  int offset = 0;
-  if (!page_token.empty() &&
-      (!absl::SimpleAtoi(page_token, &offset) || offset < 0 || offset > kMaxOffset)) {
-    return InvalidField("pageToken", "is not a token this service issued");
-  }
+  QQ_ASSIGN_OR_RETURN(int offset, DecodeOffsetToken(page_token, kMaxOffset));
   TodoPage page;
   const absl::Time now = absl::Now();
   QQ_RETURN_IF_ERROR(pool_.Read([&](pqxx::work& txn) -> absl::Status {

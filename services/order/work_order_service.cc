@@ -3,6 +3,7 @@
 #include "absl/strings/ascii.h"
 #include "qingquan/common/v1/events.pb.h"
 #include "services/common/ids.h"
+#include "services/common/page_token.h"
 #include "services/common/status.h"
 #include "services/order/domain/work_order_draft.h"
 #include "services/order/domain/workflow.h"
@@ -14,7 +15,6 @@ namespace v1 = qingquan::order::v1;
 
 namespace {
 
-constexpr int kDefaultPageSize = 20;
 constexpr int kMaxPageSize = 100;
 constexpr size_t kMaxResultBytes = 4000;
 constexpr size_t kMaxCommentBytes = 4000;
@@ -88,10 +88,7 @@ grpc::ServerUnaryReactor* WorkOrderServiceImpl::ListWorkOrders(
   return guard_.Offloaded(
       ctx, "ListWorkOrders", [this, request, response](const CallContext& call) -> absl::Status {
         QQ_RETURN_IF_ERROR(RequireRole(call, kStaff));
-        int page_size = request->page_size() == 0 ? kDefaultPageSize : request->page_size();
-        if (page_size < 1 || page_size > kMaxPageSize) {
-          return InvalidField("pageSize", "must be between 1 and 100");
-        }
+        QQ_ASSIGN_OR_RETURN(int page_size, PageSizeOf(request->page_size(), kMaxPageSize));
         WorkOrderFilter filter;
         if (!request->customer_id().empty()) {
           if (!LooksLikeUuid(request->customer_id())) return absl::OkStatus();  // matches nothing
@@ -180,10 +177,7 @@ grpc::ServerUnaryReactor* WorkOrderServiceImpl::ListWorkOrderPool(
       ctx, "ListWorkOrderPool", [this, request, response](const CallContext& call) -> absl::Status {
         QQ_RETURN_IF_ERROR(RequireRole(
             call, {roles::kDispatcher, roles::kLeader, roles::kManager, roles::kAgent}));
-        int page_size = request->page_size() == 0 ? kDefaultPageSize : request->page_size();
-        if (page_size < 1 || page_size > kMaxPageSize) {
-          return InvalidField("pageSize", "must be between 1 and 100");
-        }
+        QQ_ASSIGN_OR_RETURN(int page_size, PageSizeOf(request->page_size(), kMaxPageSize));
         PoolFilter filter{.area_name = request->area_name(), .team_id = request->team_id()};
         if (request->type() != WorkOrder::TYPE_UNSPECIFIED) {
           filter.type = WorkOrder::Type_Name(request->type());

@@ -132,12 +132,6 @@ ImportOutcome Import(v1::CustomerService::Stub& stub, const std::string& bearer,
   return outcome;
 }
 
-std::string CustomerDatabaseDsn() {
-  std::string admin = qq::testing::EnvOr("QQ_TEST_PG_ADMIN_DSN");
-  size_t slash = admin.rfind('/');
-  return slash == std::string::npos ? admin : admin.substr(0, slash + 1) + "qq_customer";
-}
-
 double Seconds(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
@@ -195,7 +189,7 @@ int main(int argc, char** argv) {
   std::printf("BENCH load_rows_per_s %.0f rows/s\n", customers / Seconds(load_start));
 
   // 2. Fixture ledger entries, straight into the database (what years of deliveries leave).
-  pqxx::connection db(CustomerDatabaseDsn());
+  pqxx::connection db(qq::testing::ServiceDatabaseDsn("qq_customer"));
   {
     auto start = Clock::now();
     pqxx::work txn(db);
@@ -337,7 +331,7 @@ int main(int argc, char** argv) {
         "(name text, phone text, address text, tags text, tickets int, notes text)");
     txn.commit();
   }
-  const std::string dsn = CustomerDatabaseDsn();
+  const std::string dsn = qq::testing::ServiceDatabaseDsn("qq_customer");
   auto copy_start = Clock::now();
   const std::string command =
       absl::StrCat("psql -q -v ON_ERROR_STOP=1 '", dsn, "' -c \"\\copy bench_copy_reference FROM '",

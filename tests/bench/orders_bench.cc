@@ -43,16 +43,10 @@ using qq::testing::HttpClient;
 using qq::testing::Percentile;
 using qq::testing::RunResult;
 
-std::string OrderDatabaseDsn() {
-  std::string admin = qq::testing::EnvOr("QQ_TEST_PG_ADMIN_DSN");
-  size_t slash = admin.rfind('/');
-  return slash == std::string::npos ? admin : admin.substr(0, slash + 1) + "qq_order";
-}
-
 // pgbench's transactions per second for the single-row insert, or -1.
 double PgbenchInsertsPerSecond(int clients, int seconds) {
   {
-    pqxx::connection db(OrderDatabaseDsn());
+    pqxx::connection db(qq::testing::ServiceDatabaseDsn("qq_order"));
     pqxx::work txn(db);
     txn.exec("DROP TABLE IF EXISTS bench_work_orders");
     txn.exec("CREATE TABLE bench_work_orders (LIKE work_orders INCLUDING ALL)");
@@ -87,7 +81,7 @@ double PgbenchInsertsPerSecond(int clients, int seconds) {
 
 // Loads `orders` work orders for utility-demo straight into the database.
 void LoadOrders(long long orders, const std::string& worker_id) {
-  pqxx::connection db(OrderDatabaseDsn());
+  pqxx::connection db(qq::testing::ServiceDatabaseDsn("qq_order"));
   pqxx::work txn(db);
   txn.exec_params(
       "INSERT INTO work_orders (tenant_id, number, type, channel, urgency, state, customer_id, "

@@ -60,11 +60,6 @@ bool Accepts(int port) {
   return ok;
 }
 
-std::string DatabaseDsn(const std::string& database) {
-  std::string admin = EnvOr("QQ_TEST_PG_ADMIN_DSN");
-  return admin.substr(0, admin.rfind('/') + 1) + database;
-}
-
 // A second qq-order-svc on `port`, sharing everything else with the test stack.
 class OrderProcess {
  public:
@@ -195,7 +190,7 @@ TEST(Crash, KillNineMidLoadLosesNothingAndDoublesNothing) {
     ASSERT_TRUE(status.ok()) << "request " << i << ": " << status.error_message();
   }
 
-  pqxx::connection db(DatabaseDsn("qq_order"));
+  pqxx::connection db(ServiceDatabaseDsn("qq_order"));
   auto count = [&](const std::string& sql) {
     pqxx::work txn(db);
     return txn.exec_params(sql, marker + "-%")[0][0].as<long long>();

@@ -19,6 +19,12 @@ std::string EnvOr(const char* name, const std::string& fallback) {
   return value != nullptr ? std::string(value) : fallback;
 }
 
+std::string ServiceDatabaseDsn(const std::string& database) {
+  const std::string admin = EnvOr("QQ_TEST_PG_ADMIN_DSN");
+  const size_t slash = admin.rfind('/');
+  return slash == std::string::npos ? admin : admin.substr(0, slash + 1) + database;
+}
+
 std::string UniquePhone() {
   // 10^9 numbers per run's prefix: a clash between the few hundred a run makes is
   // vanishingly unlikely, and the database would report it as a 409.

@@ -12,6 +12,10 @@ std::string EnvOr(const char* name, const std::string& fallback = "");
 // QQ_TEST_GATEWAY_URL, or "" when no stack runs (tests then skip).
 std::string GatewayUrl();
 
+// The DSN of a service's database (e.g. "qq_order") on the test stack's PostgreSQL, as its
+// superuser (QQ_TEST_PG_ADMIN_DSN with the database replaced).
+std::string ServiceDatabaseDsn(const std::string& database);
+
 // A mobile number no other test of this run uses (phones are unique per tenant).
 std::string UniquePhone();
 
