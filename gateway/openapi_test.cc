@@ -88,7 +88,7 @@ TEST_F(OpenApiTest, DocumentsQueryParametersWithTypes) {
     EXPECT_EQ(p.at("in").as_string(), "query");
     by_name[std::string(p.at("name").as_string())] = p.at("schema");
   }
-  ASSERT_EQ(by_name.size(), 6u);
+  ASSERT_EQ(by_name.size(), 7u);
   EXPECT_EQ(by_name["pageSize"].at("type").as_string(), "integer");
   EXPECT_EQ(by_name["customerId"].at("type").as_string(), "string");
   EXPECT_EQ(by_name["state"].at("type").as_string(), "string");
@@ -96,6 +96,8 @@ TEST_F(OpenApiTest, DocumentsQueryParametersWithTypes) {
             "#/components/schemas/qingquan.order.v1.WorkOrder.Type");
   EXPECT_EQ(by_name["channel"].at("$ref").as_string(),
             "#/components/schemas/qingquan.order.v1.Channel");
+  // A repeated query parameter (?customField=a=1&customField=b=2) is an array.
+  EXPECT_EQ(by_name["customField"].at("type").as_string(), "array");
   // Routes with a body take no query parameters for the fields the body carries.
   EXPECT_FALSE(At({"paths", "/v1/customers", "post"}).as_object().contains("parameters"));
 }

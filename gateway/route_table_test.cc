@@ -212,7 +212,7 @@ TEST(RouteTable, LinkedServicesKeepsOnlyTheGivenPackages) {
                 "qingquan.order.v1.WorkOrderService", "qingquan.order.v1.DeliveryOrderService",
                 "qingquan.order.v1.WorkflowService", "qingquan.order.v1.AttachmentService",
                 "qingquan.order.v1.SlaService", "qingquan.order.v1.TodoService",
-                "qingquan.order.v1.FeedbackService"}));
+                "qingquan.order.v1.FeedbackService", "qingquan.order.v1.StandingOrderService"}));
 }
 
 TEST(RouteTable, FindsRouteWithVerbAndBindsThePathVariable) {

@@ -16,6 +16,17 @@ struct PageCursor {
 
 std::string EncodePageToken(long long created_micros, const std::string& id);
 
+// The token of the page after `rows`, fetched with LIMIT page_size + 1 so that one row
+// more than the page says another page exists ("" when not). The page's last row holds
+// the id in column 0 and the creation time in epoch microseconds in `created_column`.
+template <typename Rows>
+std::string NextPageTokenOf(const Rows& rows, int page_size, int created_column) {
+  if (static_cast<int>(rows.size()) <= page_size) return "";
+  const auto& last = rows[page_size - 1];
+  return EncodePageToken(last[created_column].template as<long long>(),
+                         last[0].template as<std::string>());
+}
+
 // "" decodes to the first page. INVALID_ARGUMENT (field "pageToken") for a token this
 // service did not issue.
 absl::StatusOr<PageCursor> DecodePageToken(const std::string& token);

@@ -115,7 +115,7 @@ absl::StatusOr<CustomerFilter> CustomerServiceImpl::FilterOf(
                         dictionary_.ListFieldDefinitions(tenant, v1::FieldDefinition::CUSTOMER));
     std::vector<std::string> filters(custom_fields.begin(), custom_fields.end());
     QQ_ASSIGN_OR_RETURN(filter.custom_fields_json,
-                        CustomFieldFilterJson(definitions, filters, "customField"));
+                        forms::CustomFieldFilterJson(definitions, filters, "customField"));
   }
   return filter;
 }
@@ -130,7 +130,7 @@ absl::Status CustomerServiceImpl::CheckCustomFields(
     const std::string& tenant, v1::FieldDefinition::Entity entity, google::protobuf::Struct* values,
     forms::WriteMode mode, const google::protobuf::Struct* current, const std::string& field_path) {
   QQ_ASSIGN_OR_RETURN(auto definitions, dictionary_.ListFieldDefinitions(tenant, entity));
-  return ValidateCustomFieldValues(definitions, values, mode, current, field_path);
+  return forms::ValidateCustomFieldValues(definitions, values, mode, current, field_path);
 }
 
 grpc::ServerUnaryReactor* CustomerServiceImpl::CreateCustomer(

@@ -1,6 +1,5 @@
 #include "services/customer/customer_store.h"
 
-#include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/time_util.h>
 
 #include <map>
@@ -11,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "services/common/forms/form_messages.h"
 #include "services/common/log.h"
 #include "services/common/page_token.h"
 #include "services/common/pg_pool.h"
@@ -244,16 +244,6 @@ const NamedQuery kInsertDemoServiceAccount{
 
 std::string Hex(const std::string& bytes) { return absl::BytesToHexString(bytes); }
 
-std::string StructToJson(const google::protobuf::Struct& s) {
-  std::string json;
-  if (!google::protobuf::util::MessageToJsonString(s, &json).ok()) return "{}";
-  return json;
-}
-
-void JsonToStruct(const std::string& json, google::protobuf::Struct* out) {
-  if (!google::protobuf::util::JsonStringToMessage(json, out).ok()) out->Clear();
-}
-
 v1::Customer::Kind KindOf(const std::string& name) {
   return name == "ORGANISATION" ? v1::Customer::ORGANISATION : v1::Customer::PERSON;
 }
@@ -270,7 +260,7 @@ void FillAddressRow(const pqxx::row& a, v1::Address& out) {
   out.set_area_name(a[7].as<std::string>());
   out.set_outside_areas(a[8].as<bool>());
   out.set_area_pending(a[9].as<bool>());
-  JsonToStruct(a[10].as<std::string>(), out.mutable_custom_fields());
+  forms::JsonToStruct(a[10].as<std::string>(), out.mutable_custom_fields());
 }
 
 // The sealed form of an optional value: ciphertext, index and last four as hex/text, or
@@ -400,13 +390,13 @@ absl::StatusOr<v1::Customer> CustomerStore::CreateCustomer(const std::string& te
         txn.exec_prepared(kInsertCustomer.name, tenant, draft.kind, draft.name, draft.notes,
                           id_number.ciphertext.get(), id_number.index.get(), id_number.last4.get(),
                           birthday.get(), draft.channel, PgTextArray(draft.tags),
-                          StructToJson(draft.custom_fields), id_number.key_id.get())[0][0]
+                          forms::StructToJson(draft.custom_fields), id_number.key_id.get())[0][0]
             .as<std::string>();
     InsertPhones(txn, tenant, id, draft.phones);
     for (const AddressDraft& a : draft.addresses) {
       NullableParam lat = NullableNumber(a.lat), lng = NullableNumber(a.lng);
       txn.exec_prepared(kInsertAddress.name, tenant, id, a.text, lat.get(), lng.get(),
-                        a.delivery_notes, StructToJson(a.custom_fields));
+                        a.delivery_notes, forms::StructToJson(a.custom_fields));
     }
     ReplaceSearchTerms(txn, tenant, id, terms);
     QQ_ASSIGN_OR_RETURN(auto loaded, LoadCustomersIn(txn, tenant, {id}));
@@ -445,7 +435,7 @@ absl::StatusOr<std::vector<v1::Customer>> CustomerStore::LoadCustomersIn(
          absl::StrSplit(row[10].as<std::string>(), '\x1f', absl::SkipEmpty())) {
       c.add_tags(std::string(tag));
     }
-    JsonToStruct(row[11].as<std::string>(), c.mutable_custom_fields());
+    forms::JsonToStruct(row[11].as<std::string>(), c.mutable_custom_fields());
     v1::Customer::Status customer_status;
     if (v1::Customer::Status_Parse(row[12].as<std::string>(), &customer_status)) {
       c.set_status(customer_status);
@@ -533,7 +523,7 @@ absl::StatusOr<v1::Customer> CustomerStore::UpdateCustomer(const std::string& te
         txn.exec_prepared(kUpdateCustomer.name, tenant, id, draft.kind, draft.name, draft.notes,
                           id_number.ciphertext.get(), id_number.index.get(), id_number.last4.get(),
                           birthday.get(), draft.channel, PgTextArray(draft.tags),
-                          StructToJson(draft.custom_fields), id_number.key_id.get());
+                          forms::StructToJson(draft.custom_fields), id_number.key_id.get());
     if (r.affected_rows() == 0) return WithField(absl::NotFoundError("no such customer"), "id");
     txn.exec_prepared(kDeletePhones.name, tenant, id);
     InsertPhones(txn, tenant, id, draft.phones);
@@ -673,10 +663,10 @@ absl::StatusOr<v1::Address> CustomerStore::AddAddress(const std::string& tenant,
       return WithField(absl::NotFoundError("no such customer"), "customerId");
     }
     NullableParam lat = NullableNumber(draft.lat), lng = NullableNumber(draft.lng);
-    const std::string id =
-        txn.exec_prepared(kInsertAddress.name, tenant, customer_id, draft.text, lat.get(),
-                          lng.get(), draft.delivery_notes, StructToJson(draft.custom_fields))[0][0]
-            .as<std::string>();
+    const std::string id = txn.exec_prepared(kInsertAddress.name, tenant, customer_id, draft.text,
+                                             lat.get(), lng.get(), draft.delivery_notes,
+                                             forms::StructToJson(draft.custom_fields))[0][0]
+                               .as<std::string>();
     FillAddressRow(txn.exec_prepared(kSelectAddress.name, tenant, customer_id, id)[0], address);
     return absl::OkStatus();
   });
@@ -694,7 +684,7 @@ absl::StatusOr<v1::Address> CustomerStore::UpdateAddress(const std::string& tena
     NullableParam lat = NullableNumber(draft.lat), lng = NullableNumber(draft.lng);
     pqxx::result r = txn.exec_prepared(kUpdateAddress.name, tenant, customer_id, address_id,
                                        draft.text, lat.get(), lng.get(), draft.delivery_notes,
-                                       StructToJson(draft.custom_fields), location_changed);
+                                       forms::StructToJson(draft.custom_fields), location_changed);
     if (r.affected_rows() == 0) {
       return WithField(absl::NotFoundError("no such address"), "address.id");
     }

@@ -25,27 +25,6 @@ constexpr std::initializer_list<absl::string_view> kDeliveryStaff = {
     roles::kAgent,  roles::kDispatcher, roles::kCourier, roles::kManager,
     roles::kLeader, roles::kWorker,     roles::kFinance, roles::kService};
 
-// The customer as the courier needs them, at the chosen address (the first unless
-// `address_id` picks another).
-absl::StatusOr<DeliveryCustomer> CourierView(const qingquan::customer::v1::Customer& c,
-                                             const std::string& address_id) {
-  DeliveryCustomer out;
-  out.name = c.name();
-  out.tags.assign(c.tags().begin(), c.tags().end());
-  QQ_ASSIGN_OR_RETURN(const qingquan::customer::v1::Address* chosen, ChooseAddress(c, address_id));
-  if (chosen == nullptr) {
-    return InvalidField("addressId", "the customer has no address to deliver to; add one first");
-  }
-  out.address_id = chosen->id();
-  out.address_text = chosen->text();
-  out.delivery_notes = chosen->delivery_notes();
-  if (chosen->has_location()) {
-    out.lat = chosen->location().lat();
-    out.lng = chosen->location().lng();
-  }
-  return out;
-}
-
 absl::Status CheckDeliveryId(const std::string& id) {
   if (!LooksLikeUuid(id)) return WithField(absl::NotFoundError("no such delivery order"), "id");
   return absl::OkStatus();
@@ -64,6 +43,9 @@ grpc::ServerUnaryReactor* DeliveryOrderServiceImpl::CreateDeliveryOrder(
                             CheckNewDeliveryOrder(request->delivery_order(), absl::Now()));
         QQ_ASSIGN_OR_RETURN(IdempotencyScope idempotency,
                             IdempotencyScopeOf(call, "CreateDeliveryOrder", *request));
+        QQ_RETURN_IF_ERROR(customers_.CheckCustomFields(
+            call.identity.tenant, qingquan::customer::v1::FieldDefinition::ORDER,
+            &draft.custom_fields, forms::WriteMode::kCreate, nullptr, "customFields"));
         QQ_ASSIGN_OR_RETURN(auto customer, customers_.GetCustomer(call, draft.customer_id));
         QQ_ASSIGN_OR_RETURN(DeliveryCustomer courier_view, CourierView(customer, draft.address_id));
         QQ_ASSIGN_OR_RETURN(*response, store_.Create(call.identity.tenant, call.identity.user_id,
@@ -98,6 +80,15 @@ grpc::ServerUnaryReactor* DeliveryOrderServiceImpl::ListDeliveryOrders(
           if (!LooksLikeUuid(request->customer_id())) return absl::OkStatus();  // matches nothing
           filter.customer_id = request->customer_id();
         }
+        if (!request->standing_order_id().empty()) {
+          if (!LooksLikeUuid(request->standing_order_id())) return absl::OkStatus();
+          filter.standing_order_id = request->standing_order_id();
+        }
+        QQ_ASSIGN_OR_RETURN(
+            filter.custom_fields_json,
+            customers_.CustomFieldFilter(
+                call.identity.tenant, qingquan::customer::v1::FieldDefinition::ORDER,
+                {request->custom_field().begin(), request->custom_field().end()}, "customField"));
         QQ_ASSIGN_OR_RETURN(DeliveryPage page, store_.List(call.identity.tenant, filter, page_size,
                                                            request->page_token()));
         for (auto& o : page.orders) *response->add_delivery_orders() = std::move(o);

@@ -6,10 +6,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "qingquan/common/v1/events.pb.h"
+#include "services/common/forms/form_messages.h"
 #include "services/common/outbox.h"
 #include "services/common/page_token.h"
 #include "services/common/pg_pool.h"
 #include "services/common/status.h"
+#include "services/order/customer_directory.h"
 #include "services/order/order_numbers.h"
 #include "services/order/sla_store.h"
 #include "services/order/todo_store.h"
@@ -33,7 +35,8 @@ constexpr char kSep[] = "\x1f";
   "(extract(epoch FROM window_end) * 1000000)::bigint, notes, courier_id, ticket_status, " \
   "collect_cash, (extract(epoch FROM created_at) * 1000000)::bigint, "                     \
   "(extract(epoch FROM updated_at) * 1000000)::bigint, "                                   \
-  "(extract(epoch FROM delivered_at) * 1000000)::bigint"
+  "(extract(epoch FROM delivered_at) * 1000000)::bigint, custom_fields::text, "            \
+  "standing_order_id, occurrence_date::text"
 constexpr int kCreatedMicrosColumn = 22;
 
 const NamedQuery kInsertDelivery{
@@ -41,10 +44,11 @@ const NamedQuery kInsertDelivery{
     "INSERT INTO delivery_orders (tenant_id, number, channel, state, workflow_version, "
     "  customer_id, customer_name, address_id, address_text, lat, lng, customer_tags, "
     "  delivery_notes, item_products, item_quantities, payment, window_start, window_end, notes, "
-    "  ticket_status) "
+    "  ticket_status, custom_fields, standing_order_id, occurrence_date) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::float8, $11::float8, $12::text[], $13, "
     "  $14::text[], $15::int[], $16, to_timestamp($17::float8 / 1000000), "
-    "  to_timestamp($18::float8 / 1000000), $19, $20) RETURNING id"};
+    "  to_timestamp($18::float8 / 1000000), $19, $20, $21::jsonb, $22::uuid, $23::date) "
+    "RETURNING " QQ_DELIVERY_COLUMNS};
 const NamedQuery kSelectDelivery{"SelectDeliveryOrder",
                                  "SELECT " QQ_DELIVERY_COLUMNS
                                  " FROM delivery_orders WHERE tenant_id = $1 AND id = $2"};
@@ -57,6 +61,8 @@ const NamedQuery kListDeliveries{
     " FROM delivery_orders WHERE tenant_id = $1 "
     "  AND ($2 = '' OR customer_id = $2::uuid) AND ($3 = '' OR state = $3) "
     "  AND ($4 = '' OR courier_id = $4) "
+    "  AND ($8 = '' OR standing_order_id = $8::uuid) "
+    "  AND ($9::jsonb = '{}'::jsonb OR custom_fields @> $9::jsonb) "
     "  AND ($5::bigint = 0 OR (created_at, id) < (to_timestamp($5 / 1000000.0), $6::uuid)) "
     "ORDER BY created_at DESC, id DESC LIMIT $7"};
 const NamedQuery kUpdateDelivery{
@@ -68,7 +74,8 @@ const NamedQuery kUpdateDelivery{
 const NamedQuery kInsertDeliveryTimeline{
     "InsertDeliveryTimeline",
     "INSERT INTO delivery_order_timeline (tenant_id, order_id, actor, from_state, to_state, "
-    "  transition, comment, attachment_ids) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::uuid[])"};
+    "  transition, comment, attachment_ids) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::uuid[]) "
+    "RETURNING (extract(epoch FROM at) * 1000000)::bigint"};
 const NamedQuery kSelectDeliveryTimeline{
     "SelectDeliveryTimeline",
     "SELECT (extract(epoch FROM at) * 1000000)::bigint, actor, from_state, to_state, comment, "
@@ -148,6 +155,9 @@ void FillDelivery(const pqxx::row& row, DeliveryOrder& o) {
   *o.mutable_create_time() = FromMicros(row[22]);
   *o.mutable_update_time() = FromMicros(row[23]);
   if (!row[24].is_null()) *o.mutable_deliver_time() = FromMicros(row[24]);
+  forms::JsonToStruct(row[25].as<std::string>(), o.mutable_custom_fields());
+  if (!row[26].is_null()) o.set_standing_order_id(row[26].as<std::string>());
+  if (!row[27].is_null()) o.set_occurrence_date(row[27].as<std::string>());
 }
 
 void LoadDeliveryTimeline(pqxx::work& txn, const std::string& tenant, DeliveryOrder& o) {
@@ -225,6 +235,25 @@ std::pair<DeliveryOrder::TicketStatus, std::string> TicketEffect(const DeliveryO
 
 }  // namespace
 
+absl::StatusOr<DeliveryCustomer> CourierView(const qingquan::customer::v1::Customer& c,
+                                             const std::string& address_id) {
+  DeliveryCustomer out;
+  out.name = c.name();
+  out.tags.assign(c.tags().begin(), c.tags().end());
+  QQ_ASSIGN_OR_RETURN(const qingquan::customer::v1::Address* chosen, ChooseAddress(c, address_id));
+  if (chosen == nullptr) {
+    return InvalidField("addressId", "the customer has no address to deliver to; add one first");
+  }
+  out.address_id = chosen->id();
+  out.address_text = chosen->text();
+  out.delivery_notes = chosen->delivery_notes();
+  if (chosen->has_location()) {
+    out.lat = chosen->location().lat();
+    out.lng = chosen->location().lng();
+  }
+  return out;
+}
+
 DeliveryStore::DeliveryStore(PgPool& pool, WorkflowStore& workflows, SlaSettingsStore& settings)
     : pool_(pool), workflows_(workflows), settings_(settings) {
   pool_.Prepare({kInsertDelivery, kSelectDelivery, kLockDelivery, kListDeliveries, kUpdateDelivery,
@@ -236,18 +265,20 @@ absl::StatusOr<DeliveryOrder> DeliveryStore::Create(const std::string& tenant,
                                                     const std::string& actor,
                                                     const DeliveryOrderDraft& draft,
                                                     const DeliveryCustomer& customer,
-                                                    const IdempotencyScope& idempotency) {
+                                                    const IdempotencyScope& idempotency,
+                                                    const AlsoInCreate& also) {
   // A number handed out twice (after a crash) fails the unique index: heal and retry once.
-  auto created = CreateNumbered(tenant, actor, draft, customer, idempotency, false);
+  auto created = CreateNumbered(tenant, actor, draft, customer, idempotency, also, false);
   if (created.status().code() == absl::StatusCode::kAlreadyExists) {
-    created = CreateNumbered(tenant, actor, draft, customer, idempotency, true);
+    created = CreateNumbered(tenant, actor, draft, customer, idempotency, also, true);
   }
   return created;
 }
 
 absl::StatusOr<DeliveryOrder> DeliveryStore::CreateNumbered(
     const std::string& tenant, const std::string& actor, const DeliveryOrderDraft& draft,
-    const DeliveryCustomer& customer, const IdempotencyScope& idempotency, bool heal_counter) {
+    const DeliveryCustomer& customer, const IdempotencyScope& idempotency, const AlsoInCreate& also,
+    bool heal_counter) {
   QQ_ASSIGN_OR_RETURN(std::string number_text,
                       NextOrderNumber(pool_, OrderSeries::kDeliveryOrder, tenant, heal_counter));
   DeliveryOrder created;
@@ -271,17 +302,24 @@ absl::StatusOr<DeliveryOrder> DeliveryStore::CreateNumbered(
     const auto ticket_status = draft.payment == DeliveryOrder::TICKETS
                                    ? DeliveryOrder::PENDING
                                    : DeliveryOrder::NOT_APPLICABLE;
+    NullableParam standing_order_id = NullIfEmpty(draft.standing_order_id);
+    NullableParam occurrence_date = NullIfEmpty(draft.occurrence_date);
     pqxx::row row = txn.exec_prepared(
         kInsertDelivery.name, tenant, number_text, v1::Channel_Name(draft.channel),
         workflow.initial_state(), workflow.version(), draft.customer_id, customer.name,
         address_id.get(), customer.address_text, lat.get(), lng.get(), PgTextArray(customer.tags),
         customer.delivery_notes, PgTextArray(products), PgTextArray(quantities),
         DeliveryOrder::Payment_Name(draft.payment), window_start.get(), window_end.get(),
-        draft.notes, TicketStatusName(ticket_status))[0];
-    const std::string id = row[0].as<std::string>();
-    txn.exec_prepared(kInsertDeliveryTimeline.name, tenant, id, actor, "", workflow.initial_state(),
-                      "", "", "{}");
-    created = Reload(txn, tenant, id);
+        draft.notes, TicketStatusName(ticket_status), forms::StructToJson(draft.custom_fields),
+        standing_order_id.get(), occurrence_date.get())[0];
+    FillDelivery(row, created);
+    pqxx::row entry = txn.exec_prepared(kInsertDeliveryTimeline.name, tenant, created.id(), actor,
+                                        "", workflow.initial_state(), "", "", "{}")[0];
+    auto* first = created.add_timeline();
+    *first->mutable_time() = FromMicros(entry[0]);
+    first->set_actor(actor);
+    first->set_to_state(workflow.initial_state());
+    if (also) QQ_RETURN_IF_ERROR(also(txn, created));
     AppendToOutbox(txn, DeliveryEvent(tenant, "order.created", created, "", "", actor));
     RecordIdempotentResponse(txn, idempotency, created);
     return absl::OkStatus();
@@ -311,17 +349,14 @@ absl::StatusOr<DeliveryPage> DeliveryStore::List(const std::string& tenant,
     page = {};
     pqxx::result rows =
         txn.exec_prepared(kListDeliveries.name, tenant, filter.customer_id, filter.state,
-                          filter.courier_id, cursor.after_micros, cursor.after_id, page_size + 1);
+                          filter.courier_id, cursor.after_micros, cursor.after_id, page_size + 1,
+                          filter.standing_order_id, filter.custom_fields_json);
     for (int i = 0; i < static_cast<int>(rows.size()) && i < page_size; ++i) {
       DeliveryOrder o;
       FillDelivery(rows[i], o);
       page.orders.push_back(std::move(o));
     }
-    if (static_cast<int>(rows.size()) > page_size) {
-      const auto& last = rows[page_size - 1];
-      page.next_page_token =
-          EncodePageToken(last[kCreatedMicrosColumn].as<long long>(), last[0].as<std::string>());
-    }
+    page.next_page_token = NextPageTokenOf(rows, page_size, kCreatedMicrosColumn);
     return absl::OkStatus();
   }));
   return page;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "qingquan/customer/v1/customer.pb.h"
 #include "qingquan/order/v1/order.pb.h"
 #include "services/common/idempotency.h"
 #include "services/order/domain/delivery_order_draft.h"
@@ -39,6 +40,12 @@ struct DeliveryCustomer {
   std::string delivery_notes;
 };
 
+// The customer as the courier needs them, at the chosen address (the first unless
+// `address_id` picks another). INVALID_ARGUMENT (field "addressId") when the customer has
+// no address; NOT_FOUND for an address id they lack.
+absl::StatusOr<DeliveryCustomer> CourierView(const qingquan::customer::v1::Customer& customer,
+                                             const std::string& address_id);
+
 struct DeliveryChange {
   std::string to;
   std::string transition;
@@ -58,7 +65,14 @@ struct DeliveryFilter {  // empty: any
   std::string customer_id;
   std::string state;
   std::string courier_id;
+  std::string standing_order_id;
+  // Custom field filters as one JSON object for containment; "{}" for none.
+  std::string custom_fields_json = "{}";
 };
+
+// More work for the transaction that creates an order, run after the insert; an error
+// rolls the whole creation back.
+using AlsoInCreate = std::function<absl::Status(pqxx::work& txn, const DeliveryOrder& created)>;
 
 struct DeliveryPage {
   std::vector<DeliveryOrder> orders;
@@ -84,10 +98,12 @@ class DeliveryStore {
   DeliveryStore(PgPool& pool, WorkflowStore& workflows, SlaSettingsStore& settings);
 
   // Starts the order in the delivery workflow's initial state; publishes order.created.
+  // An occurrence of a standing order that already has its order: ALREADY_EXISTS.
   absl::StatusOr<DeliveryOrder> Create(const std::string& tenant, const std::string& actor,
                                        const DeliveryOrderDraft& draft,
                                        const DeliveryCustomer& customer,
-                                       const IdempotencyScope& idempotency);
+                                       const IdempotencyScope& idempotency,
+                                       const AlsoInCreate& also = nullptr);
 
   // With its timeline; NOT_FOUND when the tenant has no such order.
   absl::StatusOr<DeliveryOrder> Get(const std::string& tenant, const std::string& id);
@@ -113,7 +129,7 @@ class DeliveryStore {
                                                const DeliveryOrderDraft& draft,
                                                const DeliveryCustomer& customer,
                                                const IdempotencyScope& idempotency,
-                                               bool heal_counter);
+                                               const AlsoInCreate& also, bool heal_counter);
 
   PgPool& pool_;
   WorkflowStore& workflows_;

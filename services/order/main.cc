@@ -24,6 +24,7 @@
 #include "services/order/order_store.h"
 #include "services/order/service_desk.h"
 #include "services/order/sla_store.h"
+#include "services/order/standing_order_service.h"
 #include "services/order/ticket_saga.h"
 #include "services/order/todo_store.h"
 #include "services/order/work_order_service.h"
@@ -35,6 +36,9 @@ ABSL_FLAG(int64_t, max_attachment_bytes, 10LL << 20, "Largest photo accepted.");
 ABSL_FLAG(int32_t, handler_threads, 16, "Threads that run the RPC handlers.");
 ABSL_FLAG(int32_t, sla_check_interval_ms, 5000,
           "How often the SLA scheduler looks for warnings, breaches and escalations due.");
+ABSL_FLAG(int32_t, standing_order_interval_ms, 60000,
+          "How often the standing-order generator looks for occurrences due (creates and "
+          "changes also wake it).");
 ABSL_FLAG(int32_t, ticket_call_deadline_ms, 2000,
           "Deadline of each ledger call the ticket saga makes to the customer service.");
 
@@ -72,7 +76,8 @@ int main(int argc, char** argv) {
   qq::order::TodoStore todos(*pool);
   qq::order::FeedbackStore feedback(*pool);
   qq::order::AttachmentStore attachments(*pool);
-  qq::order::CustomerDirectory customers(absl::GetFlag(FLAGS_customer_addr));
+  qq::order::CustomerDirectory customers(absl::GetFlag(FLAGS_customer_addr), issuer);
+  qq::order::StandingOrderStore standing_orders(*pool);
   qq::order::TicketSaga saga(
       deliveries,
       qingquan::customer::v1::LedgerService::NewStub(
@@ -87,6 +92,12 @@ int main(int argc, char** argv) {
   qq::order::SlaServiceImpl sla_service(guard, sla_settings);
   qq::order::TodoServiceImpl todo_service(guard, todos);
   qq::order::FeedbackServiceImpl feedback_service(guard, feedback, relay);
+  qq::order::StandingOrderGenerator standing_order_generator(standing_orders, deliveries, customers,
+                                                             sla_settings, relay);
+  qq::order::StandingOrderServiceImpl standing_order_service(
+      guard, standing_orders, customers, sla_settings, standing_order_generator);
+  standing_order_generator.Start(
+      std::chrono::milliseconds(absl::GetFlag(FLAGS_standing_order_interval_ms)));
   qq::order::SlaScheduler sla_scheduler(store, relay);
   sla_scheduler.Start(std::chrono::milliseconds(absl::GetFlag(FLAGS_sla_check_interval_ms)));
 
@@ -104,12 +115,13 @@ int main(int argc, char** argv) {
   qq::ExitIfError(
       server.Start(absl::GetFlag(FLAGS_listen),
                    {&work_orders, &delivery_orders, &workflow_service, &attachment_service,
-                    &sla_service, &todo_service, &feedback_service}),
+                    &sla_service, &todo_service, &feedback_service, &standing_order_service}),
       "grpc server");
   qq::WaitForShutdownSignal();
   server.Shutdown(std::chrono::seconds(5));
   dispatch_events.Stop();
   sla_scheduler.Stop();
+  standing_order_generator.Stop();
   saga.Stop();
   relay.Stop();
   return 0;

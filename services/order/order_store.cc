@@ -4,12 +4,14 @@
 
 #include <algorithm>
 #include <map>
+#include <tuple>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "services/common/forms/form_messages.h"
 #include "services/common/page_token.h"
 #include "services/common/pg_pool.h"
 #include "services/common/status.h"
@@ -37,19 +39,46 @@ constexpr char kWorkOrderColumns[] =
     "(extract(epoch FROM sla_paused_since) * 1000000)::bigint, "
     "(extract(epoch FROM responded_at) * 1000000)::bigint, "
     "(extract(epoch FROM response_due_at) * 1000000)::bigint, "
-    "(extract(epoch FROM resolve_due_at) * 1000000)::bigint, sla_alerts_sent, escalation_level";
+    "(extract(epoch FROM resolve_due_at) * 1000000)::bigint, sla_alerts_sent, escalation_level, "
+    // 37
+    "custom_fields::text";
 constexpr int kContactPhoneColumn = 21;
 // Page tokens of the pool are offsets; a pool is worked from the top.
 constexpr int kMaxPoolOffset = 10000;
 constexpr int kCreatedMicrosColumn = 18;
 
-const NamedQuery kInsertWorkOrder{
-    "InsertWorkOrder",
+// The SLA clocks, written by the insert and both updates from SlaColumns::Params()
+// (13 parameters from $17 in the insert and the change, from $3 in the scheduler's update).
+#define QQ_SLA_SET(a, b, c, d, e, f, g, h, i, j, k, l, m)                          \
+  "open = $" a ", sla_pause_from = $" b "::bigint[], sla_pause_to = $" c           \
+  "::bigint[], "                                                                   \
+  "sla_paused_since = to_timestamp($" d                                            \
+  "::float8 / 1000000), "                                                          \
+  "responded_at = to_timestamp($" e                                                \
+  "::float8 / 1000000), "                                                          \
+  "response_due_at = to_timestamp($" f                                             \
+  "::float8 / 1000000), "                                                          \
+  "resolve_due_at = to_timestamp($" g "::float8 / 1000000), sla_alerts_sent = $" h \
+  ", "                                                                             \
+  "escalation_level = $" i ", sla_next_check_at = to_timestamp($" j                \
+  "::float8 / 1000000), "                                                          \
+  "sla_response_minutes = $" k ", sla_resolve_minutes = $" l ", sla_around_the_clock = $" m " "
+
+const std::string kInsertWorkOrderSql = absl::StrCat(
     "INSERT INTO work_orders (tenant_id, number, type, channel, urgency, state, customer_id, "
     "  customer_name, contact_phone, address_id, address_text, lat, lng, description, "
-    "  workflow_version, attachment_ids) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::uuid[]) "
-    "RETURNING id"};
+    "  workflow_version, attachment_ids, custom_fields, created_at, updated_at, open, "
+    "  sla_pause_from, sla_pause_to, sla_paused_since, responded_at, response_due_at, "
+    "  resolve_due_at, sla_alerts_sent, escalation_level, sla_next_check_at, "
+    "  sla_response_minutes, sla_resolve_minutes, sla_around_the_clock) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::uuid[], "
+    "  $17::jsonb, to_timestamp($18::float8 / 1000000), to_timestamp($18::float8 / 1000000), "
+    "  $19, $20::bigint[], $21::bigint[], to_timestamp($22::float8 / 1000000), "
+    "  to_timestamp($23::float8 / 1000000), to_timestamp($24::float8 / 1000000), "
+    "  to_timestamp($25::float8 / 1000000), $26, $27, to_timestamp($28::float8 / 1000000), "
+    "  $29, $30, $31) RETURNING ",
+    kWorkOrderColumns);
+const NamedQuery kInsertWorkOrder{"InsertWorkOrder", kInsertWorkOrderSql.c_str()};
 const std::string kSelectWorkOrderSql = absl::StrCat(
     "SELECT ", kWorkOrderColumns, " FROM work_orders WHERE tenant_id = $1 AND id = $2");
 const NamedQuery kSelectWorkOrder{"SelectWorkOrder", kSelectWorkOrderSql.c_str()};
@@ -61,30 +90,29 @@ const std::string kListWorkOrdersSql = absl::StrCat(
     "  AND ($2 = '' OR customer_id = $2::uuid) AND ($3 = '' OR state = $3) "
     "  AND ($4::bigint = 0 OR (created_at, id) < (to_timestamp($4 / 1000000.0), $5::uuid)) "
     "  AND ($7 = '' OR type = $7) AND ($8 = '' OR channel = $8) "
+    "  AND ($9::jsonb = '{}'::jsonb OR custom_fields @> $9::jsonb) "
     "ORDER BY created_at DESC, id DESC LIMIT $6");
 const NamedQuery kListWorkOrders{"ListWorkOrders", kListWorkOrdersSql.c_str()};
-const NamedQuery kUpdateWorkOrder{
-    "UpdateWorkOrder",
+// A step with its SLA clocks in one statement, returning the order as it is now.
+const std::string kUpdateWorkOrderSql = absl::StrCat(
     "UPDATE work_orders SET state = $3, assignee_id = $4, result = $5, team_id = $6, "
-    "  team_name = $7, area_name = $8, updated_at = now(), "
-    "  resolved_at = CASE WHEN $9::boolean THEN now() WHEN $10::boolean THEN NULL "
-    "                ELSE resolved_at END, "
-    "  reopen_count = reopen_count + CASE WHEN $10::boolean THEN 1 ELSE 0 END "
-    "WHERE tenant_id = $1 AND id = $2"};
+    "  team_name = $7, area_name = $8, updated_at = to_timestamp($11::float8 / 1000000), "
+    "  resolved_at = CASE WHEN $9::boolean THEN to_timestamp($11::float8 / 1000000) "
+    "                WHEN $10::boolean THEN NULL ELSE resolved_at END, "
+    "  reopen_count = reopen_count + CASE WHEN $10::boolean THEN 1 ELSE 0 END, "
+    "  custom_fields = $12::jsonb, ",
+    QQ_SLA_SET("13", "14", "15", "16", "17", "18", "19", "20", "21", "22", "23", "24", "25"),
+    "WHERE tenant_id = $1 AND id = $2 RETURNING ", kWorkOrderColumns);
+const NamedQuery kUpdateWorkOrder{"UpdateWorkOrder", kUpdateWorkOrderSql.c_str()};
 const NamedQuery kInsertTimeline{
     "InsertTimelineEntry",
     "INSERT INTO work_order_timeline (tenant_id, work_order_id, actor, from_state, to_state, "
-    "  comment, transition, attachment_ids) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::uuid[])"};
+    "  comment, transition, attachment_ids) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::uuid[]) "
+    "RETURNING (extract(epoch FROM at) * 1000000)::bigint"};
 const NamedQuery kUpdateSla{
     "UpdateWorkOrderSla",
-    "UPDATE work_orders SET open = $3, sla_pause_from = $4::bigint[], "
-    "  sla_pause_to = $5::bigint[], sla_paused_since = to_timestamp($6::float8 / 1000000), "
-    "  responded_at = to_timestamp($7::float8 / 1000000), "
-    "  response_due_at = to_timestamp($8::float8 / 1000000), "
-    "  resolve_due_at = to_timestamp($9::float8 / 1000000), sla_alerts_sent = $10, "
-    "  escalation_level = $11, sla_next_check_at = to_timestamp($12::float8 / 1000000), "
-    "  sla_response_minutes = $13, sla_resolve_minutes = $14, sla_around_the_clock = $15 "
-    "WHERE tenant_id = $1 AND id = $2"};
+    "UPDATE work_orders SET " QQ_SLA_SET("3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13",
+                                         "14", "15") "WHERE tenant_id = $1 AND id = $2"};
 // One scheduler at a time across replicas: the pass runs under a transaction-scoped
 // advisory lock, and rows are claimed with SKIP LOCKED.
 const NamedQuery kTakeSlaSchedulerLock{
@@ -94,7 +122,7 @@ const std::string kDueSlaChecksSql =
                  ", tenant_id FROM work_orders WHERE sla_next_check_at <= now() "
                  "ORDER BY sla_next_check_at LIMIT $1 FOR UPDATE SKIP LOCKED");
 const NamedQuery kDueSlaChecks{"DueSlaChecks", kDueSlaChecksSql.c_str()};
-constexpr int kTenantColumnOfDueChecks = 37;
+constexpr int kTenantColumnOfDueChecks = 38;
 const std::string kPoolSql = absl::StrCat(
     "SELECT ", kWorkOrderColumns,
     " FROM work_orders WHERE tenant_id = $1 AND open AND assignee_id = '' "
@@ -168,6 +196,7 @@ void FillWorkOrder(const pqxx::row& row, WorkOrder& wo) {
     *wo.mutable_resolve_due_time() = MicrosToTimestamp(row[34]);
   }
   wo.set_escalation_level(row[36].as<int>());
+  forms::JsonToStruct(row[37].as<std::string>(), wo.mutable_custom_fields());
 }
 
 // An order's SLA clocks as stored (columns 25..36 of kWorkOrderColumns).
@@ -223,26 +252,56 @@ NullableParam MicrosParam(const std::optional<absl::Time>& t) {
   return NullableNumber(t ? std::optional<double>(absl::ToUnixMicros(*t)) : std::nullopt);
 }
 
+// The SLA columns of an order after a review, as statement parameters (see QQ_SLA_SET).
+class SlaColumns {
+ public:
+  SlaColumns(const StoredSla& sla, const SlaReview& review) {
+    std::vector<std::string> from, to;
+    for (const auto& p : sla.facts.pauses) {
+      from.push_back(std::to_string(absl::ToUnixMicros(p.from)));
+      to.push_back(std::to_string(absl::ToUnixMicros(p.to)));
+    }
+    const SlaFacts& f = review.after;
+    open_ = sla.open;
+    pause_from_ = PgTextArray(from);
+    pause_to_ = PgTextArray(to);
+    paused_since_ = MicrosParam(sla.paused_since);
+    responded_ = MicrosParam(f.responded);
+    response_due_ = MicrosParam(review.response_due);
+    resolve_due_ = MicrosParam(review.resolve_due);
+    alerts_sent_ =
+        (f.response_warned ? kResponseWarned : 0) | (f.response_breached ? kResponseBreached : 0) |
+        (f.resolve_warned ? kResolveWarned : 0) | (f.resolve_breached ? kResolveBreached : 0);
+    escalation_level_ = f.escalation_level;
+    next_check_ = MicrosParam(sla.open ? review.next_check : std::nullopt);
+    response_minutes_ = f.response_minutes;
+    resolve_minutes_ = f.resolve_minutes;
+    around_the_clock_ = f.around_the_clock;
+  }
+
+  auto Params() const {
+    return std::make_tuple(open_, pause_from_, pause_to_, paused_since_.get(), responded_.get(),
+                           response_due_.get(), resolve_due_.get(), alerts_sent_, escalation_level_,
+                           next_check_.get(), response_minutes_, resolve_minutes_,
+                           around_the_clock_);
+  }
+
+ private:
+  bool open_ = true;
+  std::string pause_from_, pause_to_;
+  NullableParam paused_since_, responded_, response_due_, resolve_due_, next_check_;
+  int alerts_sent_ = 0, escalation_level_ = 0, response_minutes_ = 0, resolve_minutes_ = 0;
+  bool around_the_clock_ = false;
+};
+
 void SaveSla(pqxx::work& txn, const std::string& tenant, const std::string& id,
              const StoredSla& sla, const SlaReview& review) {
-  std::vector<std::string> from, to;
-  for (const auto& p : sla.facts.pauses) {
-    from.push_back(std::to_string(absl::ToUnixMicros(p.from)));
-    to.push_back(std::to_string(absl::ToUnixMicros(p.to)));
-  }
-  const SlaFacts& f = review.after;
-  const int sent =
-      (f.response_warned ? kResponseWarned : 0) | (f.response_breached ? kResponseBreached : 0) |
-      (f.resolve_warned ? kResolveWarned : 0) | (f.resolve_breached ? kResolveBreached : 0);
-  NullableParam paused = MicrosParam(sla.paused_since);
-  NullableParam responded = MicrosParam(f.responded);
-  NullableParam response_due = MicrosParam(review.response_due);
-  NullableParam resolve_due = MicrosParam(review.resolve_due);
-  NullableParam next = MicrosParam(sla.open ? review.next_check : std::nullopt);
-  txn.exec_prepared(kUpdateSla.name, tenant, id, sla.open, PgTextArray(from), PgTextArray(to),
-                    paused.get(), responded.get(), response_due.get(), resolve_due.get(), sent,
-                    f.escalation_level, next.get(), f.response_minutes, f.resolve_minutes,
-                    f.around_the_clock);
+  const SlaColumns columns(sla, review);
+  std::apply(
+      [&](const auto&... sla_params) {
+        txn.exec_prepared(kUpdateSla.name, tenant, id, sla_params...);
+      },
+      columns.Params());
 }
 
 const char* ClockLabel(const std::string& clock) {
@@ -389,32 +448,51 @@ absl::StatusOr<WorkOrder> OrderStore::CreateNumbered(
     const std::string type = WorkOrder::Type_Name(draft.type);
     QQ_ASSIGN_OR_RETURN(Workflow workflow, workflows_.Current(txn, tenant, type));
     QQ_RETURN_IF_ERROR(CheckAttachmentsExist(txn, tenant, draft.attachment_ids, "attachmentIds"));
-    NullableParam address_id = NullIfEmpty(customer.address_id);
-    NullableParam lat = NullableNumber(customer.lat), lng = NullableNumber(customer.lng);
-    pqxx::row row = txn.exec_prepared(
-        kInsertWorkOrder.name, tenant, number_text, type,
-        qingquan::order::v1::Channel_Name(draft.channel), WorkOrder::Urgency_Name(draft.urgency),
-        workflow.initial_state(), draft.customer_id, customer.name, customer.contact_phone,
-        address_id.get(), customer.address_text, lat.get(), lng.get(), draft.description,
-        workflow.version(), PgTextArray(draft.attachment_ids))[0];
-    const std::string id = row[0].as<std::string>();
-    txn.exec_prepared(kInsertTimeline.name, tenant, id, actor, "", workflow.initial_state(), "", "",
-                      PgTextArray(draft.attachment_ids));
-    // The SLA targets of the type and urgency are copied onto the order now.
+    // The SLA targets of the type and urgency are copied onto the order now, and the
+    // first deadlines go in with the row.
     QQ_ASSIGN_OR_RETURN(SlaSettings settings, sla_.Get(txn, tenant));
     QQ_ASSIGN_OR_RETURN(SlaRules rules, SlaRulesOf(std::move(settings)));
-    pqxx::result inserted = txn.exec_prepared(kSelectWorkOrder.name, tenant, id);
-    StoredSla sla = SlaOf(inserted[0]);
+    const absl::Time now = absl::Now();
+    StoredSla sla;
+    sla.facts.created = now;
     if (auto target = TargetFor(rules.settings, type, WorkOrder::Urgency_Name(draft.urgency))) {
       sla.facts.response_minutes = target->response_minutes();
       sla.facts.resolve_minutes = target->resolve_minutes();
       sla.facts.around_the_clock = target->around_the_clock();
     }
-    FillWorkOrder(inserted[0], created);
-    QQ_RETURN_IF_ERROR(ReviewAndSave(txn, tenant, created, sla, rules, absl::Now()));
-    pqxx::result current = txn.exec_prepared(kSelectWorkOrder.name, tenant, id);
-    FillWorkOrder(current[0], created);
-    LoadTimeline(txn, tenant, created);
+    QQ_ASSIGN_OR_RETURN(SlaReview review, ReviewSla(sla.ForReview(), rules.calendar, rules.chain,
+                                                    rules.settings.warning_share(), now));
+    NullableParam address_id = NullIfEmpty(customer.address_id);
+    NullableParam lat = NullableNumber(customer.lat), lng = NullableNumber(customer.lng);
+    const SlaColumns sla_columns(sla, review);
+    pqxx::row row = std::apply(
+        [&](const auto&... sla_params) {
+          return txn.exec_prepared(
+              kInsertWorkOrder.name, tenant, number_text, type,
+              qingquan::order::v1::Channel_Name(draft.channel),
+              WorkOrder::Urgency_Name(draft.urgency), workflow.initial_state(), draft.customer_id,
+              customer.name, customer.contact_phone, address_id.get(), customer.address_text,
+              lat.get(), lng.get(), draft.description, workflow.version(),
+              PgTextArray(draft.attachment_ids), forms::StructToJson(draft.custom_fields),
+              static_cast<double>(absl::ToUnixMicros(now)), sla_params...)[0];
+        },
+        sla_columns.Params());
+    FillWorkOrder(row, created);
+    const std::string& id = created.id();
+    pqxx::row entry =
+        txn.exec_prepared(kInsertTimeline.name, tenant, id, actor, "", workflow.initial_state(), "",
+                          "", PgTextArray(draft.attachment_ids))[0];
+    if (review.alerts.empty()) {
+      // The timeline is the one entry just written; no need to read it back.
+      auto* first = created.add_timeline();
+      *first->mutable_time() = MicrosToTimestamp(entry[0]);
+      first->set_actor(actor);
+      first->set_to_state(workflow.initial_state());
+      *first->mutable_attachment_ids() = {draft.attachment_ids.begin(), draft.attachment_ids.end()};
+    } else {
+      SendSlaAlerts(txn, tenant, created, review.alerts);
+      LoadTimeline(txn, tenant, created);
+    }
     AppendToOutbox(txn, WorkOrderCreatedEvent(tenant, created));
     RecordIdempotentResponse(txn, idempotency, created);
     return absl::OkStatus();
@@ -446,18 +524,15 @@ absl::StatusOr<WorkOrderPage> OrderStore::ListWorkOrders(const std::string& tena
   WorkOrderPage page;
   absl::Status status = pool_.Read([&](pqxx::work& txn) -> absl::Status {
     page = {};
-    pqxx::result rows = txn.exec_prepared(kListWorkOrders.name, tenant, filter.customer_id,
-                                          filter.state, cursor.after_micros, cursor.after_id,
-                                          page_size + 1, filter.type, filter.channel);
+    pqxx::result rows = txn.exec_prepared(
+        kListWorkOrders.name, tenant, filter.customer_id, filter.state, cursor.after_micros,
+        cursor.after_id, page_size + 1, filter.type, filter.channel, filter.custom_fields_json);
     for (int i = 0; i < static_cast<int>(rows.size()) && i < page_size; ++i) {
       WorkOrder wo;
       FillWorkOrder(rows[i], wo);
       page.work_orders.push_back(std::move(wo));
     }
-    if (static_cast<int>(rows.size()) > page_size) {
-      const auto& last = rows[page_size - 1];
-      page.next_page_token = EncodePageToken(last[18].as<long long>(), last[0].as<std::string>());
-    }
+    page.next_page_token = NextPageTokenOf(rows, page_size, kCreatedMicrosColumn);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -490,13 +565,6 @@ absl::StatusOr<WorkOrder> OrderStore::ChangeWorkOrderIn(pqxx::work& txn, const s
   QQ_RETURN_IF_ERROR(CheckAttachmentsExist(txn, tenant, change.attachment_ids, "attachmentIds"));
   const std::string& from = current.state();
   const std::string& to = change.changes_state ? change.to : from;
-  txn.exec_prepared(
-      kUpdateWorkOrder.name, tenant, id, to, change.assignee_id.value_or(current.assignee_id()),
-      change.result.value_or(current.result()), change.team_id.value_or(current.team_id()),
-      change.team_name.value_or(current.team_name()),
-      change.area_name.value_or(current.area_name()), change.mark_resolved, change.reopen);
-  txn.exec_prepared(kInsertTimeline.name, tenant, id, change.actor, from, to, change.comment,
-                    change.transition, PgTextArray(change.attachment_ids));
 
   // The SLA clocks follow the step: waiting states pause them, a person's first step is
   // the response, resolving stops them, a reopen resumes (the resolved time not counted).
@@ -532,15 +600,33 @@ absl::StatusOr<WorkOrder> OrderStore::ChangeWorkOrderIn(pqxx::work& txn, const s
     sla.open = true;
   }
   if (change.closes) sla.open = false;
+  QQ_ASSIGN_OR_RETURN(SlaReview review, ReviewSla(sla.ForReview(), rules.calendar, rules.chain,
+                                                  rules.settings.warning_share(), now));
+  google::protobuf::Struct custom_fields = current.custom_fields();
+  if (change.custom_fields_patch)
+    forms::ApplyValuesPatch(*change.custom_fields_patch, &custom_fields);
+
+  const SlaColumns sla_columns(sla, review);
+  pqxx::row row = std::apply(
+      [&](const auto&... sla_params) {
+        return txn.exec_prepared(
+            kUpdateWorkOrder.name, tenant, id, to,
+            change.assignee_id.value_or(current.assignee_id()),
+            change.result.value_or(current.result()), change.team_id.value_or(current.team_id()),
+            change.team_name.value_or(current.team_name()),
+            change.area_name.value_or(current.area_name()), change.mark_resolved, change.reopen,
+            static_cast<double>(absl::ToUnixMicros(now)), forms::StructToJson(custom_fields),
+            sla_params...)[0];
+      },
+      sla_columns.Params());
+  WorkOrder updated;
+  FillWorkOrder(row, updated);
+  txn.exec_prepared(kInsertTimeline.name, tenant, id, change.actor, from, to, change.comment,
+                    change.transition, PgTextArray(change.attachment_ids));
   if (!sla_note.empty()) {
     txn.exec_prepared(kInsertTimeline.name, tenant, id, "system:sla", to, to, sla_note, "", "{}");
   }
-  WorkOrder updated;
-  FillWorkOrder(txn.exec_prepared(kSelectWorkOrder.name, tenant, id)[0], updated);
-  QQ_RETURN_IF_ERROR(ReviewAndSave(txn, tenant, updated, sla, rules, now));
-
-  pqxx::row row = txn.exec_prepared(kSelectWorkOrder.name, tenant, id)[0];
-  FillWorkOrder(row, updated);
+  if (sla.open) SendSlaAlerts(txn, tenant, updated, review.alerts);
   LoadTimeline(txn, tenant, updated);
   const std::string contact_phone = row[kContactPhoneColumn].as<std::string>();
   if (!change.event_type.empty()) {

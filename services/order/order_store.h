@@ -73,6 +73,8 @@ struct WorkOrderChange {
   bool changes_state = true;
   // The event to publish (payload WorkOrderTransitioned); empty: none.
   std::string event_type;
+  // Custom field values set (null: removed) by this step, already checked.
+  std::optional<google::protobuf::Struct> custom_fields_patch;
 };
 
 // Decides the change from the locked current order and the workflow version it follows;
@@ -85,6 +87,8 @@ struct WorkOrderFilter {  // empty: any
   std::string state;
   std::string type;
   std::string channel;
+  // Custom field filters as one JSON object for containment; "{}" for none.
+  std::string custom_fields_json = "{}";
 };
 
 struct PoolFilter {  // empty: any

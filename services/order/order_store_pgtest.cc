@@ -13,8 +13,10 @@
 #include "services/common/pg_pool.h"
 #include "services/common/status.h"
 #include "services/common/testing/scratch_database.h"
+#include "services/order/delivery_store.h"
 #include "services/order/order_store.h"
 #include "services/order/sla_store.h"
+#include "services/order/standing_order_store.h"
 #include "services/order/todo_store.h"
 #include "services/order/workflow_store.h"
 
@@ -287,6 +289,71 @@ TEST_F(OrderStorePgTest, ACounterThatLostItsLastBumpsHealsItself) {
   EXPECT_NE(third.number(), second.number());
   EXPECT_EQ(third.number().substr(0, 12), first.number().substr(0, 12));  // WO-YYYYMMDD-
   EXPECT_EQ(std::stoi(third.number().substr(12)), std::stoi(second.number().substr(12)) + 1);
+}
+
+// Two generators (replicas, or one restarted mid-way) working on the same standing order:
+// the lease hands the occurrence to one; even past the lease, the guard on the delivery
+// day and the unique index leave exactly one order per day.
+TEST_F(OrderStorePgTest, AStandingOrderDayGetsExactlyOneOrder) {
+  DeliveryStore deliveries(*pool_, *workflows_, *sla_);
+  StandingOrderStore standing(*pool_);
+  StandingOrder spec;
+  spec.set_channel(v1::PHONE);
+  spec.set_customer_id("6f1c7a9e-4f1b-4c55-9d7e-2d7f0c1b8a11");
+  auto* item = spec.add_items();
+  item->set_product("18.9L");
+  item->set_quantity(2);
+  spec.set_payment(v1::DeliveryOrder::CASH);
+  spec.mutable_recurrence()->set_frequency(Recurrence::DAILY);
+  const absl::TimeZone utc = absl::UTCTimeZone();
+  const absl::CivilDay today = absl::ToCivilDay(absl::Now(), utc);
+  auto schedule = CheckStandingSchedule(spec, today);
+  ASSERT_TRUE(schedule.ok()) << schedule.status();
+  const Occurrence first = OccurrenceOn(*schedule, today + 1, utc);  // due: created today
+  auto created = standing.Create(tenant_, "agent-1", spec, first, {});
+  ASSERT_TRUE(created.ok()) << created.status();
+
+  auto claimed = standing.ClaimDue(100, absl::Minutes(2));
+  ASSERT_TRUE(claimed.ok()) << claimed.status();
+  int mine = 0;
+  for (const auto& due : *claimed) mine += due.order.id() == created->id();
+  EXPECT_EQ(mine, 1);
+  auto again = standing.ClaimDue(100, absl::Minutes(2));
+  ASSERT_TRUE(again.ok());
+  for (const auto& due : *again) EXPECT_NE(due.order.id(), created->id()) << "leased twice";
+
+  auto draft = CheckStandingOrderTemplate(spec);
+  ASSERT_TRUE(draft.ok()) << draft.status();
+  draft->standing_order_id = created->id();
+  auto make = [&](absl::CivilDay day, const NextOccurrence& after) {
+    draft->occurrence_date = IsoDay(day);
+    return deliveries.Create(tenant_, "system:standing-order", *draft,
+                             DeliveryCustomer{.name = "王阿姨"}, {},
+                             [&](pqxx::work& txn, const DeliveryOrder& order) {
+                               return StandingOrderStore::RecordOccurrenceIn(
+                                   txn, tenant_, created->id(), day, after, order.id());
+                             });
+  };
+  const NextOccurrence next = OccurrenceOn(*schedule, today + 2, utc);
+  auto order = make(today + 1, next);
+  ASSERT_TRUE(order.ok()) << order.status();
+  EXPECT_EQ(order->occurrence_date(), IsoDay(today + 1));
+  // A second generator past the lease, still on the same day: the unique index stops it.
+  EXPECT_EQ(make(today + 1, next).status().code(), absl::StatusCode::kAlreadyExists);
+  // One that raced a pause: the guard rolls its whole transaction back.
+  ASSERT_TRUE(standing.PauseForProblem(tenant_, created->id(), "test").ok());
+  EXPECT_EQ(make(today + 2, std::nullopt).status().code(), absl::StatusCode::kAborted);
+  auto listed = deliveries.List(tenant_, {.standing_order_id = created->id()}, 10, "");
+  ASSERT_TRUE(listed.ok());
+  EXPECT_EQ(listed->orders.size(), 1u);
+
+  auto after = standing.Get(tenant_, created->id());
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->created_count(), 1);
+  EXPECT_EQ(after->last_delivery_date(), IsoDay(today + 1));
+  EXPECT_EQ(after->next_delivery_date(), IsoDay(today + 2));
+  EXPECT_EQ(after->state(), StandingOrder::PAUSED);
+  EXPECT_EQ(after->last_order_id(), order->id());
 }
 
 }  // namespace

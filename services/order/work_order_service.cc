@@ -12,6 +12,7 @@
 namespace qq::order {
 
 namespace v1 = qingquan::order::v1;
+using qingquan::customer::v1::FieldDefinition;
 
 namespace {
 
@@ -59,10 +60,13 @@ grpc::ServerUnaryReactor* WorkOrderServiceImpl::CreateWorkOrder(
         QQ_ASSIGN_OR_RETURN(WorkOrderDraft draft, CheckNewWorkOrder(request->work_order()));
         QQ_ASSIGN_OR_RETURN(IdempotencyScope idempotency,
                             IdempotencyScopeOf(call, "CreateWorkOrder", *request));
+        const std::string& tenant = call.identity.tenant;
+        QQ_RETURN_IF_ERROR(
+            customers_.CheckCustomFields(tenant, FieldDefinition::WORK_ORDER, &draft.custom_fields,
+                                         forms::WriteMode::kCreate, nullptr, "customFields"));
         QQ_ASSIGN_OR_RETURN(auto customer, customers_.GetCustomer(call, draft.customer_id));
         QQ_ASSIGN_OR_RETURN(CustomerSnapshot snapshot,
                             SnapshotCustomer(customer, draft.address_id));
-        const std::string& tenant = call.identity.tenant;
         QQ_ASSIGN_OR_RETURN(*response, store_.CreateWorkOrder(tenant, call.identity.user_id, draft,
                                                               snapshot, idempotency));
         relay_.Wake();
@@ -102,6 +106,11 @@ grpc::ServerUnaryReactor* WorkOrderServiceImpl::ListWorkOrders(
           filter.channel = v1::Channel_Name(request->channel());
         }
         QQ_ASSIGN_OR_RETURN(
+            filter.custom_fields_json,
+            customers_.CustomFieldFilter(
+                call.identity.tenant, FieldDefinition::WORK_ORDER,
+                {request->custom_field().begin(), request->custom_field().end()}, "customField"));
+        QQ_ASSIGN_OR_RETURN(
             WorkOrderPage page,
             store_.ListWorkOrders(call.identity.tenant, filter, page_size, request->page_token()));
         for (auto& wo : page.work_orders) *response->add_work_orders() = std::move(wo);
@@ -112,7 +121,8 @@ grpc::ServerUnaryReactor* WorkOrderServiceImpl::ListWorkOrders(
 
 absl::StatusOr<WorkOrder> WorkOrderServiceImpl::Transition(
     const CallContext& call, const std::string& id, const std::string& transition,
-    TransitionInput input, std::vector<std::string> attachment_ids) {
+    TransitionInput input, std::vector<std::string> attachment_ids,
+    std::optional<google::protobuf::Struct> custom_fields) {
   QQ_RETURN_IF_ERROR(RequireRole(call, kStaff));
   QQ_RETURN_IF_ERROR(CheckWorkOrderId(id));
   if (transition.empty()) return InvalidField("transition", "is required, e.g. resolve");
@@ -129,6 +139,12 @@ absl::StatusOr<WorkOrder> WorkOrderServiceImpl::Transition(
     return InvalidField("assigneeId", "is longer than 64 bytes");
   }
   input.attachment_count = static_cast<int>(attachment_ids.size());
+  if (custom_fields) {
+    // Checked without the stored values: a patch names only what this step fills in.
+    QQ_RETURN_IF_ERROR(customers_.CheckCustomFields(
+        call.identity.tenant, FieldDefinition::WORK_ORDER, &*custom_fields,
+        forms::WriteMode::kPatch, nullptr, "customFields"));
+  }
   const Identity& actor = call.identity;
   auto decide = [&](const WorkOrder& current,
                     const Workflow& workflow) -> absl::StatusOr<WorkOrderChange> {
@@ -146,6 +162,7 @@ absl::StatusOr<WorkOrder> WorkOrderServiceImpl::Transition(
     change.reopen = step->reopens();
     change.closes = step->cancels();
     change.event_type = TransitionEventType(workflow, *step);
+    change.custom_fields_patch = custom_fields;
     return change;
   };
   QQ_ASSIGN_OR_RETURN(WorkOrder changed, store_.ChangeWorkOrder(actor.tenant, id, decide));
@@ -164,8 +181,11 @@ grpc::ServerUnaryReactor* WorkOrderServiceImpl::TransitionWorkOrder(
         TransitionInput input{.comment = request->comment(),
                               .result = request->result(),
                               .assignee_id = request->assignee_id()};
-        QQ_ASSIGN_OR_RETURN(*response, Transition(call, request->id(), request->transition(),
-                                                  std::move(input), std::move(attachments)));
+        std::optional<google::protobuf::Struct> custom_fields;
+        if (request->has_custom_fields()) custom_fields = request->custom_fields();
+        QQ_ASSIGN_OR_RETURN(*response,
+                            Transition(call, request->id(), request->transition(), std::move(input),
+                                       std::move(attachments), std::move(custom_fields)));
         return absl::OkStatus();
       });
 }

@@ -47,7 +47,8 @@ class WorkOrderServiceImpl final : public qingquan::order::v1::WorkOrderService:
   // Takes `transition` of the order's workflow for the caller.
   absl::StatusOr<WorkOrder> Transition(const CallContext& call, const std::string& id,
                                        const std::string& transition, TransitionInput input,
-                                       std::vector<std::string> attachment_ids);
+                                       std::vector<std::string> attachment_ids,
+                                       std::optional<google::protobuf::Struct> custom_fields = {});
 
   CallGuard& guard_;
   OrderStore& store_;

@@ -9,6 +9,7 @@
 #include <functional>
 #include <iterator>
 #include <regex>
+#include <set>
 #include <thread>
 
 #include <boost/json/parse.hpp>
@@ -472,6 +473,257 @@ TEST_F(OrdersTest, DeadlinesPoolToDosAndFeedbackThroughTheGateway) {
   EXPECT_EQ(scored.Json().as_object().at("score").to_number<int64_t>(), 5);
   EXPECT_EQ(feedback(complaint, 4).status, 409);
   EXPECT_EQ(http_->Get("/v1/todos?pageSize=100", agent_).body.find(complaint), std::string::npos);
+}
+
+// Reads a JSON number field (absent: 0).
+int64_t Int(const boost::json::value& v, const char* key) {
+  if (!v.is_object()) return 0;
+  const auto* found = v.as_object().if_contains(key);
+  return found != nullptr && found->is_number() ? found->to_number<int64_t>() : 0;
+}
+
+TEST_F(OrdersTest, AStandingOrderCreatesEachDeliveryDayOnceAndCanPauseResumeAndEnd) {
+  const std::string customer = StationCustomer(0);
+  // Every day, created a day ahead: today's and tomorrow's orders are due at once.
+  HttpResponse created = Send(
+      "POST", "/v1/standing-orders",
+      R"({"channel":"PHONE","customerId":")" + customer +
+          R"(","items":[{"product":" 18.9L ","quantity":1},{"product":"18.9L","quantity":1}],)"
+          R"("payment":"CASH","notes":"每天一桶","recurrence":{"frequency":"DAILY"},"leadDays":1})",
+      station_agent_, {{"Idempotency-Key", Unique("standing")}});
+  ASSERT_EQ(created.status, 200) << created.body;
+  const auto standing = created.Json();
+  const std::string id = Str(standing, "id");
+  EXPECT_EQ(Str(standing, "state"), "ACTIVE");
+  const std::string today = Str(standing.as_object().at("recurrence"), "startDate");
+  EXPECT_EQ(today.size(), 10u) << created.body;
+  // Repeated products were added up, as for a one-off order.
+  ASSERT_EQ(standing.as_object().at("items").as_array().size(), 1u) << created.body;
+  // A retry with the same key is the same standing order.
+  HttpResponse again = Send(
+      "POST", "/v1/standing-orders",
+      R"({"channel":"PHONE","customerId":")" + customer +
+          R"(","items":[{"product":" 18.9L ","quantity":1},{"product":"18.9L","quantity":1}],)"
+          R"("payment":"CASH","notes":"每天一桶","recurrence":{"frequency":"DAILY"},"leadDays":1})",
+      station_agent_, {{"Idempotency-Key", Unique("standing")}});
+  EXPECT_EQ(Str(again.Json(), "id"), id) << again.body;
+
+  auto occurrences = [&] {
+    HttpResponse list =
+        http_->Get("/v1/delivery-orders?pageSize=100&standingOrderId=" + id, station_agent_);
+    EXPECT_EQ(list.status, 200) << list.body;
+    const auto json = list.Json();
+    if (!json.as_object().contains("deliveryOrders")) return boost::json::array();
+    return json.as_object().at("deliveryOrders").as_array();
+  };
+  ASSERT_TRUE(Eventually([&] { return occurrences().size() == 2; }, 10s)) << occurrences().size();
+  std::set<std::string> days;
+  for (const auto& order : occurrences()) {
+    days.insert(Str(order, "occurrenceDate"));
+    EXPECT_EQ(Str(order, "standingOrderId"), id);
+    EXPECT_EQ(Str(order, "state"), "PENDING");
+    EXPECT_EQ(Str(order, "notes"), "每天一桶");
+    EXPECT_FALSE(Str(order.as_object().at("window"), "startTime").empty());
+    // The customer's tags go onto every occurrence, for the courier.
+    EXPECT_NE(boost::json::serialize(order).find("高层无电梯"), std::string::npos);
+    EXPECT_EQ(Int(order.as_object().at("items").as_array()[0], "quantity"), 2);
+  }
+  ASSERT_EQ(days.size(), 2u);
+  EXPECT_EQ(*days.begin(), today);
+  const std::string tomorrow = *days.rbegin();
+  EXPECT_GT(tomorrow, today);
+
+  HttpResponse got = http_->Get("/v1/standing-orders/" + id, station_agent_);
+  ASSERT_EQ(got.status, 200) << got.body;
+  EXPECT_EQ(Int(got.Json(), "createdCount"), 2);
+  EXPECT_EQ(Str(got.Json(), "lastDeliveryDate"), tomorrow);
+  EXPECT_GT(Str(got.Json(), "nextDeliveryDate"), tomorrow);
+  EXPECT_EQ(Str(got.Json(), "lastError"), "");
+
+  auto change = [&](const std::string& action) {
+    return http_->Post("/v1/standing-orders/" + id + ":changeState",
+                       R"({"action":")" + action + R"(","reason":"出差一周"})", station_agent_);
+  };
+  HttpResponse paused = change("PAUSE");
+  ASSERT_EQ(paused.status, 200) << paused.body;
+  EXPECT_EQ(Str(paused.Json(), "state"), "PAUSED");
+  EXPECT_NE(Str(paused.Json(), "stateReason").find("出差一周"), std::string::npos);
+  EXPECT_EQ(change("PAUSE").status, 400);
+  // Resuming never makes a day that already has its order again.
+  HttpResponse resumed = change("RESUME");
+  ASSERT_EQ(resumed.status, 200) << resumed.body;
+  EXPECT_EQ(Str(resumed.Json(), "state"), "ACTIVE");
+  EXPECT_GT(Str(resumed.Json(), "nextDeliveryDate"), tomorrow);
+
+  // Later occurrences get three barrels; the orders already made keep two.
+  HttpResponse updated = Send("PATCH", "/v1/standing-orders/" + id + "?updateMask=items",
+                              R"({"items":[{"product":"18.9L","quantity":3}]})", station_agent_);
+  ASSERT_EQ(updated.status, 200) << updated.body;
+  EXPECT_EQ(Int(updated.Json().as_object().at("items").as_array()[0], "quantity"), 3);
+  HttpResponse bad_mask = Send("PATCH", "/v1/standing-orders/" + id + "?updateMask=customerId",
+                               R"({"customerId":")" + customer + R"("})", station_agent_);
+  EXPECT_EQ(bad_mask.status, 400) << bad_mask.body;
+  EXPECT_EQ(Str(ErrorOf(bad_mask), "field"), "updateMask");
+
+  HttpResponse ended = change("END");
+  ASSERT_EQ(ended.status, 200) << ended.body;
+  EXPECT_EQ(Str(ended.Json(), "state"), "ENDED");
+  EXPECT_EQ(change("RESUME").status, 400);
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(occurrences().size(), 2u);
+  for (const auto& order : occurrences()) {
+    EXPECT_EQ(Int(order.as_object().at("items").as_array()[0], "quantity"), 2);
+  }
+  HttpResponse listed =
+      http_->Get("/v1/standing-orders?state=ENDED&customerId=" + customer, station_agent_);
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  EXPECT_NE(listed.body.find(id), std::string::npos) << listed.body;
+}
+
+TEST_F(OrdersTest, BadStandingOrdersAreRefusedWithTheField) {
+  const std::string customer = StationCustomer(0);
+  auto field_of = [&](const std::string& rest) {
+    HttpResponse r = http_->Post("/v1/standing-orders",
+                                 R"({"channel":"PHONE","customerId":")" + customer +
+                                     R"(","items":[{"product":"18.9L","quantity":1}],)" + rest,
+                                 station_agent_);
+    EXPECT_EQ(r.status, 400) << r.body;
+    return Str(ErrorOf(r), "field");
+  };
+  EXPECT_EQ(field_of(R"("payment":"CASH","recurrence":{}})"), "recurrence.frequency");
+  EXPECT_EQ(field_of(R"("payment":"CASH","recurrence":{"frequency":"WEEKLY","weekdays":[8]}})"),
+            "recurrence.weekdays[0]");
+  EXPECT_EQ(field_of(R"("payment":"CASH","recurrence":{"frequency":"MONTHLY"}})"),
+            "recurrence.monthDays");
+  EXPECT_EQ(
+      field_of(
+          R"("payment":"CASH","recurrence":{"frequency":"DAILY"},"windowStartLocal":"15:00","windowEndLocal":"09:00"})"),
+      "windowEndLocal");
+  EXPECT_EQ(field_of(R"("payment":"CASH","recurrence":{"frequency":"DAILY"},"leadDays":9})"),
+            "leadDays");
+  EXPECT_EQ(
+      field_of(R"("payment":"CASH","recurrence":{"frequency":"DAILY","endDate":"2020-01-01"}})"),
+      "recurrence.endDate");
+  EXPECT_EQ(field_of(R"("recurrence":{"frequency":"DAILY"}})"), "payment");
+  HttpResponse unknown = http_->Post(
+      "/v1/standing-orders",
+      R"({"channel":"PHONE","customerId":"6f1c7a9e-4f1b-4c55-9d7e-2d7f0c1b8a11","items":[{"product":"18.9L","quantity":1}],"payment":"CASH","recurrence":{"frequency":"DAILY"}})",
+      station_agent_);
+  EXPECT_EQ(unknown.status, 404) << unknown.body;
+  EXPECT_EQ(http_->Get("/v1/standing-orders/not-an-id", station_agent_).status, 404);
+  EXPECT_EQ(http_->Post("/v1/standing-orders", "{}", courier_).status, 403);
+}
+
+TEST_F(OrdersTest, CustomFieldsOnOrdersAreCheckedStoredAndFiltered) {
+  // The utility's admin adds two work-order fields; no migration, no restart.
+  const std::string admin = LoginAs(*http_, "utility-demo", "admin");
+  const std::string suffix = std::to_string(getpid());
+  const std::string reading = "reading_" + suffix, parts = "parts_" + suffix;
+  HttpResponse defined =
+      http_->Post("/v1/field-definitions",
+                  R"({"entity":"WORK_ORDER","key":")" + reading + R"(","label":"水表读数)" +
+                      suffix + R"(","type":"NUMBER","min":0,"decimals":1,"active":true})",
+                  admin);
+  ASSERT_EQ(defined.status, 200) << defined.body;
+  defined =
+      http_->Post("/v1/field-definitions",
+                  R"({"entity":"WORK_ORDER","key":")" + parts + R"(","label":"更换部件)" + suffix +
+                      R"(","type":"MULTI_SELECT","options":[{"value":"valve","label":"阀门"},)"
+                      R"({"value":"meter","label":"水表"}],"active":true})",
+                  admin);
+  ASSERT_EQ(defined.status, 200) << defined.body;
+
+  const std::string customer =
+      Str(http_
+              ->Post("/v1/customers", R"({"name":"周九","phones":[")" + UniquePhone() + R"("]})",
+                     agent_)
+              .Json(),
+          "id");
+  auto create = [&](const std::string& fields) {
+    return http_->Post("/v1/work-orders",
+                       R"({"type":"REPAIR","channel":"PHONE","customerId":")" + customer +
+                           R"(","description":"水表不走","customFields":)" + fields + "}",
+                       agent_);
+  };
+  HttpResponse bad = create(R"({")" + reading + R"(":-3})");
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_EQ(Str(ErrorOf(bad), "field"), "customFields." + reading);
+  HttpResponse unknown = create(R"({"no_such_field":1})");
+  EXPECT_EQ(unknown.status, 400) << unknown.body;
+  EXPECT_EQ(Str(ErrorOf(unknown), "field"), "customFields.no_such_field");
+
+  EXPECT_EQ(Str(ErrorOf(create(R"({")" + reading + R"(":1234.56})")), "field"),
+            "customFields." + reading);  // one decimal at most
+  HttpResponse made = create(R"({")" + reading + R"(":1234.5})");
+  ASSERT_EQ(made.status, 200) << made.body;
+  const std::string id = Str(made.Json(), "id");
+  const auto made_json = made.Json();
+  const auto& stored = made_json.as_object().at("customFields");
+  EXPECT_DOUBLE_EQ(stored.as_object().at(reading).to_number<double>(), 1234.5);
+
+  // The worker fills in the parts at the resolve; the reading stays.
+  const std::string worker = LoginAs(*http_, "utility-demo", "worker");
+  const std::string leader = LoginAs(*http_, "utility-demo", "leader");
+  ASSERT_EQ(
+      http_
+          ->Post("/v1/work-orders/" + id + ":transition",
+                 R"({"transition":"assign","assigneeId":")" + UserIdOf(worker) + R"("})", leader)
+          .status,
+      200);
+  HttpResponse wrong_option = http_->Post(
+      "/v1/work-orders/" + id + ":transition",
+      R"({"transition":"accept","customFields":{")" + parts + R"(":["pipe"]}})", worker);
+  EXPECT_EQ(wrong_option.status, 400) << wrong_option.body;
+  EXPECT_EQ(Str(ErrorOf(wrong_option), "field"), "customFields." + parts);
+  HttpResponse accepted = http_->Post(
+      "/v1/work-orders/" + id + ":transition",
+      R"({"transition":"accept","customFields":{")" + parts + R"(":["水表","阀门"]}})", worker);
+  ASSERT_EQ(accepted.status, 200) << accepted.body;
+  const auto accepted_json = accepted.Json();
+  const auto& after = accepted_json.as_object().at("customFields").as_object();
+  EXPECT_EQ(boost::json::serialize(after.at(parts)), R"(["valve","meter"])");
+  EXPECT_DOUBLE_EQ(after.at(reading).to_number<double>(), 1234.5);
+
+  // Lists filter by a custom field (a multi-select matches orders holding the option).
+  auto listed = [&](const std::string& filter) {
+    HttpResponse r = http_->Get("/v1/work-orders?pageSize=100&customField=" + filter, agent_);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.body.find(id) != std::string::npos;
+  };
+  EXPECT_TRUE(listed(reading + "=1234.5"));
+  EXPECT_FALSE(listed(reading + "=1"));
+  EXPECT_TRUE(listed(parts + "=meter"));
+  HttpResponse bad_filter = http_->Get("/v1/work-orders?customField=nope", agent_);
+  EXPECT_EQ(bad_filter.status, 400) << bad_filter.body;
+  EXPECT_EQ(Str(ErrorOf(bad_filter), "field"), "customField");
+
+  // Delivery orders take the station's ORDER fields the same way.
+  const std::string station_admin = LoginAs(*http_, "station-demo", "admin");
+  const std::string floor = "floor_" + suffix;
+  ASSERT_EQ(http_
+                ->Post("/v1/field-definitions",
+                       R"({"entity":"ORDER","key":")" + floor + R"(","label":"楼层)" + suffix +
+                           R"(","type":"NUMBER","min":1,"max":60,"decimals":0,"active":true})",
+                       station_admin)
+                .status,
+            200);
+  const std::string station_customer = StationCustomer(0);
+  auto delivery = [&](int value) {
+    return http_->Post("/v1/delivery-orders",
+                       R"({"channel":"PHONE","customerId":")" + station_customer +
+                           R"(","items":[{"product":"18.9L","quantity":1}],"payment":"CASH",)"
+                           R"("customFields":{")" +
+                           floor + R"(":)" + std::to_string(value) + "}}",
+                       station_agent_);
+  };
+  EXPECT_EQ(Str(ErrorOf(delivery(99)), "field"), "customFields." + floor);
+  HttpResponse delivered = delivery(5);
+  ASSERT_EQ(delivered.status, 200) << delivered.body;
+  EXPECT_EQ(Int(delivered.Json().as_object().at("customFields"), floor.c_str()), 5);
+  HttpResponse by_floor =
+      http_->Get("/v1/delivery-orders?pageSize=100&customField=" + floor + "=5", station_agent_);
+  ASSERT_EQ(by_floor.status, 200) << by_floor.body;
+  EXPECT_NE(by_floor.body.find(Str(delivered.Json(), "id")), std::string::npos);
 }
 
 }  // namespace

@@ -10,16 +10,13 @@
 #include "qingquan/customer/v1/customer.pb.h"
 #include "services/common/forms/field_definition.h"
 #include "services/common/forms/field_values.h"
+#include "services/common/forms/form_messages.h"
 
 namespace google::protobuf {
 class FieldMask;
 }
 
 namespace qq::customer {
-
-forms::FieldDefinition ToFormField(const qingquan::customer::v1::FieldDefinition& definition);
-std::vector<forms::FieldDefinition> ToFormFields(
-    const std::vector<qingquan::customer::v1::FieldDefinition>& definitions);
 
 // A definition as a client sent it for creation. INVALID_ARGUMENT naming "entity", "type"
 // or the part of the definition (forms::ValidateDefinition).
@@ -30,17 +27,5 @@ absl::Status CheckNewFieldDefinition(const qingquan::customer::v1::FieldDefiniti
 absl::StatusOr<qingquan::customer::v1::FieldDefinition> ApplyFieldDefinitionUpdate(
     const qingquan::customer::v1::FieldDefinition& current,
     const qingquan::customer::v1::FieldDefinition& patch, const google::protobuf::FieldMask& mask);
-
-// Checks and normalises `values` against the entity's definitions (forms::ValidateValues).
-absl::Status ValidateCustomFieldValues(
-    const std::vector<qingquan::customer::v1::FieldDefinition>& definitions,
-    google::protobuf::Struct* values, forms::WriteMode mode,
-    const google::protobuf::Struct* current, const std::string& field_path);
-
-// List filters "key=value" as one JSON object for JSONB containment. INVALID_ARGUMENT
-// naming `field` for a malformed filter, an unknown key or a value the field cannot hold.
-absl::StatusOr<std::string> CustomFieldFilterJson(
-    const std::vector<qingquan::customer::v1::FieldDefinition>& definitions,
-    const std::vector<std::string>& filters, const std::string& field);
 
 }  // namespace qq::customer

@@ -116,7 +116,7 @@ bool MapImportRow(const spreadsheet::Row& row, const spreadsheet::HeaderMap& hea
   for (const auto& d : custom_fields) {
     const std::string field = absl::StrCat(kCustomPrefix, d.key());
     if (header.ColumnOf(field) < 0) continue;
-    auto value = forms::ParseCellText(ToFormField(d), header.Value(row, field));
+    auto value = forms::ParseCellText(forms::ToFormField(d), header.Value(row, field));
     if (!value.ok()) return fail(field, std::string(value.status().message()));
     if (value->kind_case() != google::protobuf::Value::kNullValue) {
       (*in.mutable_custom_fields()->mutable_fields())[d.key()] = *std::move(value);
@@ -139,7 +139,7 @@ bool MapImportRow(const spreadsheet::Row& row, const spreadsheet::HeaderMap& hea
   }
   std::vector<forms::FieldDefinition> forms_fields;
   for (const auto& d : custom_fields) {
-    if (d.entity() == v1::FieldDefinition::CUSTOMER) forms_fields.push_back(ToFormField(d));
+    if (d.entity() == v1::FieldDefinition::CUSTOMER) forms_fields.push_back(forms::ToFormField(d));
   }
   forms::ValuesContext context;
   context.field_path = "customFields";

@@ -86,6 +86,7 @@ absl::StatusOr<DeliveryOrderDraft> CheckNewDeliveryOrder(const v1::DeliveryOrder
   if (draft.notes.size() > kMaxNotesBytes) {
     return InvalidField("notes", "is longer than 1000 bytes");
   }
+  draft.custom_fields = in.custom_fields();
   return draft;
 }
 

@@ -28,6 +28,11 @@ struct DeliveryOrderDraft {
   std::optional<absl::Time> window_start;
   std::optional<absl::Time> window_end;
   std::string notes;
+  // Checked against the tenant's definitions by the service (they live elsewhere).
+  google::protobuf::Struct custom_fields;
+  // Set for an occurrence of a standing order: its id and delivery day (YYYY-MM-DD).
+  std::string standing_order_id;
+  std::string occurrence_date;
 };
 
 inline constexpr int kMaxDeliveryLines = 20;

@@ -36,6 +36,7 @@ absl::StatusOr<WorkOrderDraft> CheckNewWorkOrder(const WorkOrder& in) {
   }
   QQ_ASSIGN_OR_RETURN(draft.attachment_ids,
                       CheckAttachmentIds(in.attachment_ids(), "attachmentIds"));
+  draft.custom_fields = in.custom_fields();
   return draft;
 }
 

@@ -18,6 +18,8 @@ struct WorkOrderDraft {
   std::string address_id;  // empty: the customer's first address
   std::string description;
   std::vector<std::string> attachment_ids;
+  // Checked against the tenant's definitions by the service (they live elsewhere).
+  google::protobuf::Struct custom_fields;
 };
 
 inline constexpr size_t kMaxDescriptionBytes = 4000;
