@@ -59,6 +59,7 @@ absl::StatusOr<int> OutboxRelay::RelayOnce() {
         "encode(payload, 'hex') FROM qq_outbox WHERE relayed_at IS NULL "
         "ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED",
         options_.batch_size);
+    std::vector<std::string> sent;
     for (const auto& row : rows) {
       std::string payload = absl::HexStringToBytes(row[6].as<std::string>());
       auto added = redis_.Command({"XADD", row[2].as<std::string>(), "MAXLEN", "~", kStreamMaxLen,
@@ -67,10 +68,14 @@ absl::StatusOr<int> OutboxRelay::RelayOnce() {
                                    "aggregate_id", row[5].as<std::string>(), "payload", payload});
       // Rolling back re-sends the ones already added; consumers drop duplicates by id.
       if (!added.ok()) return added.status();
-      txn.exec_params("UPDATE qq_outbox SET relayed_at = now() WHERE seq = $1",
-                      row[0].as<long long>());
-      ++relayed;
+      sent.push_back(row[0].as<std::string>());
     }
+    // One statement for the whole batch.
+    if (!sent.empty()) {
+      txn.exec_params("UPDATE qq_outbox SET relayed_at = now() WHERE seq = ANY($1::bigint[])",
+                      PgTextArray(sent));
+    }
+    relayed = static_cast<int>(sent.size());
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

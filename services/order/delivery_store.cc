@@ -254,8 +254,9 @@ absl::StatusOr<DeliveryCustomer> CourierView(const qingquan::customer::v1::Custo
   return out;
 }
 
-DeliveryStore::DeliveryStore(PgPool& pool, WorkflowStore& workflows, SlaSettingsStore& settings)
-    : pool_(pool), workflows_(workflows), settings_(settings) {
+DeliveryStore::DeliveryStore(PgPool& pool, WorkflowStore& workflows, SlaSettingsStore& settings,
+                             OrderNumbers& numbers)
+    : pool_(pool), workflows_(workflows), settings_(settings), numbers_(numbers) {
   pool_.Prepare({kInsertDelivery, kSelectDelivery, kLockDelivery, kListDeliveries, kUpdateDelivery,
                  kInsertDeliveryTimeline, kSelectDeliveryTimeline, kInsertTicketStep,
                  kClaimTicketStep, kFinishTicketStep, kPostponeTicketStep});
@@ -280,7 +281,7 @@ absl::StatusOr<DeliveryOrder> DeliveryStore::CreateNumbered(
     const DeliveryCustomer& customer, const IdempotencyScope& idempotency, const AlsoInCreate& also,
     bool heal_counter) {
   QQ_ASSIGN_OR_RETURN(std::string number_text,
-                      NextOrderNumber(pool_, OrderSeries::kDeliveryOrder, tenant, heal_counter));
+                      numbers_.Next(OrderSeries::kDeliveryOrder, tenant, heal_counter));
   DeliveryOrder created;
   QQ_RETURN_IF_ERROR(pool_.Transact([&](pqxx::work& txn) -> absl::Status {
     created.Clear();

@@ -25,6 +25,7 @@ class PgPool;
 
 namespace qq::order {
 
+class OrderNumbers;
 class SlaSettingsStore;
 class WorkflowStore;
 using qingquan::order::v1::DeliveryOrder;
@@ -95,7 +96,8 @@ enum class TicketStepOutcome { kDone, kTicketsShort };
 
 class DeliveryStore {
  public:
-  DeliveryStore(PgPool& pool, WorkflowStore& workflows, SlaSettingsStore& settings);
+  DeliveryStore(PgPool& pool, WorkflowStore& workflows, SlaSettingsStore& settings,
+                OrderNumbers& numbers);
 
   // Starts the order in the delivery workflow's initial state; publishes order.created.
   // An occurrence of a standing order that already has its order: ALREADY_EXISTS.
@@ -134,6 +136,7 @@ class DeliveryStore {
   PgPool& pool_;
   WorkflowStore& workflows_;
   SlaSettingsStore& settings_;
+  OrderNumbers& numbers_;
 };
 
 }  // namespace qq::order

@@ -21,6 +21,7 @@
 #include "services/order/delivery_order_service.h"
 #include "services/order/delivery_store.h"
 #include "services/order/feedback_store.h"
+#include "services/order/order_numbers.h"
 #include "services/order/order_store.h"
 #include "services/order/service_desk.h"
 #include "services/order/sla_store.h"
@@ -71,8 +72,11 @@ int main(int argc, char** argv) {
   guard.OffloadTo(&handler_threads);
   qq::order::WorkflowStore workflows(*pool);
   qq::order::SlaSettingsStore sla_settings(*pool);
-  qq::order::OrderStore store(*pool, workflows, sla_settings);
-  qq::order::DeliveryStore deliveries(*pool, workflows, sla_settings);
+  // Its own connection: the relay's stream writes never hold up a create's number.
+  qq::RedisClient number_redis(absl::GetFlag(FLAGS_redis_addr), std::chrono::milliseconds(500));
+  qq::order::OrderNumbers numbers(*pool, &number_redis);
+  qq::order::OrderStore store(*pool, workflows, sla_settings, numbers);
+  qq::order::DeliveryStore deliveries(*pool, workflows, sla_settings, numbers);
   qq::order::TodoStore todos(*pool);
   qq::order::FeedbackStore feedback(*pool);
   qq::order::AttachmentStore attachments(*pool);

@@ -372,8 +372,9 @@ absl::Status CheckAttachmentsExist(pqxx::work& txn, const std::string& tenant,
   return absl::OkStatus();
 }
 
-OrderStore::OrderStore(PgPool& pool, WorkflowStore& workflows, SlaSettingsStore& sla)
-    : pool_(pool), workflows_(workflows), sla_(sla) {
+OrderStore::OrderStore(PgPool& pool, WorkflowStore& workflows, SlaSettingsStore& sla,
+                       OrderNumbers& numbers)
+    : pool_(pool), workflows_(workflows), sla_(sla), numbers_(numbers) {
   pool_.Prepare({kInsertWorkOrder, kSelectWorkOrder, kLockWorkOrder, kListWorkOrders,
                  kUpdateWorkOrder, kInsertTimeline, kSelectTimeline, kUpdateSla,
                  kTakeSlaSchedulerLock, kDueSlaChecks, kPool});
@@ -439,7 +440,7 @@ absl::StatusOr<WorkOrder> OrderStore::CreateNumbered(
     const std::string& tenant, const std::string& actor, const WorkOrderDraft& draft,
     const CustomerSnapshot& customer, const IdempotencyScope& idempotency, bool heal_counter) {
   QQ_ASSIGN_OR_RETURN(std::string number_text,
-                      NextOrderNumber(pool_, OrderSeries::kWorkOrder, tenant, heal_counter));
+                      numbers_.Next(OrderSeries::kWorkOrder, tenant, heal_counter));
   WorkOrder created;
   absl::Status status = pool_.Transact([&](pqxx::work& txn) -> absl::Status {
     created.Clear();

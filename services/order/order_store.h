@@ -29,6 +29,7 @@ std::vector<Migration> order_migrations();
 
 namespace qq::order {
 
+class OrderNumbers;
 class SlaSettingsStore;
 class WorkflowStore;
 using qingquan::order::v1::WorkOrder;
@@ -107,7 +108,7 @@ struct WorkOrderPage {
 
 class OrderStore {
  public:
-  OrderStore(PgPool& pool, WorkflowStore& workflows, SlaSettingsStore& sla);
+  OrderStore(PgPool& pool, WorkflowStore& workflows, SlaSettingsStore& sla, OrderNumbers& numbers);
 
   // Starts the order in the initial state of its type's current workflow with the SLA
   // targets of its type and urgency, and publishes workorder.created. With an enabled `idempotency`
@@ -152,6 +153,7 @@ class OrderStore {
   PgPool& pool_;
   WorkflowStore& workflows_;
   SlaSettingsStore& sla_;
+  OrderNumbers& numbers_;
 };
 
 // INVALID_ARGUMENT naming `field` when an id is not an attachment of `tenant`.
