@@ -9,6 +9,6 @@ namespace qq::dispatch {
 
 // Creates what is missing for "utility-demo" and "station-demo"; safe to run at every
 // start and from several instances at once. UNAVAILABLE/INTERNAL from the store.
-absl::Status LoadDemoData(DispatchStore& store);
+absl::Status LoadDemoData(DispatchStore& store, PgPool& pool);
 
 }  // namespace qq::dispatch

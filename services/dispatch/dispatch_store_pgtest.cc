@@ -3,6 +3,8 @@
 #include "services/common/status.h"
 #include "services/dispatch/demo_data.h"
 #include "services/dispatch/dispatch_pgtest_fixture.h"
+#include "services/dispatch/domain/staff_profile.h"
+#include "services/dispatch/staff_store.h"
 
 namespace qq::dispatch {
 namespace {
@@ -233,8 +235,24 @@ TEST_F(DispatchStorePgTest, IgnoresOtherEventsAndRejectsAnUnreadablePayload) {
 }
 
 TEST_F(DispatchStorePgTest, LoadsDemoDataOnceWithTheDemoUsersIds) {
-  ASSERT_TRUE(LoadDemoData(store()).ok());
-  ASSERT_TRUE(LoadDemoData(store()).ok());
+  ASSERT_TRUE(LoadDemoData(store(), *pool_).ok());
+  ASSERT_TRUE(LoadDemoData(store(), *pool_).ok());
+  {
+    StaffStore staff(*pool_, nullptr);
+    std::string courier;
+    ASSERT_TRUE(pool_
+                    ->Read([&](pqxx::work& txn) {
+                      courier = txn.exec("SELECT md5('station-demo/courier')::uuid::text")[0][0]
+                                    .as<std::string>();
+                      return absl::OkStatus();
+                    })
+                    .ok());
+    auto demo_courier = staff.Get("station-demo", courier);
+    ASSERT_TRUE(demo_courier.ok()) << demo_courier.status();
+    EXPECT_EQ(demo_courier->capacity_barrels(), 30);
+    EXPECT_EQ(demo_courier->shifts_size(), 7);
+    EXPECT_TRUE(CheckStaffProfile(*demo_courier).ok()) << CheckStaffProfile(*demo_courier);
+  }
   for (const std::string tenant : {"utility-demo", "station-demo"}) {
     auto teams = store().ListTeams(tenant);
     ASSERT_TRUE(teams.ok()) << teams.status();
@@ -262,6 +280,11 @@ TEST_F(DispatchStorePgTest, LoadsDemoDataOnceWithTheDemoUsersIds) {
       }
     }
     EXPECT_EQ(defaults, 1);
+    // The demo worker has a dispatch profile; the station's courier one with a vehicle.
+    StaffStore staff(*pool_, nullptr);
+    auto demo_worker = staff.Get(tenant, worker);
+    ASSERT_TRUE(demo_worker.ok()) << demo_worker.status();
+    EXPECT_EQ(demo_worker->kind(), Staff::WORKER);
 
     auto areas = store().ListAreas(tenant);
     ASSERT_TRUE(areas.ok());

@@ -1,5 +1,6 @@
 // qq-dispatch-svc: teams, service areas (PostGIS), and routing of new work orders to
-// the team of their area; announces each routing as "workorder.assigned".
+// the team of their area (announced as "workorder.assigned"); workers and couriers with
+// their positions; couriers' delivery routes (announced as "delivery.assigned").
 #include "absl/flags/flag.h"
 #include "services/common/auth.h"
 #include "services/common/call_guard.h"
@@ -13,10 +14,19 @@
 #include "services/common/server.h"
 #include "services/common/service_main.h"
 #include "services/common/status.h"
+#include "services/common/wakeable_loop.h"
+#include "services/common/worker_pool.h"
 #include "services/dispatch/demo_data.h"
 #include "services/dispatch/dispatch_service.h"
 #include "services/dispatch/dispatch_store.h"
+#include "services/dispatch/field_service.h"
+#include "services/dispatch/route_store.h"
+#include "services/dispatch/staff_store.h"
 #include "services/dispatch/work_order_router.h"
+
+ABSL_FLAG(int32_t, location_retention_days, 30,
+          "Days of position history kept (whole day partitions are dropped after that).");
+ABSL_FLAG(int32_t, handler_threads, 8, "Threads that run the RPC handlers.");
 
 int main(int argc, char** argv) {
   qq::BlockShutdownSignals();
@@ -37,7 +47,7 @@ int main(int argc, char** argv) {
 
   qq::dispatch::DispatchStore store(*pool);
   if (absl::GetFlag(FLAGS_load_demo_data)) {
-    qq::ExitIfError(qq::dispatch::LoadDemoData(store), "demo data");
+    qq::ExitIfError(qq::dispatch::LoadDemoData(store, *pool), "demo data");
   }
 
   qq::RedisClient redis(redis_addr, std::chrono::milliseconds(2000));
@@ -46,22 +56,47 @@ int main(int argc, char** argv) {
 
   // The order service shows the team within 2 s of creation: wake the relay as soon as
   // the routing (and its workorder.assigned event) has committed.
+  qq::dispatch::StaffStore staff(*pool, &redis);
+  qq::dispatch::RouteStore routes(*pool);
+  std::vector<std::string> order_types = {qq::dispatch::kWorkOrderCreated};
+  for (const char* type : qq::dispatch::kDeliveryEventTypes) order_types.push_back(type);
   qq::EventConsumer consumer(*pool, redis_addr, &metrics,
                              {.group = "dispatch",
                               .consumer = qq::ConsumerName("dispatch"),
                               .streams = {qq::EventStreamName("order")},
-                              .types = {qq::dispatch::kWorkOrderCreated},
+                              .types = order_types,
                               .after_commit = [&relay](const qq::StreamEvent&) { relay.Wake(); }},
-                             qq::dispatch::HandleOrderEvent);
+                             [](pqxx::work& txn, const qq::StreamEvent& event) {
+                               if (event.type == qq::dispatch::kWorkOrderCreated) {
+                                 return qq::dispatch::HandleOrderEvent(txn, event);
+                               }
+                               return qq::dispatch::HandleDeliveryEvent(txn, event);
+                             });
   consumer.Start();
 
+  // Day partitions of the position history: made ahead, dropped after the retention.
+  qq::WakeableLoop history_maintenance;
+  history_maintenance.Start(std::chrono::hours(1), [&staff] {
+    absl::Status done = staff.MaintainHistory(absl::GetFlag(FLAGS_location_retention_days));
+    if (!done.ok())
+      qq::LogWarn("position history maintenance failed", {{"error", done.ToString()}});
+  });
+  history_maintenance.Wake();
+
   qq::CallGuard guard(verifier, metrics);
+  qq::WorkerPool handler_threads(absl::GetFlag(FLAGS_handler_threads));
+  guard.OffloadTo(&handler_threads);
   qq::dispatch::DispatchServiceImpl service(guard, store);
+  qq::dispatch::StaffServiceImpl staff_service(guard, staff, routes, relay);
+  qq::dispatch::RouteServiceImpl route_service(guard, routes);
   qq::GrpcServer server;
-  qq::ExitIfError(server.Start(absl::GetFlag(FLAGS_listen), {&service}), "grpc server");
+  qq::ExitIfError(
+      server.Start(absl::GetFlag(FLAGS_listen), {&service, &staff_service, &route_service}),
+      "grpc server");
   qq::WaitForShutdownSignal();
   server.Shutdown(std::chrono::seconds(5));
   consumer.Stop();
+  history_maintenance.Stop();
   relay.Stop();
   return 0;
 }

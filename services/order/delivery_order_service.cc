@@ -1,7 +1,10 @@
 #include "services/order/delivery_order_service.h"
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "qingquan/common/v1/events.pb.h"
 #include "services/common/ids.h"
 #include "services/common/page_token.h"
 #include "services/common/status.h"
@@ -145,6 +148,49 @@ grpc::ServerUnaryReactor* DeliveryOrderServiceImpl::TransitionDeliveryOrder(
         saga_.Wake();
         return absl::OkStatus();
       });
+}
+
+absl::Status HandleDeliveryAssigned(DeliveryStore& store, pqxx::work& txn,
+                                    const StreamEvent& event) {
+  if (event.type != "delivery.assigned") return absl::OkStatus();
+  qingquan::common::v1::DeliveryAssigned assigned;
+  if (!assigned.ParseFromString(event.payload) || assigned.order_id().empty() ||
+      assigned.courier_id().empty()) {
+    return absl::InvalidArgumentError("delivery.assigned payload does not parse");
+  }
+  const Identity dispatch{event.tenant, "system:dispatch", "dispatch", {"service"}};
+  const absl::Status kept = absl::CancelledError("the order has moved on; left as it is");
+  auto decide = [&](const DeliveryOrder& current,
+                    const Workflow& workflow) -> absl::StatusOr<DeliveryChange> {
+    if (current.state() != workflow.initial_state() || !current.courier_id().empty()) return kept;
+    TransitionInput input{.assignee_id = assigned.courier_id(), .assignee_field = "courierId"};
+    QQ_ASSIGN_OR_RETURN(const WorkflowTransition* step,
+                        CheckTransition(workflow, {current.state(), current.courier_id()}, "assign",
+                                        dispatch, input));
+    std::string comment =
+        absl::StrCat("自动派单: ", assigned.courier_name(), ", 第 ", assigned.sequence(), " 站");
+    if (assigned.has_eta()) {
+      absl::TimeZone shanghai;
+      if (absl::LoadTimeZone("Asia/Shanghai", &shanghai)) {
+        absl::StrAppend(
+            &comment, ", 预计 ",
+            absl::FormatTime("%H:%M", absl::FromUnixSeconds(assigned.eta().seconds()), shanghai),
+            " 到达");
+      }
+    }
+    return DeliveryChange{.to = step->to(),
+                          .transition = step->name(),
+                          .actor = dispatch.user_id,
+                          .comment = comment,
+                          .courier_id = assigned.courier_id(),
+                          .event_type = TransitionEventType(workflow, *step)};
+  };
+  auto changed = store.ChangeIn(txn, event.tenant, assigned.order_id(), decide);
+  if (changed.ok() || changed.status().code() == absl::StatusCode::kCancelled ||
+      changed.status().code() == absl::StatusCode::kNotFound) {
+    return absl::OkStatus();
+  }
+  return changed.status();
 }
 
 grpc::ServerUnaryReactor* WorkflowServiceImpl::ListWorkflows(

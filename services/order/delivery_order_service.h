@@ -3,6 +3,7 @@
 
 #include "qingquan/order/v1/order.grpc.pb.h"
 #include "services/common/call_guard.h"
+#include "services/common/event_consumer.h"
 #include "services/common/outbox.h"
 #include "services/order/customer_directory.h"
 #include "services/order/delivery_store.h"
@@ -42,6 +43,13 @@ class DeliveryOrderServiceImpl final
   OutboxRelay& relay_;
   TicketSaga& saga_;
 };
+
+// Handles "delivery.assigned" from the dispatch service: the optimiser's courier takes
+// the order with the workflow's "assign", shown on the timeline with the place on the
+// route and the ETA. An order that a person assigned meanwhile (or that moved on) keeps
+// what it has. Other event types are ignored.
+absl::Status HandleDeliveryAssigned(DeliveryStore& store, pqxx::work& txn,
+                                    const StreamEvent& event);
 
 class WorkflowServiceImpl final : public qingquan::order::v1::WorkflowService::CallbackService {
  public:

@@ -36,7 +36,7 @@ constexpr char kSep[] = "\x1f";
   "collect_cash, (extract(epoch FROM created_at) * 1000000)::bigint, "                     \
   "(extract(epoch FROM updated_at) * 1000000)::bigint, "                                   \
   "(extract(epoch FROM delivered_at) * 1000000)::bigint, custom_fields::text, "            \
-  "standing_order_id, occurrence_date::text"
+  "standing_order_id, occurrence_date::text, customer_phone_masked"
 constexpr int kCreatedMicrosColumn = 22;
 
 const NamedQuery kInsertDelivery{
@@ -44,10 +44,10 @@ const NamedQuery kInsertDelivery{
     "INSERT INTO delivery_orders (tenant_id, number, channel, state, workflow_version, "
     "  customer_id, customer_name, address_id, address_text, lat, lng, customer_tags, "
     "  delivery_notes, item_products, item_quantities, payment, window_start, window_end, notes, "
-    "  ticket_status, custom_fields, standing_order_id, occurrence_date) "
+    "  ticket_status, custom_fields, standing_order_id, occurrence_date, customer_phone_masked) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::float8, $11::float8, $12::text[], $13, "
     "  $14::text[], $15::int[], $16, to_timestamp($17::float8 / 1000000), "
-    "  to_timestamp($18::float8 / 1000000), $19, $20, $21::jsonb, $22::uuid, $23::date) "
+    "  to_timestamp($18::float8 / 1000000), $19, $20, $21::jsonb, $22::uuid, $23::date, $24) "
     "RETURNING " QQ_DELIVERY_COLUMNS};
 const NamedQuery kSelectDelivery{"SelectDeliveryOrder",
                                  "SELECT " QQ_DELIVERY_COLUMNS
@@ -158,6 +158,7 @@ void FillDelivery(const pqxx::row& row, DeliveryOrder& o) {
   forms::JsonToStruct(row[25].as<std::string>(), o.mutable_custom_fields());
   if (!row[26].is_null()) o.set_standing_order_id(row[26].as<std::string>());
   if (!row[27].is_null()) o.set_occurrence_date(row[27].as<std::string>());
+  o.set_customer_phone_masked(row[28].as<std::string>());
 }
 
 void LoadDeliveryTimeline(pqxx::work& txn, const std::string& tenant, DeliveryOrder& o) {
@@ -212,6 +213,10 @@ OutgoingEvent DeliveryEvent(const std::string& tenant, const std::string& type,
   e.set_ticket_status(DeliveryOrder::TicketStatus_Name(o.ticket_status()));
   e.set_collect_cash(o.collect_cash());
   *e.mutable_create_time() = o.create_time();
+  e.set_customer_name(o.customer_name());
+  e.set_customer_phone_masked(o.customer_phone_masked());
+  e.set_delivery_notes(o.delivery_notes());
+  e.set_notes(o.notes());
   return OutgoingEvent{EventStreamName("order"), tenant, type, o.id(), e.SerializeAsString()};
 }
 
@@ -235,10 +240,16 @@ std::pair<DeliveryOrder::TicketStatus, std::string> TicketEffect(const DeliveryO
 
 }  // namespace
 
+std::string MaskPhone(const std::string& phone) {
+  if (phone.size() < 7) return std::string(phone.size(), '*');
+  return phone.substr(0, 3) + "****" + phone.substr(phone.size() - 4);
+}
+
 absl::StatusOr<DeliveryCustomer> CourierView(const qingquan::customer::v1::Customer& c,
                                              const std::string& address_id) {
   DeliveryCustomer out;
   out.name = c.name();
+  if (c.phones_size() > 0) out.phone_masked = MaskPhone(c.phones(0));
   out.tags.assign(c.tags().begin(), c.tags().end());
   QQ_ASSIGN_OR_RETURN(const qingquan::customer::v1::Address* chosen, ChooseAddress(c, address_id));
   if (chosen == nullptr) {
@@ -312,7 +323,7 @@ absl::StatusOr<DeliveryOrder> DeliveryStore::CreateNumbered(
         customer.delivery_notes, PgTextArray(products), PgTextArray(quantities),
         DeliveryOrder::Payment_Name(draft.payment), window_start.get(), window_end.get(),
         draft.notes, TicketStatusName(ticket_status), forms::StructToJson(draft.custom_fields),
-        standing_order_id.get(), occurrence_date.get())[0];
+        standing_order_id.get(), occurrence_date.get(), customer.phone_masked)[0];
     FillDelivery(row, created);
     pqxx::row entry = txn.exec_prepared(kInsertDeliveryTimeline.name, tenant, created.id(), actor,
                                         "", workflow.initial_state(), "", "", "{}")[0];
@@ -368,6 +379,17 @@ absl::StatusOr<DeliveryOrder> DeliveryStore::Change(const std::string& tenant,
                                                     const DecideDeliveryChange& decide) {
   DeliveryOrder updated;
   QQ_RETURN_IF_ERROR(pool_.Transact([&](pqxx::work& txn) -> absl::Status {
+    QQ_ASSIGN_OR_RETURN(updated, ChangeIn(txn, tenant, id, decide));
+    return absl::OkStatus();
+  }));
+  return updated;
+}
+
+absl::StatusOr<DeliveryOrder> DeliveryStore::ChangeIn(pqxx::work& txn, const std::string& tenant,
+                                                      const std::string& id,
+                                                      const DecideDeliveryChange& decide) {
+  DeliveryOrder updated;
+  {
     pqxx::result rows = txn.exec_prepared(kLockDelivery.name, tenant, id);
     if (rows.empty()) return WithField(absl::NotFoundError("no such delivery order"), "id");
     DeliveryOrder current;
@@ -413,8 +435,7 @@ absl::StatusOr<DeliveryOrder> DeliveryStore::Change(const std::string& tenant,
                                     .dedupe_key = absl::StrCat("follow-up:", id)});
       }
     }
-    return absl::OkStatus();
-  }));
+  }
   return updated;
 }
 

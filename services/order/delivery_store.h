@@ -39,7 +39,11 @@ struct DeliveryCustomer {
   std::optional<double> lng;
   std::vector<std::string> tags;
   std::string delivery_notes;
+  std::string phone_masked;  // e.g. 139****5678
 };
+
+// A phone as people who only need to recognise it see it: 139****5678, 021****4567.
+std::string MaskPhone(const std::string& phone);
 
 // The customer as the courier needs them, at the chosen address (the first unless
 // `address_id` picks another). INVALID_ARGUMENT (field "addressId") when the customer has
@@ -119,6 +123,9 @@ class DeliveryStore {
   // the customer a survey and, where the tenant wants one, a follow-up to-do.
   absl::StatusOr<DeliveryOrder> Change(const std::string& tenant, const std::string& id,
                                        const DecideDeliveryChange& decide);
+  // Same inside a transaction the caller owns (event handlers).
+  absl::StatusOr<DeliveryOrder> ChangeIn(pqxx::work& txn, const std::string& tenant,
+                                         const std::string& id, const DecideDeliveryChange& decide);
 
   // Runs `work` for each due step (oldest first, at most `limit`), one transaction per
   // step holding the step's row lock, so two workers never run the same step. `work`

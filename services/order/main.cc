@@ -105,14 +105,19 @@ int main(int argc, char** argv) {
   qq::order::SlaScheduler sla_scheduler(store, relay);
   sla_scheduler.Start(std::chrono::milliseconds(absl::GetFlag(FLAGS_sla_check_interval_ms)));
 
-  qq::EventConsumer dispatch_events(*pool, absl::GetFlag(FLAGS_redis_addr), &metrics,
-                                    {.group = "order",
-                                     .consumer = qq::ConsumerName("order"),
-                                     .streams = {qq::EventStreamName("dispatch")},
-                                     .types = {"workorder.assigned"}},
-                                    [&store](pqxx::work& txn, const qq::StreamEvent& event) {
-                                      return qq::order::HandleDispatchEvent(store, txn, event);
-                                    });
+  qq::EventConsumer dispatch_events(
+      *pool, absl::GetFlag(FLAGS_redis_addr), &metrics,
+      {.group = "order",
+       .consumer = qq::ConsumerName("order"),
+       .streams = {qq::EventStreamName("dispatch")},
+       .types = {"workorder.assigned", "delivery.assigned"},
+       .after_commit = [&relay](const qq::StreamEvent&) { relay.Wake(); }},
+      [&store, &deliveries](pqxx::work& txn, const qq::StreamEvent& event) {
+        if (event.type == "delivery.assigned") {
+          return qq::order::HandleDeliveryAssigned(deliveries, txn, event);
+        }
+        return qq::order::HandleDispatchEvent(store, txn, event);
+      });
   dispatch_events.Start();
 
   qq::GrpcServer server;

@@ -5,7 +5,9 @@ ALTER TABLE work_orders ADD COLUMN custom_fields jsonb NOT NULL DEFAULT '{}';
 ALTER TABLE delivery_orders
   ADD COLUMN custom_fields jsonb NOT NULL DEFAULT '{}',
   ADD COLUMN standing_order_id uuid,
-  ADD COLUMN occurrence_date date;
+  ADD COLUMN occurrence_date date,
+  -- For the courier's route: the customer's first phone, masked.
+  ADD COLUMN customer_phone_masked text NOT NULL DEFAULT '';
 
 -- Filters "key=value" are JSONB containment (@>).
 CREATE INDEX work_orders_custom_fields ON work_orders USING gin (custom_fields jsonb_path_ops);

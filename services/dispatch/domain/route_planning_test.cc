@@ -1,0 +1,100 @@
+#include "services/dispatch/domain/route_planning.h"
+
+#include <gtest/gtest.h>
+
+namespace qq::dispatch {
+namespace {
+
+namespace v1 = qingquan::dispatch::v1;
+
+const absl::Time kNow = absl::FromUnixSeconds(1796000000);
+
+// Points in Shanghai, about 1.1 km apart per 0.01° of latitude.
+vrptw::LatLng At(double north_km) { return {31.20 + north_km / 111.0, 121.50}; }
+
+CourierForPlanning Courier(const std::string& id, double north_km, int capacity = 20) {
+  return {.user_id = id,
+          .start = At(north_km),
+          .home = At(north_km),
+          .capacity = capacity,
+          .vehicle = v1::Staff::E_BIKE};
+}
+
+StopForPlanning Stop(const std::string& id, double north_km, int barrels = 2) {
+  return {.order_id = id, .location = At(north_km), .demand = barrels};
+}
+
+TEST(PlaceStop, GoesToTheNearestCourierAndKeepsTheirRoute) {
+  // "near" starts at 0 km and ends the day 10 km north; "far" is 20 km away.
+  CourierForPlanning near = Courier("near", 0);
+  near.home = At(10);
+  std::vector<CourierForPlanning> couriers = {near, Courier("far", 20)};
+  StopForPlanning a = Stop("a", 0.5), b = Stop("b", 2);
+  a.courier_id = b.courier_id = "near";
+  StopForPlanning fresh = Stop("new", 1);
+  fresh.location.lng += 0.003;  // 300 m east of the line
+  auto placement = PlaceStop(couriers, {a, b}, fresh, kNow);
+  ASSERT_TRUE(placement.ok()) << placement.status();
+  ASSERT_TRUE(placement->placed) << placement->reason;
+  EXPECT_EQ(placement->courier_id, "near");
+  EXPECT_EQ(placement->route, (std::vector<std::string>{"a", "new", "b"}));
+  EXPECT_EQ(placement->sequence, 2);
+}
+
+TEST(PlaceStop, AStartedStopStaysFirst) {
+  std::vector<CourierForPlanning> couriers = {Courier("c", 0)};
+  StopForPlanning far = Stop("far", 3);
+  far.courier_id = "c";
+  far.started = true;
+  auto placement = PlaceStop(couriers, {far}, Stop("close", 0.2), kNow);
+  ASSERT_TRUE(placement.ok() && placement->placed);
+  EXPECT_EQ(placement->route.front(), "far");
+}
+
+TEST(PlaceStop, SaysWhyItCannotPlaceAStop) {
+  auto none = PlaceStop({}, {}, Stop("x", 1), kNow);
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->placed);
+  EXPECT_EQ(none->reason, "NO_VEHICLE");
+
+  auto too_big = PlaceStop({Courier("small", 0, 3)}, {}, Stop("x", 1, 5), kNow);
+  ASSERT_TRUE(too_big.ok());
+  EXPECT_FALSE(too_big->placed);
+  EXPECT_EQ(too_big->reason, "CAPACITY");
+
+  StopForPlanning closed = Stop("x", 1);
+  closed.window_end = kNow - absl::Hours(1);
+  auto late = PlaceStop({Courier("c", 0)}, {}, closed, kNow);
+  ASSERT_TRUE(late.ok());
+  EXPECT_FALSE(late->placed);
+  EXPECT_EQ(late->reason, "TIME_WINDOW");
+
+  CourierForPlanning leaving = Courier("c", 0);
+  leaving.shift_end = kNow + absl::Minutes(1);
+  auto after_shift = PlaceStop({leaving}, {}, Stop("x", 5), kNow);
+  ASSERT_TRUE(after_shift.ok());
+  EXPECT_FALSE(after_shift->placed);
+  EXPECT_EQ(after_shift->reason, "SHIFT_END");
+}
+
+TEST(PlaceStop, ADispatchersChoiceIsTheOnlyCourierConsidered) {
+  std::vector<CourierForPlanning> couriers = {Courier("near", 0), Courier("far", 10)};
+  auto placement = PlaceStop(couriers, {}, Stop("x", 0.1), kNow, "far");
+  ASSERT_TRUE(placement.ok() && placement->placed);
+  EXPECT_EQ(placement->courier_id, "far");
+}
+
+TEST(EstimateArrivals, TravelsWaitsForWindowsAndServes) {
+  // 1.1 km north at 5 m/s with the detour: about 1.1 × 1.3 / 5 ≈ 286 s.
+  StopForPlanning first = Stop("a", 1.1, 2);
+  first.window_start = kNow + absl::Hours(1);
+  StopForPlanning second = Stop("b", 1.1, 1);
+  auto arrivals = EstimateArrivals(At(0), v1::Staff::E_BIKE, kNow, {first, second});
+  ASSERT_EQ(arrivals.size(), 2u);
+  EXPECT_NEAR(absl::ToDoubleSeconds(arrivals[0] - kNow), 1100 * 1.3 / 5.0, 10);
+  // Waits until the window opens, serves 2 barrels (4 min), then the next is next door.
+  EXPECT_NEAR(absl::ToDoubleSeconds(arrivals[1] - kNow), 3600 + 240, 1);
+}
+
+}  // namespace
+}  // namespace qq::dispatch

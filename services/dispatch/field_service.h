@@ -1,0 +1,76 @@
+// gRPC handlers for the people in the field: their profiles, duty and location reports
+// (StaffService), the couriers' routes and the customers' tracking (RouteService); and
+// the handler of the order service's delivery events that keeps the routes.
+#pragma once
+
+#include <pqxx/pqxx>
+
+#include "qingquan/dispatch/v1/dispatch.grpc.pb.h"
+#include "services/common/call_guard.h"
+#include "services/common/event_consumer.h"
+#include "services/common/outbox.h"
+#include "services/dispatch/route_store.h"
+#include "services/dispatch/staff_store.h"
+
+namespace qq::dispatch {
+
+class StaffServiceImpl final : public qingquan::dispatch::v1::StaffService::CallbackService {
+ public:
+  StaffServiceImpl(CallGuard& guard, StaffStore& staff, RouteStore& routes, OutboxRelay& relay)
+      : guard_(guard), staff_(staff), routes_(routes), relay_(relay) {}
+
+  grpc::ServerUnaryReactor* PutStaff(grpc::CallbackServerContext* ctx,
+                                     const qingquan::dispatch::v1::PutStaffRequest* request,
+                                     Staff* response) override;
+  grpc::ServerUnaryReactor* GetStaff(grpc::CallbackServerContext* ctx,
+                                     const qingquan::dispatch::v1::GetStaffRequest* request,
+                                     Staff* response) override;
+  grpc::ServerUnaryReactor* ListStaff(grpc::CallbackServerContext* ctx,
+                                      const qingquan::dispatch::v1::ListStaffRequest* request,
+                                      qingquan::dispatch::v1::ListStaffResponse* response) override;
+  // Coming on duty puts the stops waiting for a courier on routes.
+  grpc::ServerUnaryReactor* SetMyDuty(grpc::CallbackServerContext* ctx,
+                                      const qingquan::dispatch::v1::SetMyDutyRequest* request,
+                                      Staff* response) override;
+  grpc::ServerUnaryReactor* ReportLocations(
+      grpc::CallbackServerContext* ctx,
+      const qingquan::dispatch::v1::ReportLocationsRequest* request,
+      qingquan::dispatch::v1::ReportLocationsResponse* response) override;
+
+ private:
+  CallGuard& guard_;
+  StaffStore& staff_;
+  RouteStore& routes_;
+  OutboxRelay& relay_;
+};
+
+class RouteServiceImpl final : public qingquan::dispatch::v1::RouteService::CallbackService {
+ public:
+  RouteServiceImpl(CallGuard& guard, RouteStore& routes) : guard_(guard), routes_(routes) {}
+
+  grpc::ServerUnaryReactor* GetMyRoute(grpc::CallbackServerContext* ctx,
+                                       const qingquan::dispatch::v1::GetMyRouteRequest* request,
+                                       Route* response) override;
+  grpc::ServerUnaryReactor* GetRoute(grpc::CallbackServerContext* ctx,
+                                     const qingquan::dispatch::v1::GetRouteRequest* request,
+                                     Route* response) override;
+  grpc::ServerUnaryReactor* GetTracking(grpc::CallbackServerContext* ctx,
+                                        const qingquan::dispatch::v1::GetTrackingRequest* request,
+                                        qingquan::dispatch::v1::Tracking* response) override;
+
+ private:
+  CallGuard& guard_;
+  RouteStore& routes_;
+};
+
+// Event types of "qq:events:order" that shape the routes.
+inline constexpr const char* kDeliveryEventTypes[] = {"order.created",    "order.assigned",
+                                                      "order.delivering", "order.delivered",
+                                                      "order.cancelled",  "order.failed"};
+
+// Handles one delivery event inside the consumer's transaction: a new order becomes a
+// stop and is placed on a courier's route (announced as "delivery.assigned"); later steps
+// move it along or off its route. Other types: ignored.
+absl::Status HandleDeliveryEvent(pqxx::work& txn, const StreamEvent& event);
+
+}  // namespace qq::dispatch

@@ -1,0 +1,219 @@
+// Couriers and their routes through the gateway against the stack `./deploy/dev test`
+// runs: a delivery order created in the station tenant goes to the courier on duty by
+// itself, shows on the courier's route with the customer's tags, and its customer tracks
+// the courier's reported position.
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <functional>
+#include <thread>
+
+#include <boost/json/serialize.hpp>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "services/common/auth.h"
+#include "tests/support/gateway_test.h"
+#include "tests/support/http_client.h"
+#include "tests/support/stack.h"
+
+namespace qq::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+bool Eventually(const std::function<bool()>& probe, std::chrono::milliseconds limit) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (probe()) return true;
+    std::this_thread::sleep_for(50ms);
+  }
+  return probe();
+}
+
+std::string FieldOfError(const HttpResponse& r) {
+  const auto json = r.Json();
+  if (!json.is_object() || !json.as_object().contains("error")) return "";
+  return Str(json.as_object().at("error"), "field");
+}
+
+std::string IsoTime(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
+}
+
+class DispatchTest : public GatewayTest {
+ protected:
+  void SetUp() override {
+    GatewayTest::SetUp();
+    if (IsSkipped()) return;
+    station_agent_ = LoginAs(*http_, "station-demo", "agent");
+    dispatcher_ = LoginAs(*http_, "station-demo", "dispatcher");
+    courier_ = LoginAs(*http_, "station-demo", "courier");
+    courier_id_ = UserIdOf(courier_);
+    device_ = absl::StrCat("phone-", getpid());
+  }
+
+  void TearDown() override {
+    // Later tests create delivery orders of their own: leave no courier on duty.
+    if (!courier_.empty()) http_->Post("/v1/staff/me:setDuty", R"({"onDuty":false})", courier_);
+  }
+
+  HttpResponse Send(const std::string& method, const std::string& target, const std::string& body,
+                    const std::string& token) {
+    return http_->Send(method, target, body, {{"Authorization", "Bearer " + token}});
+  }
+
+  HttpResponse PutCourier(const std::string& extra = "") {
+    return Send("PUT", "/v1/staff/" + courier_id_,
+                R"({"kind":"COURIER","name":"李师傅","skills":["送水"],"vehicle":"E_BIKE",)"
+                R"("homeBase":{"lat":31.235,"lng":121.55},"capacityBarrels":30)" +
+                    extra + "}",
+                dispatcher_);
+  }
+
+  HttpResponse Report(const std::string& device, absl::Time at, double lat, double lng,
+                      const std::string& token) {
+    return http_->Post(
+        "/v1/staff/me/locations",
+        absl::StrCat(R"({"deviceId":")", device, R"(","reports":[{"position":{"lat":)", lat,
+                     R"(,"lng":)", lng, R"(},"time":")", IsoTime(at), R"("}]})"),
+        token);
+  }
+
+  // A token of the station's customer, as the mini-program would hold it.
+  std::string CustomerToken(const std::string& customer_id) {
+    auto keys =
+        ParseJwtKeys(std::getenv("QQ_TEST_JWT_KEYS") ? std::getenv("QQ_TEST_JWT_KEYS") : "");
+    EXPECT_TRUE(keys.ok()) << keys.status();
+    if (!keys.ok()) return "";
+    TokenIssuer issuer(keys->front());
+    auto token = issuer.Issue(Identity{"station-demo", customer_id, "customer", {"customer"}},
+                              std::chrono::seconds(600));
+    EXPECT_TRUE(token.ok()) << token.status();
+    return token.ok() ? *token : "";
+  }
+
+  std::string station_agent_, dispatcher_, courier_, courier_id_, device_;
+};
+
+TEST_F(DispatchTest, ANewDeliveryGoesToTheCourierOnDutyAndItsCustomerTracksThem) {
+  HttpResponse put = PutCourier();
+  ASSERT_EQ(put.status, 200) << put.body;
+  HttpResponse duty = http_->Post("/v1/staff/me:setDuty", R"({"onDuty":true})", courier_);
+  ASSERT_EQ(duty.status, 200) << duty.body;
+  EXPECT_TRUE(duty.Json().as_object().at("onDuty").as_bool());
+  const absl::Time now = absl::Now();
+  HttpResponse reported = Report(device_, now - absl::Seconds(1), 31.2381, 121.5512, courier_);
+  ASSERT_EQ(reported.status, 200) << reported.body;
+
+  HttpResponse customer = http_->Post(
+      "/v1/customers",
+      R"({"name":"赵奶奶","phones":[")" + UniquePhone() +
+          R"("],"tags":["高层无电梯"],"addresses":[{"text":"城东区 幸福小区 5 栋 601","location":{"lat":31.2405,"lng":121.5601},"deliveryNotes":"敲门两下"}]})",
+      station_agent_);
+  ASSERT_EQ(customer.status, 200) << customer.body;
+  const std::string customer_id = Str(customer.Json(), "id");
+  HttpResponse created = http_->Post(
+      "/v1/delivery-orders",
+      R"({"channel":"WECHAT_MINI_PROGRAM","customerId":")" + customer_id +
+          R"(","items":[{"product":"18.9L","quantity":2}],"payment":"CASH","notes":"放门口"})",
+      station_agent_);
+  ASSERT_EQ(created.status, 200) << created.body;
+  const std::string order = Str(created.Json(), "id");
+
+  // Assigned by itself, with the reason on the timeline.
+  ASSERT_TRUE(Eventually(
+      [&] {
+        return Str(http_->Get("/v1/delivery-orders/" + order, station_agent_).Json(),
+                   "courierId") == courier_id_;
+      },
+      5s));
+  HttpResponse got = http_->Get("/v1/delivery-orders/" + order, station_agent_);
+  EXPECT_EQ(Str(got.Json(), "state"), "ASSIGNED");
+  EXPECT_NE(got.body.find("自动派单"), std::string::npos) << got.body;
+
+  // On the courier's route, with everything they need.
+  HttpResponse route = http_->Get("/v1/routes/me", courier_);
+  ASSERT_EQ(route.status, 200) << route.body;
+  const auto route_json = route.Json();
+  const boost::json::object* stop = nullptr;
+  for (const auto& s : route_json.as_object().at("stops").as_array()) {
+    if (Str(s, "orderId") == order) stop = &s.as_object();
+  }
+  ASSERT_NE(stop, nullptr) << route.body;
+  EXPECT_EQ(Str(*stop, "customerName"), "赵奶奶");
+  EXPECT_NE(boost::json::serialize(stop->at("customerTags")).find("高层无电梯"), std::string::npos);
+  EXPECT_EQ(Str(*stop, "deliveryNotes"), "敲门两下");
+  EXPECT_EQ(Str(*stop, "notes"), "放门口");
+  EXPECT_NE(Str(*stop, "customerPhoneMasked").find("****"), std::string::npos);
+  EXPECT_FALSE(Str(*stop, "eta").empty()) << route.body;
+  EXPECT_EQ(Str(*stop, "payment"), "CASH");
+
+  // The customer sees the courier's reported position and an ETA; nobody else's order.
+  const std::string customer_token = CustomerToken(customer_id);
+  HttpResponse tracking = http_->Get("/v1/delivery-orders/" + order + "/tracking", customer_token);
+  ASSERT_EQ(tracking.status, 200) << tracking.body;
+  const auto t = tracking.Json();
+  EXPECT_EQ(Str(t, "state"), "ASSIGNED");
+  EXPECT_NEAR(t.as_object().at("courierPosition").as_object().at("lat").to_number<double>(),
+              31.2381, 1e-6);
+  EXPECT_FALSE(Str(t, "eta").empty()) << tracking.body;
+  HttpResponse others = http_->Get("/v1/delivery-orders/" + order + "/tracking",
+                                   CustomerToken("6f1c7a9e-4f1b-4c55-9d7e-2d7f0c1b8a11"));
+  EXPECT_EQ(others.status, 404) << others.body;
+
+  // Delivered: off the route.
+  ASSERT_EQ(http_
+                ->Post("/v1/delivery-orders/" + order + ":transition",
+                       R"({"transition":"deliver"})", courier_)
+                .status,
+            200);
+  ASSERT_TRUE(Eventually(
+      [&] { return http_->Get("/v1/routes/me", courier_).body.find(order) == std::string::npos; },
+      5s));
+  HttpResponse done = http_->Get("/v1/delivery-orders/" + order + "/tracking", customer_token);
+  EXPECT_EQ(Str(done.Json(), "state"), "DELIVERED") << done.body;
+}
+
+TEST_F(DispatchTest, BadProfilesAndLocationReportsAreRefusedWhole) {
+  EXPECT_EQ(FieldOfError(Send("PUT", "/v1/staff/" + courier_id_,
+                              R"({"kind":"COURIER","name":"李师傅","vehicle":"E_BIKE",)"
+                              R"("homeBase":{"lat":31.2,"lng":121.5},"capacityBarrels":0})",
+                              dispatcher_)),
+            "capacityBarrels");
+  EXPECT_EQ(FieldOfError(
+                PutCourier(R"(,"shifts":[{"weekday":1,"startLocal":"18:00","endLocal":"08:00"}])")),
+            "shifts[0].endLocal");
+  EXPECT_EQ(Send("PUT", "/v1/staff/" + courier_id_, R"({"kind":"COURIER"})", courier_).status, 403);
+  ASSERT_EQ(PutCourier().status, 200);
+
+  const absl::Time now = absl::Now();
+  const std::string device = device_ + "-b";
+  ASSERT_EQ(Report(device, now - absl::Seconds(30), 31.23, 121.55, courier_).status, 200);
+  // Older than what the device already sent: refused, nothing stored.
+  HttpResponse late = Report(device, now - absl::Seconds(60), 31.23, 121.55, courier_);
+  EXPECT_EQ(late.status, 400) << late.body;
+  EXPECT_EQ(FieldOfError(late), "reports[0].time");
+  HttpResponse bad_place = Report(device, now, 95, 121.55, courier_);
+  EXPECT_EQ(FieldOfError(bad_place), "reports[0].position.lat");
+  // The same device from another tenant's account.
+  const std::string worker = LoginAs(*http_, "utility-demo", "worker");
+  ASSERT_EQ(Send("PUT", "/v1/staff/" + UserIdOf(worker), R"({"kind":"WORKER","name":"王工"})",
+                 LoginAs(*http_, "utility-demo", "dispatcher"))
+                .status,
+            200);
+  HttpResponse foreign = Report(device, now, 31.23, 121.55, worker);
+  EXPECT_EQ(foreign.status, 403) << foreign.body;
+  EXPECT_EQ(FieldOfError(foreign), "deviceId");
+  // The staff list shows the courier with the last accepted position.
+  HttpResponse listed = http_->Get("/v1/staff?kind=COURIER", dispatcher_);
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  EXPECT_NE(listed.body.find(courier_id_), std::string::npos) << listed.body;
+}
+
+}  // namespace
+}  // namespace qq::testing
