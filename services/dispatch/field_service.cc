@@ -137,6 +137,23 @@ grpc::ServerUnaryReactor* RouteServiceImpl::GetRoute(grpc::CallbackServerContext
       });
 }
 
+grpc::ServerUnaryReactor* RouteServiceImpl::ReplanRoutes(grpc::CallbackServerContext* ctx,
+                                                         const v1::ReplanRoutesRequest* request,
+                                                         v1::ReplanRoutesResponse* response) {
+  return guard_.Offloaded(
+      ctx, "ReplanRoutes", [this, request, response](const CallContext& call) -> absl::Status {
+        QQ_RETURN_IF_ERROR(RequireRole(call, {roles::kAdmin, roles::kManager, roles::kDispatcher}));
+        double budget = request->time_budget_seconds() == 0 ? 10 : request->time_budget_seconds();
+        if (!(budget >= 0.5 && budget <= 60)) {
+          return InvalidField("timeBudgetSeconds", "must be between 0.5 and 60");
+        }
+        QQ_ASSIGN_OR_RETURN(*response, routes_.Replan(call.identity.tenant, absl::Seconds(budget),
+                                                      request->dry_run(), absl::Now()));
+        relay_.Wake();
+        return absl::OkStatus();
+      });
+}
+
 grpc::ServerUnaryReactor* RouteServiceImpl::GetTracking(grpc::CallbackServerContext* ctx,
                                                         const v1::GetTrackingRequest* request,
                                                         v1::Tracking* response) {

@@ -46,7 +46,8 @@ class StaffServiceImpl final : public qingquan::dispatch::v1::StaffService::Call
 
 class RouteServiceImpl final : public qingquan::dispatch::v1::RouteService::CallbackService {
  public:
-  RouteServiceImpl(CallGuard& guard, RouteStore& routes) : guard_(guard), routes_(routes) {}
+  RouteServiceImpl(CallGuard& guard, RouteStore& routes, OutboxRelay& relay)
+      : guard_(guard), routes_(routes), relay_(relay) {}
 
   grpc::ServerUnaryReactor* GetMyRoute(grpc::CallbackServerContext* ctx,
                                        const qingquan::dispatch::v1::GetMyRouteRequest* request,
@@ -54,6 +55,9 @@ class RouteServiceImpl final : public qingquan::dispatch::v1::RouteService::Call
   grpc::ServerUnaryReactor* GetRoute(grpc::CallbackServerContext* ctx,
                                      const qingquan::dispatch::v1::GetRouteRequest* request,
                                      Route* response) override;
+  grpc::ServerUnaryReactor* ReplanRoutes(
+      grpc::CallbackServerContext* ctx, const qingquan::dispatch::v1::ReplanRoutesRequest* request,
+      qingquan::dispatch::v1::ReplanRoutesResponse* response) override;
   grpc::ServerUnaryReactor* GetTracking(grpc::CallbackServerContext* ctx,
                                         const qingquan::dispatch::v1::GetTrackingRequest* request,
                                         qingquan::dispatch::v1::Tracking* response) override;
@@ -61,6 +65,7 @@ class RouteServiceImpl final : public qingquan::dispatch::v1::RouteService::Call
  private:
   CallGuard& guard_;
   RouteStore& routes_;
+  OutboxRelay& relay_;
 };
 
 // Event types of "qq:events:order" that shape the routes.

@@ -88,7 +88,7 @@ int main(int argc, char** argv) {
   guard.OffloadTo(&handler_threads);
   qq::dispatch::DispatchServiceImpl service(guard, store);
   qq::dispatch::StaffServiceImpl staff_service(guard, staff, routes, relay);
-  qq::dispatch::RouteServiceImpl route_service(guard, routes);
+  qq::dispatch::RouteServiceImpl route_service(guard, routes, relay);
   qq::GrpcServer server;
   qq::ExitIfError(
       server.Start(absl::GetFlag(FLAGS_listen), {&service, &staff_service, &route_service}),

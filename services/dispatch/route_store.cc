@@ -2,6 +2,8 @@
 
 #include <google/protobuf/util/time_util.h>
 
+#include <map>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -330,6 +332,131 @@ absl::Status RouteStore::ApplyOrderChangeIn(pqxx::work& txn, const std::string& 
     set("PENDING", "", 0, "FAILED_DELIVERY");
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<v1::ReplanRoutesResponse> RouteStore::Replan(const std::string& tenant,
+                                                            absl::Duration budget, bool dry_run,
+                                                            absl::Time now) {
+  std::vector<CourierForPlanning> couriers;
+  std::vector<StopForPlanning> stops;
+  std::map<std::string, StopRecord> before;
+  auto load = [&](pqxx::work& txn, std::vector<StopForPlanning>* planning,
+                  std::map<std::string, StopRecord>* records) {
+    for (const auto& row : txn.exec_params(
+             absl::StrCat(
+                 "SELECT " QQ_STOP_COLUMNS " FROM delivery_stops "
+                 "WHERE tenant_id = $1 AND state IN ",
+                 kOpenStates,
+                 " AND (courier_id <> '' OR lat IS NOT NULL) ORDER BY courier_id, sequence"),
+             tenant)) {
+      StopRecord stop = StopFromRow(row);
+      if (!stop.stop.has_location() && stop.courier_id.empty()) continue;
+      if (planning != nullptr) planning->push_back(stop.planning);
+      (*records)[stop.stop.order_id()] = std::move(stop);
+    }
+  };
+  QQ_RETURN_IF_ERROR(pool_.Read([&](pqxx::work& txn) -> absl::Status {
+    couriers.clear();
+    stops.clear();
+    before.clear();
+    for (const auto& row : txn.exec_params(
+             absl::StrCat("SELECT ", kStaffColumns,
+                          " FROM staff s WHERE s.tenant_id = $1 AND s.kind = 'COURIER' "
+                          "  AND s.on_duty AND s.capacity_barrels > 0 ORDER BY s.user_id"),
+             tenant)) {
+      couriers.push_back(CourierFromRow(row, now).planning);
+    }
+    load(txn, &stops, &before);
+    return absl::OkStatus();
+  }));
+  QQ_ASSIGN_OR_RETURN(ReplanOutcome outcome, ReplanAll(couriers, stops, now, budget));
+
+  v1::ReplanRoutesResponse response;
+  response.set_stops(static_cast<int>(stops.size()));
+  response.set_couriers_on_duty(static_cast<int>(couriers.size()));
+  response.set_couriers_used_before(outcome.couriers_used_before);
+  response.set_couriers_used_after(outcome.couriers_used_after);
+  response.set_distance_before_km(outcome.distance_before_m / 1000);
+  response.set_distance_after_km(outcome.distance_after_m / 1000);
+  response.set_seconds(outcome.seconds);
+  for (const auto& [order_id, reason] : outcome.unserved) {
+    auto* u = response.add_unserved();
+    u->set_order_id(order_id);
+    u->set_reason(reason);
+  }
+  int reassigned = 0;
+  for (const auto& [courier, ids] : outcome.routes) {
+    for (const auto& id : ids) {
+      auto it = before.find(id);
+      if (it != before.end() && it->second.courier_id != courier) ++reassigned;
+    }
+  }
+  response.set_reassigned(reassigned);
+  if (dry_run) return response;
+
+  QQ_RETURN_IF_ERROR(pool_.Transact([&](pqxx::work& txn) -> absl::Status {
+    LockRoutes(txn, tenant);
+    std::map<std::string, StopRecord> current;
+    load(txn, nullptr, &current);
+    for (const auto& [courier, ids] : outcome.routes) {
+      for (const auto& id : ids) {
+        auto it = current.find(id);
+        if (it != current.end() && it->second.state == "DELIVERING" &&
+            it->second.courier_id != courier) {
+          return absl::AbortedError(
+              "a delivery the new plan moves was started meanwhile; re-plan again");
+        }
+      }
+    }
+    // Stops outside the plan (placed meanwhile, or unserved) follow the planned ones.
+    txn.exec_params(absl::StrCat("UPDATE delivery_stops SET sequence = 100000 + sequence "
+                                 "WHERE tenant_id = $1 AND courier_id <> '' AND state IN ",
+                                 kOpenStates),
+                    tenant);
+    for (const auto& [courier, ids] : outcome.routes) {
+      std::vector<std::string> still_open;
+      for (const auto& id : ids) {
+        if (current.count(id) > 0) still_open.push_back(id);
+      }
+      if (still_open.empty()) continue;
+      txn.exec_params(
+          "UPDATE delivery_stops d SET courier_id = $2, sequence = u.seq, unassigned_reason = '', "
+          "  updated_at = now() "
+          "FROM unnest($3::text[]) WITH ORDINALITY AS u(order_id, seq) "
+          "WHERE d.tenant_id = $1 AND d.order_id = u.order_id",
+          tenant, courier, PgTextArray(still_open));
+      for (size_t i = 0; i < still_open.size(); ++i) {
+        const StopRecord& was = current.at(still_open[i]);
+        if (was.courier_id == courier) continue;
+        events::DeliveryAssigned moved;
+        moved.set_order_id(still_open[i]);
+        moved.set_courier_id(courier);
+        moved.set_sequence(static_cast<int>(i) + 1);
+        AppendToOutbox(
+            txn, {.stream = EventStreamName("dispatch"),
+                  .tenant = tenant,
+                  .type = was.courier_id.empty() ? "delivery.assigned" : "delivery.reassigned",
+                  .aggregate_id = still_open[i],
+                  .payload = moved.SerializeAsString()});
+      }
+    }
+    txn.exec_params(
+        absl::StrCat("UPDATE delivery_stops d SET sequence = r.rn FROM ("
+                     "  SELECT order_id, row_number() OVER (PARTITION BY courier_id "
+                     "    ORDER BY sequence) AS rn FROM delivery_stops "
+                     "  WHERE tenant_id = $1 AND courier_id <> '' AND state IN ",
+                     kOpenStates, ") r WHERE d.tenant_id = $1 AND d.order_id = r.order_id"),
+        tenant);
+    for (const auto& [order_id, reason] : outcome.unserved) {
+      txn.exec_params(
+          "UPDATE delivery_stops SET unassigned_reason = $3 WHERE tenant_id = $1 AND "
+          "order_id = $2 AND courier_id = ''",
+          tenant, order_id, reason);
+    }
+    return absl::OkStatus();
+  }));
+  response.set_applied(true);
+  return response;
 }
 
 absl::StatusOr<Route> RouteStore::RouteOf(const std::string& tenant, const std::string& courier_id,

@@ -67,6 +67,16 @@ class RouteStore {
                                          const qingquan::common::v1::DeliveryOrderChanged& order,
                                          absl::Time now);
 
+  // Re-plans the tenant's open stops over the couriers on duty (ReplanAll) for `budget`
+  // without holding anything, then applies the plan under the routes lock: new sequences,
+  // stops that changed courier announced as "delivery.reassigned" (waiting ones placed as
+  // "delivery.assigned"); stops placed meanwhile keep their courier and follow; stops the
+  // plan cannot serve stay at the end of their route. ABORTED when a stop the plan moved
+  // was started meanwhile by its courier.
+  absl::StatusOr<qingquan::dispatch::v1::ReplanRoutesResponse> Replan(const std::string& tenant,
+                                                                      absl::Duration budget,
+                                                                      bool dry_run, absl::Time now);
+
   // The courier's open stops in order, with ETAs from `position` at `now`.
   absl::StatusOr<Route> RouteOf(const std::string& tenant, const std::string& courier_id,
                                 absl::Time now);

@@ -152,7 +152,8 @@ grpc::ServerUnaryReactor* DeliveryOrderServiceImpl::TransitionDeliveryOrder(
 
 absl::Status HandleDeliveryAssigned(DeliveryStore& store, pqxx::work& txn,
                                     const StreamEvent& event) {
-  if (event.type != "delivery.assigned") return absl::OkStatus();
+  const bool reassigned = event.type == "delivery.reassigned";
+  if (event.type != "delivery.assigned" && !reassigned) return absl::OkStatus();
   qingquan::common::v1::DeliveryAssigned assigned;
   if (!assigned.ParseFromString(event.payload) || assigned.order_id().empty() ||
       assigned.courier_id().empty()) {
@@ -162,13 +163,21 @@ absl::Status HandleDeliveryAssigned(DeliveryStore& store, pqxx::work& txn,
   const absl::Status kept = absl::CancelledError("the order has moved on; left as it is");
   auto decide = [&](const DeliveryOrder& current,
                     const Workflow& workflow) -> absl::StatusOr<DeliveryChange> {
-    if (current.state() != workflow.initial_state() || !current.courier_id().empty()) return kept;
+    // A first assignment only takes an order nobody assigned; a re-plan moves one that is
+    // assigned but not under way (the workflow's "assign" decides which states allow it).
+    if (!reassigned &&
+        (current.state() != workflow.initial_state() || !current.courier_id().empty())) {
+      return kept;
+    }
+    if (reassigned && current.courier_id() == assigned.courier_id()) return kept;
     TransitionInput input{.assignee_id = assigned.courier_id(), .assignee_field = "courierId"};
-    QQ_ASSIGN_OR_RETURN(const WorkflowTransition* step,
-                        CheckTransition(workflow, {current.state(), current.courier_id()}, "assign",
-                                        dispatch, input));
-    std::string comment =
-        absl::StrCat("自动派单: ", assigned.courier_name(), ", 第 ", assigned.sequence(), " 站");
+    auto step_or = CheckTransition(workflow, {current.state(), current.courier_id()}, "assign",
+                                   dispatch, input);
+    if (!step_or.ok()) return kept;
+    const WorkflowTransition* step = *step_or;
+    std::string comment = absl::StrCat(
+        reassigned ? "重新规划路线: " : "自动派单: ", assigned.courier_name(),
+        assigned.courier_name().empty() ? "" : ", ", "第 ", assigned.sequence(), " 站");
     if (assigned.has_eta()) {
       absl::TimeZone shanghai;
       if (absl::LoadTimeZone("Asia/Shanghai", &shanghai)) {

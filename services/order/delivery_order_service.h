@@ -47,7 +47,8 @@ class DeliveryOrderServiceImpl final
 // Handles "delivery.assigned" from the dispatch service: the optimiser's courier takes
 // the order with the workflow's "assign", shown on the timeline with the place on the
 // route and the ETA. An order that a person assigned meanwhile (or that moved on) keeps
-// what it has. Other event types are ignored.
+// what it has. "delivery.reassigned" (a re-plan) moves an assigned order not yet under
+// way to its new courier. Other event types are ignored.
 absl::Status HandleDeliveryAssigned(DeliveryStore& store, pqxx::work& txn,
                                     const StreamEvent& event);
 

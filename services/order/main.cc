@@ -110,10 +110,10 @@ int main(int argc, char** argv) {
       {.group = "order",
        .consumer = qq::ConsumerName("order"),
        .streams = {qq::EventStreamName("dispatch")},
-       .types = {"workorder.assigned", "delivery.assigned"},
+       .types = {"workorder.assigned", "delivery.assigned", "delivery.reassigned"},
        .after_commit = [&relay](const qq::StreamEvent&) { relay.Wake(); }},
       [&store, &deliveries](pqxx::work& txn, const qq::StreamEvent& event) {
-        if (event.type == "delivery.assigned") {
+        if (event.type != "workorder.assigned") {
           return qq::order::HandleDeliveryAssigned(deliveries, txn, event);
         }
         return qq::order::HandleDispatchEvent(store, txn, event);

@@ -62,6 +62,27 @@ absl::StatusOr<Placement> PlaceStop(const std::vector<CourierForPlanning>& couri
                                     const StopForPlanning& stop, absl::Time now,
                                     const std::string& only_courier = "");
 
+struct ReplanOutcome {
+  // Every courier given, with their stops (order ids) in the new order.
+  std::vector<std::pair<std::string, std::vector<std::string>>> routes;
+  // Stops no courier can take, with the reason (TIME_WINDOW, CAPACITY, SHIFT_END,
+  // NO_VEHICLE).
+  std::vector<std::pair<std::string, std::string>> unserved;
+  int couriers_used_before = 0;
+  int couriers_used_after = 0;
+  double distance_before_m = 0;
+  double distance_after_m = 0;
+  double seconds = 0;
+};
+
+// Plans all `stops` (on routes or waiting) anew over `couriers` with the optimiser's full
+// search for `budget`, minimising total distance; started stops stay first on their
+// courier's route. Stops of couriers not given are left out of the plan (and of the
+// outcome). Deterministic for a seed when the search stops on iterations, not on time.
+absl::StatusOr<ReplanOutcome> ReplanAll(const std::vector<CourierForPlanning>& couriers,
+                                        const std::vector<StopForPlanning>& stops, absl::Time now,
+                                        absl::Duration budget, uint64_t seed = 1);
+
 // Arrival time at each stop of `route` in order, leaving `from` at `now`: travel at the
 // vehicle's speed, wait for a window to open, then the service time.
 std::vector<absl::Time> EstimateArrivals(const vrptw::LatLng& from, Vehicle vehicle, absl::Time now,

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
+
 namespace qq::dispatch {
 namespace {
 
@@ -82,6 +85,34 @@ TEST(PlaceStop, ADispatchersChoiceIsTheOnlyCourierConsidered) {
   auto placement = PlaceStop(couriers, {}, Stop("x", 0.1), kNow, "far");
   ASSERT_TRUE(placement.ok() && placement->placed);
   EXPECT_EQ(placement->courier_id, "far");
+}
+
+TEST(ReplanAll, MovesStopsToTheCourierNextToThemAndKeepsStartedOnesFirst) {
+  // South and north couriers; the stops were handed out the wrong way round.
+  std::vector<CourierForPlanning> couriers = {Courier("south", 0), Courier("north", 10)};
+  StopForPlanning s1 = Stop("s1", 0.5), s2 = Stop("s2", 1.0), n1 = Stop("n1", 9.5),
+                  n2 = Stop("n2", 9.0), started = Stop("started", 5);
+  s1.courier_id = s2.courier_id = "north";
+  n1.courier_id = n2.courier_id = "south";
+  started.courier_id = "south";
+  started.started = true;
+  StopForPlanning waiting = Stop("waiting", 9.8);
+  std::vector<StopForPlanning> stops = {started, n1, n2, s1, s2, waiting};
+  auto outcome = ReplanAll(couriers, stops, kNow, absl::Milliseconds(300));
+  ASSERT_TRUE(outcome.ok()) << outcome.status();
+  EXPECT_TRUE(outcome->unserved.empty());
+  EXPECT_LT(outcome->distance_after_m, outcome->distance_before_m);
+  std::map<std::string, std::vector<std::string>> routes(outcome->routes.begin(),
+                                                         outcome->routes.end());
+  ASSERT_EQ(routes.size(), 2u);
+  ASSERT_FALSE(routes["south"].empty());
+  EXPECT_EQ(routes["south"].front(), "started");
+  auto on = [&](const std::string& courier, const std::string& stop) {
+    const auto& r = routes[courier];
+    return std::find(r.begin(), r.end(), stop) != r.end();
+  };
+  EXPECT_TRUE(on("south", "s1") && on("south", "s2"));
+  EXPECT_TRUE(on("north", "n1") && on("north", "n2") && on("north", "waiting"));
 }
 
 TEST(EstimateArrivals, TravelsWaitsForWindowsAndServes) {
