@@ -1,5 +1,7 @@
 #include "services/dispatch/dispatch_service.h"
 
+#include "absl/strings/ascii.h"
+#include "absl/time/clock.h"
 #include "services/common/status.h"
 #include "services/dispatch/domain/area_boundary.h"
 #include "services/dispatch/domain/area_choice.h"
@@ -131,16 +133,63 @@ grpc::ServerUnaryReactor* DispatchServiceImpl::GetAssignment(
   return guard_.Unary(ctx, "GetAssignment", [&](const CallContext& call) -> absl::Status {
     QQ_RETURN_IF_ERROR(RequireStaff(call));
     if (request->work_order_id().empty()) return InvalidField("workOrderId", "required");
-    QQ_ASSIGN_OR_RETURN(Assignment assignment,
-                        store_.GetAssignment(call.identity.tenant, request->work_order_id()));
-    response->set_work_order_id(assignment.work_order_id);
-    response->set_team_id(assignment.team_id);
-    response->set_team_name(assignment.team_name);
-    response->set_area_id(assignment.area_id);
-    response->set_area_name(assignment.area_name);
-    response->set_outside_areas(assignment.outside_areas);
-    response->mutable_assign_time()->set_seconds(assignment.assign_seconds);
-    response->mutable_assign_time()->set_nanos(assignment.assign_nanos);
+    return FillAssignment(call.identity.tenant, request->work_order_id(), response);
+  });
+}
+
+absl::Status DispatchServiceImpl::FillAssignment(const std::string& tenant,
+                                                 const std::string& work_order_id,
+                                                 v1::Assignment* response) {
+  QQ_ASSIGN_OR_RETURN(Assignment assignment, store_.GetAssignment(tenant, work_order_id));
+  response->set_work_order_id(assignment.work_order_id);
+  response->set_team_id(assignment.team_id);
+  response->set_team_name(assignment.team_name);
+  response->set_area_id(assignment.area_id);
+  response->set_area_name(assignment.area_name);
+  response->set_outside_areas(assignment.outside_areas);
+  response->mutable_assign_time()->set_seconds(assignment.assign_seconds);
+  response->mutable_assign_time()->set_nanos(assignment.assign_nanos);
+  QQ_ASSIGN_OR_RETURN(auto offers, offers_.Offers(tenant, work_order_id));
+  for (auto& o : offers) *response->add_offers() = std::move(o);
+  return absl::OkStatus();
+}
+
+grpc::ServerUnaryReactor* DispatchServiceImpl::RejectWorkOrderOffer(
+    grpc::CallbackServerContext* ctx, const v1::RejectWorkOrderOfferRequest* request,
+    v1::Assignment* response) {
+  return guard_.Unary(ctx, "RejectWorkOrderOffer", [&](const CallContext& call) -> absl::Status {
+    QQ_RETURN_IF_ERROR(RequireRole(call, {roles::kWorker}));
+    if (request->work_order_id().empty()) return InvalidField("workOrderId", "required");
+    const std::string reason(absl::StripAsciiWhitespace(request->reason()));
+    if (reason.empty()) return InvalidField("reason", "is required: why not?");
+    if (reason.size() > 500) return InvalidField("reason", "is longer than 500 bytes");
+    QQ_RETURN_IF_ERROR(offers_.Reject(call.identity.tenant, request->work_order_id(),
+                                      call.identity.user_id, reason, absl::Now()));
+    if (relay_ != nullptr) relay_->Wake();
+    return FillAssignment(call.identity.tenant, request->work_order_id(), response);
+  });
+}
+
+grpc::ServerUnaryReactor* DispatchServiceImpl::GetDispatchSettings(
+    grpc::CallbackServerContext* ctx, const v1::GetDispatchSettingsRequest* request,
+    DispatchSettings* response) {
+  return guard_.Unary(ctx, "GetDispatchSettings", [&](const CallContext& call) -> absl::Status {
+    (void)request;
+    QQ_RETURN_IF_ERROR(RequireStaff(call));
+    QQ_ASSIGN_OR_RETURN(*response, offers_.Settings(call.identity.tenant));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* DispatchServiceImpl::UpdateDispatchSettings(
+    grpc::CallbackServerContext* ctx, const v1::UpdateDispatchSettingsRequest* request,
+    DispatchSettings* response) {
+  return guard_.Unary(ctx, "UpdateDispatchSettings", [&](const CallContext& call) -> absl::Status {
+    QQ_RETURN_IF_ERROR(RequireRole(call, {roles::kAdmin, roles::kManager}));
+    DispatchSettings settings = request->settings();
+    if (settings.accept_timeout_minutes() == 0) settings.set_accept_timeout_minutes(15);
+    QQ_RETURN_IF_ERROR(CheckDispatchSettings(settings));
+    QQ_ASSIGN_OR_RETURN(*response, offers_.SaveSettings(call.identity.tenant, settings));
     return absl::OkStatus();
   });
 }

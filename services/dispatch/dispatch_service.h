@@ -4,13 +4,17 @@
 
 #include "qingquan/dispatch/v1/dispatch.grpc.pb.h"
 #include "services/common/call_guard.h"
+#include "services/common/outbox.h"
 #include "services/dispatch/dispatch_store.h"
+#include "services/dispatch/worker_offers.h"
 
 namespace qq::dispatch {
 
 class DispatchServiceImpl final : public qingquan::dispatch::v1::DispatchService::CallbackService {
  public:
-  DispatchServiceImpl(CallGuard& guard, DispatchStore& store) : guard_(guard), store_(store) {}
+  DispatchServiceImpl(CallGuard& guard, DispatchStore& store, WorkerOfferStore& offers,
+                      OutboxRelay* relay = nullptr)
+      : guard_(guard), store_(store), offers_(offers), relay_(relay) {}
 
   // Roles admin, dispatcher.
   grpc::ServerUnaryReactor* CreateTeam(grpc::CallbackServerContext* ctx,
@@ -36,10 +40,31 @@ class DispatchServiceImpl final : public qingquan::dispatch::v1::DispatchService
   grpc::ServerUnaryReactor* GetAssignment(
       grpc::CallbackServerContext* ctx, const qingquan::dispatch::v1::GetAssignmentRequest* request,
       qingquan::dispatch::v1::Assignment* response) override;
+  // Role worker (the one offered).
+  grpc::ServerUnaryReactor* RejectWorkOrderOffer(
+      grpc::CallbackServerContext* ctx,
+      const qingquan::dispatch::v1::RejectWorkOrderOfferRequest* request,
+      qingquan::dispatch::v1::Assignment* response) override;
+  // Staff roles.
+  grpc::ServerUnaryReactor* GetDispatchSettings(
+      grpc::CallbackServerContext* ctx,
+      const qingquan::dispatch::v1::GetDispatchSettingsRequest* request,
+      DispatchSettings* response) override;
+  // Roles admin, manager.
+  grpc::ServerUnaryReactor* UpdateDispatchSettings(
+      grpc::CallbackServerContext* ctx,
+      const qingquan::dispatch::v1::UpdateDispatchSettingsRequest* request,
+      DispatchSettings* response) override;
 
  private:
+  // The routing with every offer made.
+  absl::Status FillAssignment(const std::string& tenant, const std::string& work_order_id,
+                              qingquan::dispatch::v1::Assignment* response);
+
   CallGuard& guard_;
   DispatchStore& store_;
+  WorkerOfferStore& offers_;
+  OutboxRelay* relay_;
 };
 
 }  // namespace qq::dispatch

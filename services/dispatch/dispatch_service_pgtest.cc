@@ -29,7 +29,8 @@ class DispatchServicePgTest : public DispatchPgTest {
     metrics_ = new Metrics("dispatch-test");
     verifier_ = new TokenVerifier({kKey});
     guard_ = new CallGuard(*verifier_, *metrics_);
-    service_ = new DispatchServiceImpl(*guard_, *store_);
+    offers_ = new WorkerOfferStore(*pool_);
+    service_ = new DispatchServiceImpl(*guard_, *store_, *offers_);
     server_ = new GrpcServer;
     absl::Status started = server_->Start("127.0.0.1:0", {service_});
     if (!started.ok()) setup_error_ = started.ToString();
@@ -97,6 +98,7 @@ class DispatchServicePgTest : public DispatchPgTest {
   static inline Metrics* metrics_ = nullptr;
   static inline TokenVerifier* verifier_ = nullptr;
   static inline CallGuard* guard_ = nullptr;
+  static inline WorkerOfferStore* offers_ = nullptr;
   static inline DispatchServiceImpl* service_ = nullptr;
   static inline GrpcServer* server_ = nullptr;
   std::unique_ptr<v1::DispatchService::Stub> stub_;

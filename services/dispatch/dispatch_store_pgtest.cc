@@ -5,6 +5,7 @@
 #include "services/dispatch/dispatch_pgtest_fixture.h"
 #include "services/dispatch/domain/staff_profile.h"
 #include "services/dispatch/staff_store.h"
+#include "services/dispatch/worker_offers.h"
 
 namespace qq::dispatch {
 namespace {
@@ -299,6 +300,86 @@ TEST_F(DispatchStorePgTest, LoadsDemoDataOnceWithTheDemoUsersIds) {
     ASSERT_EQ(west->size(), 1u);
     EXPECT_EQ((*west)[0].team_name, "城西区维修组");
   }
+}
+
+// Automatic assignment: the nearer worker first; an offer not accepted in time goes to the
+// next; when nobody is left, that is announced once.
+TEST_F(DispatchStorePgTest, AnUnacceptedOfferExpiresToTheNextWorker) {
+  CreateDistricts();
+  WorkerOfferStore offers(*pool_);
+  DispatchSettings settings = DefaultDispatchSettings();
+  settings.set_auto_assign_work_orders(true);
+  ASSERT_TRUE(offers.SaveSettings(tenant_, settings).ok());
+  std::string team_id;
+  ASSERT_TRUE(pool_
+                  ->Transact([&](pqxx::work& txn) {
+                    team_id = txn.exec_params(
+                                     "SELECT id::text FROM teams WHERE tenant_id = $1 "
+                                     "AND name = '城东区维修组'",
+                                     tenant_)[0][0]
+                                  .as<std::string>();
+                    // Two pipe workers on duty: "near" 0.5 km from the site, "far" 5 km.
+                    txn.exec_params(
+                        "INSERT INTO staff (tenant_id, user_id, kind, name, team_id, skills, "
+                        "  on_duty, last_lat, last_lng, last_position_at) VALUES "
+                        "($1, 'near', 'WORKER', '近', $2::uuid, '{管网维修}', true, 31.2545, "
+                        "  121.55, now()), "
+                        "($1, 'far', 'WORKER', '远', $2::uuid, '{管网维修}', true, 31.295, "
+                        "  121.55, now())",
+                        tenant_, team_id);
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  ASSERT_TRUE(Route("wo-auto", GeoPoint{31.25, 121.55}).ok());
+  auto first = offers.Offers(tenant_, "wo-auto");
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_EQ(first->size(), 1u);
+  EXPECT_EQ((*first)[0].worker_id(), "near");
+  EXPECT_EQ((*first)[0].state(), "OFFERED");
+  EXPECT_NEAR((*first)[0].distance_km(), 0.5, 0.05);
+
+  auto expire_all = [&] {
+    EXPECT_TRUE(pool_
+                    ->Transact([&](pqxx::work& txn) {
+                      txn.exec_params(
+                          "UPDATE worker_offers SET expires_at = now() - interval '1 second' "
+                          "WHERE tenant_id = $1 AND state = 'OFFERED'",
+                          tenant_);
+                      return absl::OkStatus();
+                    })
+                    .ok());
+    auto expired = offers.ExpireDue(10, absl::Now());
+    EXPECT_TRUE(expired.ok()) << expired.status();
+  };
+  expire_all();
+  auto second = offers.Offers(tenant_, "wo-auto");
+  ASSERT_TRUE(second.ok());
+  ASSERT_EQ(second->size(), 2u);
+  EXPECT_EQ((*second)[0].state(), "EXPIRED");
+  EXPECT_EQ((*second)[1].worker_id(), "far");
+  EXPECT_EQ((*second)[1].attempt(), 2);
+  EXPECT_NE((*second)[1].reason().find("超时"), std::string::npos) << (*second)[1].reason();
+
+  expire_all();
+  expire_all();  // nobody left: announced once, not again
+  int announced = 0, nobody = 0;
+  ASSERT_TRUE(pool_
+                  ->Read([&](pqxx::work& txn) {
+                    for (const auto& r :
+                         txn.exec_params("SELECT payload FROM qq_outbox WHERE tenant_id = $1 AND "
+                                         "event_type = 'workorder.worker_offered' ORDER BY seq",
+                                         tenant_)) {
+                      qingquan::common::v1::WorkerOffered offered;
+                      pqxx::binarystring bytes(r[0]);
+                      EXPECT_TRUE(offered.ParseFromString(bytes.str()));
+                      ++announced;
+                      if (offered.worker_id().empty()) ++nobody;
+                    }
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  EXPECT_EQ(announced, 3);
+  EXPECT_EQ(nobody, 1);
 }
 
 }  // namespace

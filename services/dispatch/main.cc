@@ -2,6 +2,7 @@
 // the team of their area (announced as "workorder.assigned"); workers and couriers with
 // their positions; couriers' delivery routes (announced as "delivery.assigned").
 #include "absl/flags/flag.h"
+#include "absl/strings/match.h"
 #include "services/common/auth.h"
 #include "services/common/call_guard.h"
 #include "services/common/config.h"
@@ -23,6 +24,7 @@
 #include "services/dispatch/route_store.h"
 #include "services/dispatch/staff_store.h"
 #include "services/dispatch/work_order_router.h"
+#include "services/dispatch/worker_offers.h"
 
 ABSL_FLAG(int32_t, location_retention_days, 30,
           "Days of position history kept (whole day partitions are dropped after that).");
@@ -58,8 +60,10 @@ int main(int argc, char** argv) {
   // the routing (and its workorder.assigned event) has committed.
   qq::dispatch::StaffStore staff(*pool, &redis);
   qq::dispatch::RouteStore routes(*pool);
+  qq::dispatch::WorkerOfferStore offers(*pool);
   std::vector<std::string> order_types = {qq::dispatch::kWorkOrderCreated};
   for (const char* type : qq::dispatch::kDeliveryEventTypes) order_types.push_back(type);
+  for (const char* type : qq::dispatch::kWorkOrderStepTypes) order_types.push_back(type);
   qq::EventConsumer consumer(*pool, redis_addr, &metrics,
                              {.group = "dispatch",
                               .consumer = qq::ConsumerName("dispatch"),
@@ -67,7 +71,7 @@ int main(int argc, char** argv) {
                               .types = order_types,
                               .after_commit = [&relay](const qq::StreamEvent&) { relay.Wake(); }},
                              [](pqxx::work& txn, const qq::StreamEvent& event) {
-                               if (event.type == qq::dispatch::kWorkOrderCreated) {
+                               if (absl::StartsWith(event.type, "workorder.")) {
                                  return qq::dispatch::HandleOrderEvent(txn, event);
                                }
                                return qq::dispatch::HandleDeliveryEvent(txn, event);
@@ -82,11 +86,21 @@ int main(int argc, char** argv) {
       qq::LogWarn("position history maintenance failed", {{"error", done.ToString()}});
   });
   history_maintenance.Wake();
+  // Offers not accepted in time go to the next candidate.
+  qq::WakeableLoop offer_expiry;
+  offer_expiry.Start(std::chrono::seconds(15), [&offers, &relay] {
+    auto expired = offers.ExpireDue(100, absl::Now());
+    if (!expired.ok()) {
+      qq::LogWarn("offer expiry pass failed", {{"error", expired.status().ToString()}});
+    } else if (*expired > 0) {
+      relay.Wake();
+    }
+  });
 
   qq::CallGuard guard(verifier, metrics);
   qq::WorkerPool handler_threads(absl::GetFlag(FLAGS_handler_threads));
   guard.OffloadTo(&handler_threads);
-  qq::dispatch::DispatchServiceImpl service(guard, store);
+  qq::dispatch::DispatchServiceImpl service(guard, store, offers, &relay);
   qq::dispatch::StaffServiceImpl staff_service(guard, staff, routes, relay);
   qq::dispatch::RouteServiceImpl route_service(guard, routes, relay);
   qq::GrpcServer server;
@@ -97,6 +111,7 @@ int main(int argc, char** argv) {
   server.Shutdown(std::chrono::seconds(5));
   consumer.Stop();
   history_maintenance.Stop();
+  offer_expiry.Stop();
   relay.Stop();
   return 0;
 }

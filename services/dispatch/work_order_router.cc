@@ -7,6 +7,7 @@
 #include "services/dispatch/domain/area_choice.h"
 #include "services/dispatch/domain/geo_point.h"
 #include "services/dispatch/domain/routing_decision.h"
+#include "services/dispatch/worker_offers.h"
 
 namespace qq::dispatch {
 namespace {
@@ -28,6 +29,15 @@ std::optional<CoveringArea> AreaOf(pqxx::work& txn, const std::string& tenant,
 }  // namespace
 
 absl::Status HandleOrderEvent(pqxx::work& txn, const StreamEvent& event) {
+  for (const char* type : kWorkOrderStepTypes) {
+    if (event.type != type) continue;
+    qingquan::common::v1::WorkOrderTransitioned step;
+    if (!step.ParseFromString(event.payload) || step.work_order_id().empty()) {
+      return absl::InvalidArgumentError(event.type + " payload does not parse");
+    }
+    WorkerOfferStore::ApplyWorkOrderStepIn(txn, event.tenant, event.type, step);
+    return absl::OkStatus();
+  }
   if (event.type != kWorkOrderCreated) return absl::OkStatus();
   qingquan::common::v1::WorkOrderCreated created;
   if (!created.ParseFromString(event.payload)) {
@@ -64,11 +74,27 @@ absl::Status HandleOrderEvent(pqxx::work& txn, const StreamEvent& event) {
     assigned.set_area_name(decision.area->name);
   }
   assigned.set_outside_areas(decision.outside_areas);
+  if (decision.team.has_value()) {
+    pqxx::result leader =
+        txn.exec_params("SELECT leader_id FROM teams WHERE tenant_id = $1 AND id = $2::uuid",
+                        event.tenant, decision.team->id);
+    if (!leader.empty()) assigned.set_leader_id(leader[0][0].as<std::string>());
+  }
+  std::optional<GeoPoint> site;
+  if (created.has_location()) site = GeoPoint{created.location().lat(), created.location().lng()};
+  WorkerOfferStore::RememberOrderIn(txn, event.tenant, work_order_id, created.type(), site);
+  assigned.set_auto_assign(
+      IsFieldWorkType(created.type()) &&
+      WorkerOfferStore::SettingsIn(txn, event.tenant).auto_assign_work_orders());
   AppendToOutbox(txn, {.stream = EventStreamName("dispatch"),
                        .tenant = event.tenant,
                        .type = kWorkOrderAssigned,
                        .aggregate_id = work_order_id,
                        .payload = assigned.SerializeAsString()});
+  // After the team's event, so the order service sees the team before the worker.
+  if (assigned.auto_assign()) {
+    return WorkerOfferStore::OfferNextIn(txn, event.tenant, work_order_id, absl::Now());
+  }
   return absl::OkStatus();
 }
 

@@ -13,6 +13,10 @@ namespace qq::dispatch {
 
 // Stream type this handler acts on; other order-service events are ignored.
 inline constexpr char kWorkOrderCreated[] = "workorder.created";
+// The order service's work-order steps that settle automatic offers.
+inline constexpr const char* kWorkOrderStepTypes[] = {"workorder.accepted", "workorder.assigned",
+                                                      "workorder.resolved", "workorder.closed",
+                                                      "workorder.cancelled"};
 // Event type appended to qq:events:dispatch for each new assignment.
 inline constexpr char kWorkOrderAssigned[] = "workorder.assigned";
 
@@ -21,6 +25,7 @@ inline constexpr char kWorkOrderAssigned[] = "workorder.assigned";
 // and appends WorkOrderAssigned to the outbox. INVALID_ARGUMENT when the payload does
 // not parse or names no work order or tenant (the consumer retries, then dead-letters).
 // Needs a DispatchStore to have been built on the consumer's pool (prepared queries).
+// The work-order steps of kWorkOrderStepTypes settle the order's automatic offers.
 absl::Status HandleOrderEvent(pqxx::work& txn, const StreamEvent& event);
 
 }  // namespace qq::dispatch

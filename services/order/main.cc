@@ -1,6 +1,7 @@
 // qq-order-svc: work orders and delivery orders from every channel, the workflows they
 // follow, their photos, and the ticket saga with the customer service's ledger.
 #include "absl/flags/flag.h"
+#include "absl/strings/match.h"
 #include "services/common/auth.h"
 #include "services/common/call_guard.h"
 #include "services/common/client.h"
@@ -110,10 +111,11 @@ int main(int argc, char** argv) {
       {.group = "order",
        .consumer = qq::ConsumerName("order"),
        .streams = {qq::EventStreamName("dispatch")},
-       .types = {"workorder.assigned", "delivery.assigned", "delivery.reassigned"},
+       .types = {"workorder.assigned", "workorder.worker_offered", "delivery.assigned",
+                 "delivery.reassigned"},
        .after_commit = [&relay](const qq::StreamEvent&) { relay.Wake(); }},
       [&store, &deliveries](pqxx::work& txn, const qq::StreamEvent& event) {
-        if (event.type != "workorder.assigned") {
+        if (absl::StartsWith(event.type, "delivery.")) {
           return qq::order::HandleDeliveryAssigned(deliveries, txn, event);
         }
         return qq::order::HandleDispatchEvent(store, txn, event);

@@ -517,6 +517,21 @@ absl::StatusOr<WorkOrder> OrderStore::GetWorkOrder(const std::string& tenant,
   return wo;
 }
 
+absl::StatusOr<WorkOrder> OrderStore::GetWorkOrderIn(pqxx::work& txn, const std::string& tenant,
+                                                     const std::string& id) {
+  pqxx::result rows = txn.exec_prepared(kSelectWorkOrder.name, tenant, id);
+  if (rows.empty()) return WithField(absl::NotFoundError("no such work order"), "id");
+  WorkOrder wo;
+  FillWorkOrder(rows[0], wo);
+  return wo;
+}
+
+absl::StatusOr<Workflow> OrderStore::WorkflowOf(pqxx::work& txn, const std::string& tenant,
+                                                const WorkOrder& order) {
+  return workflows_.AtVersion(txn, tenant, WorkOrder::Type_Name(order.type()),
+                              order.workflow_version());
+}
+
 absl::StatusOr<WorkOrderPage> OrderStore::ListWorkOrders(const std::string& tenant,
                                                          const WorkOrderFilter& filter,
                                                          int page_size,
@@ -628,6 +643,11 @@ absl::StatusOr<WorkOrder> OrderStore::ChangeWorkOrderIn(pqxx::work& txn, const s
     txn.exec_prepared(kInsertTimeline.name, tenant, id, "system:sla", to, to, sla_note, "", "{}");
   }
   if (sla.open) SendSlaAlerts(txn, tenant, updated, review.alerts);
+  // Someone has the order now: the leader's "needs a worker" to-do is done.
+  if (!updated.assignee_id().empty() && updated.assignee_id() != current.assignee_id()) {
+    TodoStore::CloseIn(txn, tenant, id, Todo::DISPATCH, change.actor,
+                       absl::StrCat("assigned to ", updated.assignee_id()));
+  }
   LoadTimeline(txn, tenant, updated);
   const std::string contact_phone = row[kContactPhoneColumn].as<std::string>();
   if (!change.event_type.empty()) {

@@ -131,6 +131,13 @@ class OrderStore {
   absl::StatusOr<WorkOrder> ChangeWorkOrder(const std::string& tenant, const std::string& id,
                                             const DecideChange& decide);
 
+  // Without its timeline, inside the caller's transaction.
+  absl::StatusOr<WorkOrder> GetWorkOrderIn(pqxx::work& txn, const std::string& tenant,
+                                           const std::string& id);
+  // The workflow version the order follows.
+  absl::StatusOr<Workflow> WorkflowOf(pqxx::work& txn, const std::string& tenant,
+                                      const WorkOrder& order);
+
   // Same inside a transaction the caller owns (event handlers).
   absl::StatusOr<WorkOrder> ChangeWorkOrderIn(pqxx::work& txn, const std::string& tenant,
                                               const std::string& id, const DecideChange& decide);

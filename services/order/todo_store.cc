@@ -94,6 +94,14 @@ void TodoStore::InsertIn(pqxx::work& txn, const NewTodo& todo) {
       todo.address_text, due.get(), todo.dedupe_key);
 }
 
+void TodoStore::CloseIn(pqxx::work& txn, const std::string& tenant, const std::string& order_id,
+                        Todo::Kind kind, const std::string& by, const std::string& comment) {
+  txn.exec_params(
+      "UPDATE todos SET done_at = now(), done_by = $4, done_comment = $5 "
+      "WHERE tenant_id = $1 AND order_id = $2::uuid AND kind = $3 AND done_at IS NULL",
+      tenant, order_id, Todo::Kind_Name(kind), by, comment);
+}
+
 absl::StatusOr<TodoPage> TodoStore::ListFor(const std::string& tenant, const std::string& user_id,
                                             const std::vector<std::string>& roles, int page_size,
                                             const std::string& page_token) {

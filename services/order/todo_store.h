@@ -48,6 +48,9 @@ class TodoStore {
 
   // Adds the to-do in the caller's transaction unless its dedupe key exists.
   static void InsertIn(pqxx::work& txn, const NewTodo& todo);
+  // Marks the order's open to-dos of `kind` done (what they asked for has happened).
+  static void CloseIn(pqxx::work& txn, const std::string& tenant, const std::string& order_id,
+                      Todo::Kind kind, const std::string& by, const std::string& comment);
 
   // For `user_id` holding `roles`: open work orders assigned to the user, and open
   // to-dos for the user or (unassigned) one of the roles; due first, then oldest.

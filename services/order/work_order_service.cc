@@ -7,6 +7,7 @@
 #include "services/common/status.h"
 #include "services/order/domain/work_order_draft.h"
 #include "services/order/domain/workflow.h"
+#include "services/order/todo_store.h"
 #include "services/order/work_order_events.h"
 
 namespace qq::order {
@@ -245,7 +246,89 @@ grpc::ServerUnaryReactor* WorkOrderServiceImpl::ResolveWorkOrder(
       });
 }
 
+namespace {
+
+// A to-do for the team leader: a work order of their team needs a worker.
+void AskLeader(pqxx::work& txn, const std::string& tenant, const WorkOrder& wo,
+               const std::string& leader_id, const std::string& why) {
+  TodoStore::InsertIn(
+      txn,
+      NewTodo{.tenant = tenant,
+              .kind = qingquan::order::v1::Todo::DISPATCH,
+              .order_id = wo.id(),
+              .order_kind = "WORK_ORDER",
+              .number = wo.number(),
+              .type = WorkOrder::Type_Name(wo.type()),
+              .title = absl::StrCat("待指派: ", wo.number(), " ", wo.description().substr(0, 60),
+                                    why.empty() ? "" : " (" + why + ")"),
+              .assignee_id = leader_id,
+              .customer_name = wo.customer_name(),
+              .address_text = wo.address_text(),
+              .due = wo.has_response_due_time()
+                         ? std::optional(absl::FromUnixSeconds(wo.response_due_time().seconds()))
+                         : std::nullopt,
+              .dedupe_key = absl::StrCat("dispatch:", wo.id())});
+}
+
+// workorder.worker_offered: the worker dispatch chose takes the order ("assign"), or, when
+// dispatch found none, the leader gets a to-do.
+absl::Status HandleWorkerOffered(OrderStore& store, pqxx::work& txn, const StreamEvent& event) {
+  qingquan::common::v1::WorkerOffered offered;
+  if (!offered.ParseFromString(event.payload) || offered.work_order_id().empty()) {
+    return absl::InvalidArgumentError("workorder.worker_offered payload does not parse");
+  }
+  const Identity dispatch_service{event.tenant, "system:dispatch", "dispatch", {"service"}};
+  const absl::Status kept = absl::CancelledError("the order has moved on; left as it is");
+  bool ask_leader = false;
+  auto decide = [&](const WorkOrder& current,
+                    const Workflow& workflow) -> absl::StatusOr<WorkOrderChange> {
+    if (offered.worker_id().empty()) {
+      // Nobody (else) to offer: the worker who let it pass is taken off, the leader decides.
+      auto assignable = CheckTransition(workflow, {current.state(), ""}, "assign", dispatch_service,
+                                        {.assignee_id = offered.leader_id()});
+      ask_leader = assignable.ok();
+      if (!ask_leader || current.assignee_id().empty()) return kept;
+      WorkOrderChange change{.to = current.state(), .actor = dispatch_service.user_id};
+      change.changes_state = false;
+      change.assignee_id = "";
+      change.comment = absl::StrCat("自动派单未找到人员: ", offered.reason());
+      return change;
+    }
+    // The first offer takes an order nobody has; a later one replaces the worker who let
+    // it pass, never one who accepted (the workflow allows "assign" before "accept" only).
+    if (offered.attempt() <= 1 && !current.assignee_id().empty()) return kept;
+    if (current.assignee_id() == offered.worker_id()) return kept;
+    TransitionInput input{.assignee_id = offered.worker_id()};
+    auto step = CheckTransition(workflow, {current.state(), current.assignee_id()}, "assign",
+                                dispatch_service, input);
+    if (!step.ok()) return kept;
+    WorkOrderChange change{
+        .to = (*step)->to(), .transition = (*step)->name(), .actor = dispatch_service.user_id};
+    change.assignee_id = offered.worker_id();
+    change.comment = absl::StrCat("自动派单", offered.attempt() > 1 ? "(改派)" : "", ": ",
+                                  offered.worker_name(), " — ", offered.reason());
+    change.event_type = TransitionEventType(workflow, **step);
+    return change;
+  };
+  auto changed = store.ChangeWorkOrderIn(txn, event.tenant, offered.work_order_id(), decide);
+  if ((changed.ok() || changed.status().code() == absl::StatusCode::kCancelled) && ask_leader &&
+      !offered.leader_id().empty()) {
+    QQ_ASSIGN_OR_RETURN(WorkOrder wo,
+                        store.GetWorkOrderIn(txn, event.tenant, offered.work_order_id()));
+    AskLeader(txn, event.tenant, wo, offered.leader_id(), offered.reason());
+    return absl::OkStatus();
+  }
+  if (changed.ok() || changed.status().code() == absl::StatusCode::kCancelled ||
+      changed.status().code() == absl::StatusCode::kNotFound) {
+    return absl::OkStatus();
+  }
+  return changed.status();
+}
+
+}  // namespace
+
 absl::Status HandleDispatchEvent(OrderStore& store, pqxx::work& txn, const StreamEvent& event) {
+  if (event.type == "workorder.worker_offered") return HandleWorkerOffered(store, txn, event);
   if (event.type != "workorder.assigned") return absl::OkStatus();
   qingquan::common::v1::WorkOrderAssigned assigned;
   if (!assigned.ParseFromString(event.payload)) {
@@ -278,7 +361,19 @@ absl::Status HandleDispatchEvent(OrderStore& store, pqxx::work& txn, const Strea
   auto changed = store.ChangeWorkOrderIn(txn, event.tenant, assigned.work_order_id(), decide);
   // An assignment for an order this tenant doesn't have can never succeed: drop it.
   if (changed.status().code() == absl::StatusCode::kNotFound) return absl::OkStatus();
-  return changed.status();
+  QQ_RETURN_IF_ERROR(changed.status());
+  // Without automatic assignment the leader picks the worker: a to-do, where the order's
+  // workflow has someone to assign.
+  if (!assigned.auto_assign() && !assigned.leader_id().empty() && changed->assignee_id().empty()) {
+    QQ_ASSIGN_OR_RETURN(Workflow workflow, store.WorkflowOf(txn, event.tenant, *changed));
+    // Could someone be assigned now? (The leader stands in for whoever they will pick.)
+    if (CheckTransition(workflow, {changed->state(), ""}, "assign", dispatch_service,
+                        {.assignee_id = assigned.leader_id()})
+            .ok()) {
+      AskLeader(txn, event.tenant, *changed, assigned.leader_id(), "");
+    }
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace qq::order

@@ -57,8 +57,10 @@ class WorkOrderServiceImpl final : public qingquan::order::v1::WorkOrderService:
 };
 
 // Handles "workorder.assigned" from the dispatch service: records the team and takes
-// the workflow's "dispatch" transition where the order's state allows it. Other event
-// types are ignored.
+// the workflow's "dispatch" transition where the order's state allows it; without
+// automatic assignment the team leader gets a to-do. Handles "workorder.worker_offered":
+// the chosen worker is assigned (or the leader gets a to-do when dispatch found nobody).
+// Other event types are ignored.
 absl::Status HandleDispatchEvent(OrderStore& store, pqxx::work& txn, const StreamEvent& event);
 
 }  // namespace qq::order

@@ -67,7 +67,10 @@ class DispatchTest : public GatewayTest {
   void TearDown() override {
     // Later tests create delivery orders of their own: leave no courier on duty.
     if (!courier_.empty()) http_->Post("/v1/staff/me:setDuty", R"({"onDuty":false})", courier_);
+    if (utility_cleanup_) utility_cleanup_();
   }
+
+  std::function<void()> utility_cleanup_;
 
   HttpResponse Send(const std::string& method, const std::string& target, const std::string& body,
                     const std::string& token) {
@@ -295,6 +298,127 @@ TEST_F(DispatchTest, AReplanMovesStopsToTheCourierNextToThem) {
   EXPECT_NE(route.body.find(orders[0]), std::string::npos) << route.body;
   EXPECT_NE(route.body.find(orders[1]), std::string::npos) << route.body;
   http_->Post("/v1/staff/me:setDuty", R"({"onDuty":false})", north);
+}
+
+TEST_F(DispatchTest, AutomaticAssignmentOffersTheBestWorkerAndMovesOnWhenTheyDecline) {
+  const std::string manager = LoginAs(*http_, "utility-demo", "manager");
+  const std::string leader = LoginAs(*http_, "utility-demo", "leader");
+  const std::string worker = LoginAs(*http_, "utility-demo", "worker");
+  const std::string worker_id = UserIdOf(worker);
+  // Whatever happens below, later tests expect the tenant's shipped settings back.
+  utility_cleanup_ = [this, manager, worker] {
+    Send("PUT", "/v1/dispatch-settings", R"({"autoAssignWorkOrders":false})", manager);
+    http_->Post("/v1/staff/me:setDuty", R"({"onDuty":false})", worker);
+  };
+  EXPECT_EQ(
+      FieldOfError(Send("PUT", "/v1/dispatch-settings",
+                        R"({"autoAssignWorkOrders":true,"acceptTimeoutMinutes":999})", manager)),
+      "acceptTimeoutMinutes");
+  EXPECT_EQ(Send("PUT", "/v1/dispatch-settings", R"({"autoAssignWorkOrders":true})", agent_).status,
+            403);
+  HttpResponse on = Send("PUT", "/v1/dispatch-settings",
+                         R"({"autoAssignWorkOrders":true,"acceptTimeoutMinutes":10,)"
+                         R"("skillByType":{"REPAIR":"管网维修"}})",
+                         manager);
+  ASSERT_EQ(on.status, 200) << on.body;
+  // The demo worker (a member of 城东区维修组) repairs pipes and is at work nearby.
+  ASSERT_EQ(Send("PUT", "/v1/staff/" + worker_id,
+                 R"({"kind":"WORKER","name":"王师傅","skills":["管网维修","水表"]})",
+                 LoginAs(*http_, "utility-demo", "dispatcher"))
+                .status,
+            200);
+  ASSERT_EQ(http_->Post("/v1/staff/me:setDuty", R"({"onDuty":true})", worker).status, 200);
+  ASSERT_EQ(Report(device_ + "-w", absl::Now() - absl::Seconds(1), 31.251, 121.552, worker).status,
+            200);
+
+  auto repair = [&](const std::string& what) {
+    HttpResponse customer = http_->Post(
+        "/v1/customers",
+        R"({"name":"钱先生","phones":[")" + UniquePhone() +
+            R"("],"addresses":[{"text":"城东区 和平路 8 号","location":{"lat":31.25,"lng":121.55}}]})",
+        agent_);
+    EXPECT_EQ(customer.status, 200) << customer.body;
+    HttpResponse created =
+        http_->Post("/v1/work-orders",
+                    R"({"type":"REPAIR","channel":"PHONE","customerId":")" +
+                        Str(customer.Json(), "id") + R"(","description":")" + what + R"("})",
+                    agent_);
+    EXPECT_EQ(created.status, 200) << created.body;
+    return Str(created.Json(), "id");
+  };
+  auto assignee_of = [&](const std::string& id) {
+    return Str(http_->Get("/v1/work-orders/" + id, agent_).Json(), "assigneeId");
+  };
+
+  // Offered to the worker by itself, with the reasons on the timeline and in the assignment.
+  const std::string first = repair("水管漏水");
+  ASSERT_TRUE(Eventually([&] { return assignee_of(first) == worker_id; }, 5s))
+      << assignee_of(first);
+  HttpResponse got = http_->Get("/v1/work-orders/" + first, agent_);
+  EXPECT_NE(got.body.find("自动派单"), std::string::npos) << got.body;
+  HttpResponse why = http_->Get("/v1/assignments/" + first, leader);
+  ASSERT_EQ(why.status, 200) << why.body;
+  const auto why_json = why.Json();
+  const auto& offers = why_json.as_object().at("offers").as_array();
+  ASSERT_EQ(offers.size(), 1u) << why.body;
+  EXPECT_EQ(Str(offers[0], "workerId"), worker_id);
+  EXPECT_EQ(Str(offers[0], "state"), "OFFERED");
+  EXPECT_EQ(Num(offers[0], "skillScore"), 1);
+  EXPECT_NEAR(Num(offers[0], "distanceKm"), 0.2, 0.15);
+  EXPECT_NE(Str(offers[0], "reason").find("管网维修"), std::string::npos) << why.body;
+  // The worker accepts: settled.
+  ASSERT_EQ(http_->Post("/v1/work-orders/" + first + ":accept", "{}", worker).status, 200);
+  ASSERT_TRUE(Eventually(
+      [&] {
+        return Str(http_->Get("/v1/assignments/" + first, leader)
+                       .Json()
+                       .as_object()
+                       .at("offers")
+                       .as_array()[0],
+                   "state") == "ACCEPTED";
+      },
+      5s));
+
+  // A second order: the worker turns it down; nobody else is on duty, so the leader decides.
+  const std::string second = repair("水表不转");
+  ASSERT_TRUE(Eventually([&] { return assignee_of(second) == worker_id; }, 5s));
+  EXPECT_EQ(FieldOfError(http_->Post("/v1/assignments/" + second + ":reject", "{}", worker)),
+            "reason");
+  EXPECT_EQ(
+      http_->Post("/v1/assignments/" + second + ":reject", R"({"reason":"x"})", leader).status,
+      403);
+  HttpResponse declined =
+      http_->Post("/v1/assignments/" + second + ":reject", R"({"reason":"工具不全"})", worker);
+  ASSERT_EQ(declined.status, 200) << declined.body;
+  EXPECT_NE(declined.body.find("REJECTED"), std::string::npos) << declined.body;
+  EXPECT_NE(declined.body.find("工具不全"), std::string::npos) << declined.body;
+  // The leader's to-do list is long on a busy test stack: look through every page.
+  auto leader_has_todo = [&](const std::string& order) {
+    std::string token;
+    for (int page = 0; page < 100; ++page) {
+      HttpResponse todos = http_->Get("/v1/todos?pageSize=100&pageToken=" + token, leader);
+      const auto json = todos.Json();
+      if (!json.is_object() || !json.as_object().contains("todos")) return false;
+      for (const auto& t : json.as_object().at("todos").as_array()) {
+        if (Str(t, "orderId") == order && Str(t, "kind") == "DISPATCH") return true;
+      }
+      token = Str(json, "nextPageToken");
+      if (token.empty()) return false;
+    }
+    return false;
+  };
+  ASSERT_TRUE(Eventually([&] { return leader_has_todo(second); }, 5s));
+  EXPECT_TRUE(assignee_of(second).empty());
+  // The leader assigns someone: the to-do is done.
+  ASSERT_EQ(http_
+                ->Post("/v1/work-orders/" + second + ":transition",
+                       R"({"transition":"assign","assigneeId":")" + worker_id + R"("})", leader)
+                .status,
+            200);
+  EXPECT_FALSE(leader_has_todo(second));
+  EXPECT_EQ(
+      http_->Post("/v1/assignments/" + second + ":reject", R"({"reason":"again"})", worker).status,
+      400);
 }
 
 }  // namespace
