@@ -2,6 +2,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/time/clock.h"
+#include "services/common/ids.h"
 #include "services/common/status.h"
 #include "services/dispatch/domain/area_boundary.h"
 #include "services/dispatch/domain/area_choice.h"
@@ -90,6 +91,42 @@ grpc::ServerUnaryReactor* DispatchServiceImpl::CreateArea(grpc::CallbackServerCo
                                                                  .priority = in.priority(),
                                                                  .boundary = std::move(boundary)}));
     ToProto(created, response);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* DispatchServiceImpl::UpdateArea(grpc::CallbackServerContext* ctx,
+                                                          const v1::UpdateAreaRequest* request,
+                                                          v1::Area* response) {
+  return guard_.Unary(ctx, "UpdateArea", [&](const CallContext& call) -> absl::Status {
+    QQ_RETURN_IF_ERROR(RequireRole(call, {roles::kDispatcher}));
+    const v1::Area& in = request->area();
+    if (!LooksLikeUuid(in.id())) return WithField(absl::NotFoundError("no such area"), "area.id");
+    QQ_ASSIGN_OR_RETURN(std::string name, NormalizeDisplayName("area.name", in.name()));
+    std::vector<GeoPoint> ring;
+    for (const auto& p : in.boundary()) ring.push_back(GeoPoint{p.lat(), p.lng()});
+    QQ_ASSIGN_OR_RETURN(AreaBoundary boundary, AreaBoundary::FromRing(ring));
+    if (in.team_id().empty()) return InvalidField("area.teamId", "required");
+    QQ_ASSIGN_OR_RETURN(Area updated, store_.UpdateArea(call.identity.tenant, in.id(),
+                                                        {.name = std::move(name),
+                                                         .team_id = in.team_id(),
+                                                         .priority = in.priority(),
+                                                         .boundary = std::move(boundary)}));
+    ToProto(updated, response);
+    if (relay_ != nullptr) relay_->Wake();
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* DispatchServiceImpl::DeleteArea(grpc::CallbackServerContext* ctx,
+                                                          const v1::DeleteAreaRequest* request,
+                                                          v1::DeleteAreaResponse* response) {
+  return guard_.Unary(ctx, "DeleteArea", [&](const CallContext& call) -> absl::Status {
+    (void)response;
+    QQ_RETURN_IF_ERROR(RequireRole(call, {roles::kDispatcher}));
+    if (!LooksLikeUuid(request->id())) return WithField(absl::NotFoundError("no such area"), "id");
+    QQ_RETURN_IF_ERROR(store_.DeleteArea(call.identity.tenant, request->id()));
+    if (relay_ != nullptr) relay_->Wake();
     return absl::OkStatus();
   });
 }

@@ -28,6 +28,13 @@ class DispatchServiceImpl final : public qingquan::dispatch::v1::DispatchService
   grpc::ServerUnaryReactor* CreateArea(grpc::CallbackServerContext* ctx,
                                        const qingquan::dispatch::v1::CreateAreaRequest* request,
                                        qingquan::dispatch::v1::Area* response) override;
+  // Role dispatcher.
+  grpc::ServerUnaryReactor* UpdateArea(grpc::CallbackServerContext* ctx,
+                                       const qingquan::dispatch::v1::UpdateAreaRequest* request,
+                                       qingquan::dispatch::v1::Area* response) override;
+  grpc::ServerUnaryReactor* DeleteArea(
+      grpc::CallbackServerContext* ctx, const qingquan::dispatch::v1::DeleteAreaRequest* request,
+      qingquan::dispatch::v1::DeleteAreaResponse* response) override;
   // Staff roles.
   grpc::ServerUnaryReactor* ListAreas(grpc::CallbackServerContext* ctx,
                                       const qingquan::dispatch::v1::ListAreasRequest* request,

@@ -39,15 +39,15 @@ const NamedQuery kInsertArea{"InsertArea",
                              "ON CONFLICT (tenant_id, name) DO NOTHING RETURNING id::text"};
 
 // One row per boundary point; the closing point (the last) is left out.
-const NamedQuery kListAreas{
-    "ListAreas",
-    "SELECT a.id::text, a.name, a.team_id::text, t.name, a.priority, "
-    "  ST_Y(p.geom), ST_X(p.geom) "
-    "FROM areas a "
-    "JOIN teams t ON t.tenant_id = a.tenant_id AND t.id = a.team_id "
-    "CROSS JOIN LATERAL ST_DumpPoints(ST_ExteriorRing(a.boundary)) AS p "
-    "WHERE a.tenant_id = $1 AND p.path[1] < ST_NPoints(ST_ExteriorRing(a.boundary)) "
-    "ORDER BY a.priority DESC, a.name, a.id, p.path[1]"};
+const NamedQuery kListAreas{"ListAreas",
+                            "SELECT a.id::text, a.name, a.team_id::text, t.name, a.priority, "
+                            "  ST_Y(p.geom), ST_X(p.geom) "
+                            "FROM areas a "
+                            "JOIN teams t ON t.tenant_id = a.tenant_id AND t.id = a.team_id "
+                            "CROSS JOIN LATERAL ST_DumpPoints(ST_ExteriorRing(a.boundary)) AS p "
+                            "WHERE a.tenant_id = $1 AND a.deleted_at IS NULL "
+                            "  AND p.path[1] < ST_NPoints(ST_ExteriorRing(a.boundary)) "
+                            "ORDER BY a.priority DESC, a.name, a.id, p.path[1]"};
 
 // ST_Covers (not ST_Contains): a point on an edge belongs to the area. The GiST index
 // on boundary serves the spatial test.
@@ -57,7 +57,7 @@ const NamedQuery kFindCoveringAreas{
     "  ST_Area(a.boundary::geography) "
     "FROM areas a "
     "JOIN teams t ON t.tenant_id = a.tenant_id AND t.id = a.team_id "
-    "WHERE a.tenant_id = $1 "
+    "WHERE a.tenant_id = $1 AND a.deleted_at IS NULL "
     "  AND ST_Covers(a.boundary, ST_SetSRID(ST_MakePoint($3::float8, $2::float8), 4326))"};
 
 const NamedQuery kFindDefaultTeam{
@@ -170,6 +170,78 @@ absl::StatusOr<std::vector<Team>> DispatchStore::ListTeams(const std::string& te
   return teams;
 }
 
+namespace {
+
+void AnnounceAreaChange(pqxx::work& txn, const std::string& tenant, const std::string& id,
+                        const std::string& name, const std::string& change) {
+  // Stored answers of ResolveArea (customer addresses) may now be stale.
+  qingquan::common::v1::AreaChanged changed;
+  changed.set_area_id(id);
+  changed.set_name(name);
+  changed.set_change(change);
+  AppendToOutbox(txn, {.stream = EventStreamName("dispatch"),
+                       .tenant = tenant,
+                       .type = kAreaChanged,
+                       .aggregate_id = id,
+                       .payload = changed.SerializeAsString()});
+}
+
+}  // namespace
+
+absl::StatusOr<Area> DispatchStore::UpdateArea(const std::string& tenant, const std::string& id,
+                                               const NewArea& area) {
+  Area updated{.id = id,
+               .name = area.name,
+               .team_id = area.team_id,
+               .priority = area.priority,
+               .boundary = area.boundary.OpenRing()};
+  const std::string wkt = area.boundary.ToWkt();
+  QQ_RETURN_IF_ERROR(pool_.Transact([&](pqxx::work& txn) -> absl::Status {
+    pqxx::result validity = txn.exec_prepared(kCheckPolygon.name, wkt);
+    if (!validity[0][0].as<bool>()) {
+      return InvalidField(kBoundaryField, validity[0][1].as<std::string>());
+    }
+    if (validity[0][2].as<double>() < kMinSquareDegrees) {
+      return InvalidField(kBoundaryField, "the boundary encloses no area (points on one line)");
+    }
+    pqxx::result team;
+    if (LooksLikeUuid(area.team_id)) {
+      team = txn.exec_prepared(kFindTeamName.name, tenant, area.team_id);
+    }
+    if (team.empty()) return WithField(absl::NotFoundError("no such team"), "area.teamId");
+    updated.team_name = team[0][0].as<std::string>();
+    if (!txn.exec_params("SELECT 1 FROM areas WHERE tenant_id = $1 AND name = $2 AND id <> "
+                         "$3::uuid AND deleted_at IS NULL",
+                         tenant, area.name, id)
+             .empty()) {
+      return WithField(absl::AlreadyExistsError("an area of this name exists"), "area.name");
+    }
+    pqxx::result changed = txn.exec_params(
+        "UPDATE areas SET name = $3, team_id = $4::uuid, priority = $5, "
+        "  boundary = ST_GeomFromText($6, 4326) "
+        "WHERE tenant_id = $1 AND id = $2::uuid AND deleted_at IS NULL",
+        tenant, id, area.name, area.team_id, area.priority, wkt);
+    if (changed.affected_rows() == 0) {
+      return WithField(absl::NotFoundError("no such area"), "area.id");
+    }
+    AnnounceAreaChange(txn, tenant, id, area.name, "UPDATED");
+    return absl::OkStatus();
+  }));
+  return updated;
+}
+
+absl::Status DispatchStore::DeleteArea(const std::string& tenant, const std::string& id) {
+  return pool_.Transact([&](pqxx::work& txn) -> absl::Status {
+    pqxx::result deleted = txn.exec_params(
+        "UPDATE areas SET deleted_at = now(), name = name || ' (deleted ' || id::text || ')' "
+        "WHERE tenant_id = $1 AND id = $2::uuid AND deleted_at IS NULL RETURNING name",
+        tenant, id);
+    if (deleted.empty()) return WithField(absl::NotFoundError("no such area"), "id");
+    AnnounceAreaChange(txn, tenant, id, deleted[0][0].as<std::string>(), "DELETED");
+    return absl::OkStatus();
+  });
+}
+
 absl::StatusOr<Area> DispatchStore::CreateArea(const std::string& tenant, const NewArea& area) {
   Area created{.name = area.name,
                .team_id = area.team_id,
@@ -197,16 +269,7 @@ absl::StatusOr<Area> DispatchStore::CreateArea(const std::string& tenant, const 
       return WithField(absl::AlreadyExistsError("an area of this name exists"), "area.name");
     }
     created.id = inserted[0][0].as<std::string>();
-    // Stored answers of ResolveArea (customer addresses) may now be stale.
-    qingquan::common::v1::AreaChanged changed;
-    changed.set_area_id(created.id);
-    changed.set_name(area.name);
-    changed.set_change("CREATED");
-    AppendToOutbox(txn, {.stream = EventStreamName("dispatch"),
-                         .tenant = tenant,
-                         .type = kAreaChanged,
-                         .aggregate_id = created.id,
-                         .payload = changed.SerializeAsString()});
+    AnnounceAreaChange(txn, tenant, created.id, area.name, "CREATED");
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

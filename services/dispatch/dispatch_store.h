@@ -93,6 +93,14 @@ class DispatchStore {
   // the tenant has no such team; ALREADY_EXISTS naming "area.name" when the tenant has an
   // area of that name.
   absl::StatusOr<Area> CreateArea(const std::string& tenant, const NewArea& area);
+  // Replaces the area (checked as CreateArea); NOT_FOUND (field "area.id") for an unknown
+  // or deleted area, ALREADY_EXISTS (field "area.name") for a name another area has.
+  // Announces "area.changed" (UPDATED).
+  absl::StatusOr<Area> UpdateArea(const std::string& tenant, const std::string& id,
+                                  const NewArea& area);
+  // Soft delete: no longer listed or resolved; the orders it routed keep it. NOT_FOUND
+  // (field "id"). Announces "area.changed" (DELETED).
+  absl::Status DeleteArea(const std::string& tenant, const std::string& id);
 
   // The tenant's areas, highest priority first, then by name.
   absl::StatusOr<std::vector<Area>> ListAreas(const std::string& tenant);

@@ -421,5 +421,78 @@ TEST_F(DispatchTest, AutomaticAssignmentOffersTheBestWorkerAndMovesOnWhenTheyDec
       400);
 }
 
+TEST_F(DispatchTest, AnAreaCanBeRedrawnAndDeletedAndAddressesFollow) {
+  const std::string dispatcher = LoginAs(*http_, "utility-demo", "dispatcher");
+  HttpResponse teams = http_->Get("/v1/teams", dispatcher);
+  ASSERT_EQ(teams.status, 200) << teams.body;
+  std::string team_id;
+  const auto teams_json = teams.Json();
+  for (const auto& t : teams_json.as_object().at("teams").as_array()) {
+    if (Str(t, "name") == "城东区维修组") team_id = Str(t, "id");
+  }
+  ASSERT_FALSE(team_id.empty()) << teams.body;
+  auto square = [](double lat, double lng) {
+    return absl::StrCat(R"([{"lat":)", lat, R"(,"lng":)", lng, R"(},{"lat":)", lat, R"(,"lng":)",
+                        lng + 0.05, R"(},{"lat":)", lat + 0.05, R"(,"lng":)", lng + 0.05,
+                        R"(},{"lat":)", lat + 0.05, R"(,"lng":)", lng, "}]");
+  };
+  const std::string name = absl::StrCat("测试区", getpid());
+  HttpResponse created =
+      http_->Post("/v1/areas",
+                  R"({"name":")" + name + R"(","teamId":")" + team_id +
+                      R"(","priority":5,"boundary":)" + square(31.40, 121.40) + "}",
+                  dispatcher);
+  ASSERT_EQ(created.status, 200) << created.body;
+  const std::string id = Str(created.Json(), "id");
+  auto resolved = [&](double lat, double lng) {
+    HttpResponse r =
+        http_->Get(absl::StrCat("/v1/areas:resolve?lat=", lat, "&lng=", lng), dispatcher);
+    return r.status == 200 ? Str(r.Json(), "name") : std::string();
+  };
+  EXPECT_EQ(resolved(31.42, 121.42), name);
+
+  // A customer just outside it, then the area is redrawn to take them in.
+  HttpResponse customer = http_->Post(
+      "/v1/customers",
+      R"({"name":"孙先生","phones":[")" + UniquePhone() +
+          R"("],"addresses":[{"text":"新区 1 号","location":{"lat":31.52,"lng":121.52}}]})",
+      agent_);
+  ASSERT_EQ(customer.status, 200) << customer.body;
+  const std::string customer_id = Str(customer.Json(), "id");
+  const std::string path = "/v1/areas/" + id;
+  auto put = [&](const std::string& area_name, const std::string& boundary) {
+    return Send("PUT", path,
+                R"({"name":")" + area_name + R"(","teamId":")" + team_id +
+                    R"(","priority":5,"boundary":)" + boundary + "}",
+                dispatcher);
+  };
+  // A boundary crossing itself is refused and changes nothing.
+  HttpResponse crossed = put(
+      name,
+      R"([{"lat":31.5,"lng":121.5},{"lat":31.55,"lng":121.55},{"lat":31.5,"lng":121.55},{"lat":31.55,"lng":121.5}])");
+  EXPECT_EQ(crossed.status, 400) << crossed.body;
+  EXPECT_EQ(FieldOfError(crossed), "area.boundary");
+  EXPECT_EQ(resolved(31.42, 121.42), name);
+  HttpResponse moved = put(name, square(31.50, 121.50));
+  ASSERT_EQ(moved.status, 200) << moved.body;
+  EXPECT_EQ(resolved(31.42, 121.42), "");
+  EXPECT_EQ(resolved(31.52, 121.52), name);
+  ASSERT_TRUE(Eventually(
+      [&] {
+        return http_->Get("/v1/customers/" + customer_id, agent_).body.find(name) !=
+               std::string::npos;
+      },
+      10s))
+      << http_->Get("/v1/customers/" + customer_id, agent_).body;
+
+  EXPECT_EQ(Send("DELETE", path, "", agent_).status, 403);
+  HttpResponse deleted = Send("DELETE", path, "", dispatcher);
+  ASSERT_EQ(deleted.status, 200) << deleted.body;
+  EXPECT_EQ(resolved(31.52, 121.52), "");
+  EXPECT_EQ(http_->Get("/v1/areas", dispatcher).body.find(id), std::string::npos);
+  EXPECT_EQ(Send("DELETE", path, "", dispatcher).status, 404);
+  EXPECT_EQ(put(name, square(31.50, 121.50)).status, 404);
+}
+
 }  // namespace
 }  // namespace qq::testing

@@ -8,6 +8,9 @@ CREATE TABLE dispatch_settings (
   updated_at timestamptz NOT NULL DEFAULT now()
 );
 
+-- A deleted area stays for the history of the orders it routed, renamed out of the way.
+ALTER TABLE areas ADD COLUMN deleted_at timestamptz;
+
 -- What a re-offer needs to know about the order.
 ALTER TABLE assignments
   ADD COLUMN work_order_type text NOT NULL DEFAULT '',
