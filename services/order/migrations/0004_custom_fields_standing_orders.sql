@@ -1,5 +1,17 @@
 -- Custom field values on orders (definitions live in the customer service's form engine)
--- and standing orders (定期送水) with the delivery orders they create.
+-- and standing orders (定期送水) with the delivery orders they create; to-do indexes for
+-- long lists of team to-dos.
+
+-- A person's open to-dos and their roles' apart (a leader's many "needs a worker" to-dos
+-- never slow a worker's list), and an order's open to-dos (closed when done).
+CREATE INDEX todos_open_mine ON todos
+  (tenant_id, assignee_id, (coalesce(due_at, 'infinity')), created_at)
+  WHERE done_at IS NULL AND assignee_id <> '';
+CREATE INDEX todos_open_for_roles ON todos
+  (tenant_id, assignee_role, (coalesce(due_at, 'infinity')), created_at)
+  WHERE done_at IS NULL AND assignee_id = '';
+CREATE INDEX todos_open_by_order ON todos (tenant_id, order_id) WHERE done_at IS NULL;
+DROP INDEX todos_open;
 
 ALTER TABLE work_orders ADD COLUMN custom_fields jsonb NOT NULL DEFAULT '{}';
 ALTER TABLE delivery_orders
