@@ -172,6 +172,26 @@ absl::StatusOr<std::vector<Team>> DispatchStore::ListTeams(const std::string& te
 
 namespace {
 
+// The boundary is a valid polygon with a surface (PostGIS's verdict), and the team is the
+// tenant's: its name. INVALID_ARGUMENT (field "area.boundary") or NOT_FOUND ("area.teamId").
+absl::StatusOr<std::string> CheckAreaIn(pqxx::work& txn, const std::string& tenant,
+                                        const NewArea& area, const std::string& wkt) {
+  pqxx::result validity = txn.exec_prepared(kCheckPolygon.name, wkt);
+  if (!validity[0][0].as<bool>()) {
+    return InvalidField(kBoundaryField, validity[0][1].as<std::string>());
+  }
+  if (validity[0][2].as<double>() < kMinSquareDegrees) {
+    return InvalidField(kBoundaryField, "the boundary encloses no area (points on one line)");
+  }
+  // A malformed id names no team; checked here so the cast in the queries cannot fail.
+  pqxx::result team;
+  if (LooksLikeUuid(area.team_id)) {
+    team = txn.exec_prepared(kFindTeamName.name, tenant, area.team_id);
+  }
+  if (team.empty()) return WithField(absl::NotFoundError("no such team"), "area.teamId");
+  return team[0][0].as<std::string>();
+}
+
 void AnnounceAreaChange(pqxx::work& txn, const std::string& tenant, const std::string& id,
                         const std::string& name, const std::string& change) {
   // Stored answers of ResolveArea (customer addresses) may now be stale.
@@ -197,19 +217,7 @@ absl::StatusOr<Area> DispatchStore::UpdateArea(const std::string& tenant, const 
                .boundary = area.boundary.OpenRing()};
   const std::string wkt = area.boundary.ToWkt();
   QQ_RETURN_IF_ERROR(pool_.Transact([&](pqxx::work& txn) -> absl::Status {
-    pqxx::result validity = txn.exec_prepared(kCheckPolygon.name, wkt);
-    if (!validity[0][0].as<bool>()) {
-      return InvalidField(kBoundaryField, validity[0][1].as<std::string>());
-    }
-    if (validity[0][2].as<double>() < kMinSquareDegrees) {
-      return InvalidField(kBoundaryField, "the boundary encloses no area (points on one line)");
-    }
-    pqxx::result team;
-    if (LooksLikeUuid(area.team_id)) {
-      team = txn.exec_prepared(kFindTeamName.name, tenant, area.team_id);
-    }
-    if (team.empty()) return WithField(absl::NotFoundError("no such team"), "area.teamId");
-    updated.team_name = team[0][0].as<std::string>();
+    QQ_ASSIGN_OR_RETURN(updated.team_name, CheckAreaIn(txn, tenant, area, wkt));
     if (!txn.exec_params("SELECT 1 FROM areas WHERE tenant_id = $1 AND name = $2 AND id <> "
                          "$3::uuid AND deleted_at IS NULL",
                          tenant, area.name, id)
@@ -249,20 +257,7 @@ absl::StatusOr<Area> DispatchStore::CreateArea(const std::string& tenant, const 
                .boundary = area.boundary.OpenRing()};
   const std::string wkt = area.boundary.ToWkt();
   absl::Status status = pool_.Transact([&](pqxx::work& txn) -> absl::Status {
-    pqxx::result validity = txn.exec_prepared(kCheckPolygon.name, wkt);
-    if (!validity[0][0].as<bool>()) {
-      return InvalidField(kBoundaryField, validity[0][1].as<std::string>());
-    }
-    if (validity[0][2].as<double>() < kMinSquareDegrees) {
-      return InvalidField(kBoundaryField, "the boundary encloses no area (points on one line)");
-    }
-    // A malformed id names no team; checked here so the cast below cannot fail.
-    pqxx::result team;
-    if (LooksLikeUuid(area.team_id)) {
-      team = txn.exec_prepared(kFindTeamName.name, tenant, area.team_id);
-    }
-    if (team.empty()) return WithField(absl::NotFoundError("no such team"), "area.teamId");
-    created.team_name = team[0][0].as<std::string>();
+    QQ_ASSIGN_OR_RETURN(created.team_name, CheckAreaIn(txn, tenant, area, wkt));
     pqxx::result inserted =
         txn.exec_prepared(kInsertArea.name, tenant, area.name, area.team_id, area.priority, wkt);
     if (inserted.empty()) {

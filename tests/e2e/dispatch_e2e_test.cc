@@ -17,6 +17,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "services/common/auth.h"
+#include "tests/support/eventually.h"
 #include "tests/support/gateway_test.h"
 #include "tests/support/http_client.h"
 #include "tests/support/stack.h"
@@ -25,15 +26,6 @@ namespace qq::testing {
 namespace {
 
 using namespace std::chrono_literals;
-
-bool Eventually(const std::function<bool()>& probe, std::chrono::milliseconds limit) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (probe()) return true;
-    std::this_thread::sleep_for(50ms);
-  }
-  return probe();
-}
 
 std::string FieldOfError(const HttpResponse& r) {
   const auto json = r.Json();

@@ -15,6 +15,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "tests/support/eventually.h"
 #include "tests/support/gateway_test.h"
 #include "tests/support/http_client.h"
 #include "tests/support/stack.h"
@@ -23,15 +24,6 @@ namespace qq::testing {
 namespace {
 
 using namespace std::chrono_literals;
-
-bool Eventually(const std::function<bool()>& probe, std::chrono::milliseconds limit) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (probe()) return true;
-    std::this_thread::sleep_for(50ms);
-  }
-  return probe();
-}
 
 boost::json::value ErrorOf(const HttpResponse& r) {
   const auto json = r.Json();

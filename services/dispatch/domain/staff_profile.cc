@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "services/common/civil_text.h"
 #include "services/common/status.h"
 #include "services/dispatch/domain/geo_point.h"
 
@@ -18,39 +19,6 @@ constexpr size_t kMaxNameBytes = 120;
 constexpr size_t kMaxSkillBytes = 60;
 constexpr size_t kMaxDeviceIdBytes = 64;
 constexpr int kMaxShifts = 21;
-
-// "HH:MM" → minutes after midnight, 00:00..24:00.
-std::optional<int> ParseLocalTime(absl::string_view text) {
-  int hours = 0, minutes = 0;
-  if (text.size() != 5 || text[2] != ':' || !absl::SimpleAtoi(text.substr(0, 2), &hours) ||
-      !absl::SimpleAtoi(text.substr(3, 2), &minutes)) {
-    return std::nullopt;
-  }
-  if (hours < 0 || minutes < 0 || minutes > 59 || hours > 24 || (hours == 24 && minutes > 0)) {
-    return std::nullopt;
-  }
-  return hours * 60 + minutes;
-}
-
-int IsoWeekday(absl::CivilDay day) {
-  switch (absl::GetWeekday(day)) {
-    case absl::Weekday::monday:
-      return 1;
-    case absl::Weekday::tuesday:
-      return 2;
-    case absl::Weekday::wednesday:
-      return 3;
-    case absl::Weekday::thursday:
-      return 4;
-    case absl::Weekday::friday:
-      return 5;
-    case absl::Weekday::saturday:
-      return 6;
-    case absl::Weekday::sunday:
-      return 7;
-  }
-  return 1;
-}
 
 absl::Time TimeOf(const google::protobuf::Timestamp& t) {
   return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
@@ -90,11 +58,11 @@ absl::Status CheckStaffProfile(const Staff& staff) {
     if (shift.weekday() < 1 || shift.weekday() > 7) {
       return InvalidField(at + ".weekday", "must be 1 (Monday) to 7 (Sunday)");
     }
-    auto start = ParseLocalTime(shift.start_local());
+    auto start = ParseTimeOfDay(shift.start_local());
     if (!start || *start >= 24 * 60) {
       return InvalidField(at + ".startLocal", "must be a local time HH:MM, 00:00..23:59");
     }
-    auto end = ParseLocalTime(shift.end_local());
+    auto end = ParseTimeOfDay(shift.end_local());
     if (!end) return InvalidField(at + ".endLocal", "must be a local time HH:MM, up to 24:00");
     if (*end <= *start) return InvalidField(at + ".endLocal", "must be after the start");
   }
@@ -162,7 +130,7 @@ std::optional<absl::Time> ShiftEndAfter(const std::vector<qingquan::dispatch::v1
   std::optional<int> end_minute;
   for (const auto& shift : shifts) {
     if (shift.weekday() != weekday) continue;
-    auto end = ParseLocalTime(shift.end_local());
+    auto end = ParseTimeOfDay(shift.end_local());
     if (!end || *end <= minute) continue;
     if (!end_minute || *end > *end_minute) end_minute = *end;
   }

@@ -5,6 +5,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "services/common/civil_text.h"
 #include "services/common/status.h"
 
 namespace qq::order {
@@ -26,45 +27,11 @@ int MaxIntervalFor(Recurrence::Frequency frequency) {
   }
 }
 
-int IsoWeekday(absl::CivilDay day) {
-  switch (absl::GetWeekday(day)) {
-    case absl::Weekday::monday:
-      return 1;
-    case absl::Weekday::tuesday:
-      return 2;
-    case absl::Weekday::wednesday:
-      return 3;
-    case absl::Weekday::thursday:
-      return 4;
-    case absl::Weekday::friday:
-      return 5;
-    case absl::Weekday::saturday:
-      return 6;
-    case absl::Weekday::sunday:
-      return 7;
-  }
-  return 1;
-}
-
 absl::CivilDay MondayOf(absl::CivilDay day) { return day - (IsoWeekday(day) - 1); }
 
 int DaysInMonth(absl::CivilDay day) {
   const absl::CivilMonth month(day);
   return static_cast<int>(absl::CivilDay(month + 1) - absl::CivilDay(month));
-}
-
-// "HH:MM" → minutes after midnight, 00:00..24:00.
-std::optional<int> ParseLocalTime(absl::string_view text) {
-  if (text.size() != 5 || text[2] != ':') return std::nullopt;
-  int hours = 0, minutes = 0;
-  if (!absl::SimpleAtoi(text.substr(0, 2), &hours) ||
-      !absl::SimpleAtoi(text.substr(3, 2), &minutes)) {
-    return std::nullopt;
-  }
-  if (hours < 0 || minutes < 0 || minutes > 59 || hours > 24 || (hours == 24 && minutes != 0)) {
-    return std::nullopt;
-  }
-  return hours * 60 + minutes;
 }
 
 bool Matches(const StandingSchedule& s, absl::CivilDay day) {
@@ -178,7 +145,7 @@ absl::StatusOr<StandingSchedule> CheckStandingSchedule(const StandingOrder& in,
   s.skips.erase(std::unique(s.skips.begin(), s.skips.end()), s.skips.end());
 
   if (!in.window_start_local().empty()) {
-    auto minute = ParseLocalTime(in.window_start_local());
+    auto minute = ParseTimeOfDay(in.window_start_local());
     if (!minute || *minute >= 24 * 60) {
       return InvalidField("windowStartLocal", "must be a local time HH:MM, 00:00..23:59");
     }
@@ -186,7 +153,7 @@ absl::StatusOr<StandingSchedule> CheckStandingSchedule(const StandingOrder& in,
     s.has_window_start = true;
   }
   if (!in.window_end_local().empty()) {
-    auto minute = ParseLocalTime(in.window_end_local());
+    auto minute = ParseTimeOfDay(in.window_end_local());
     if (!minute || *minute == 0) {
       return InvalidField("windowEndLocal", "must be a local time HH:MM, 00:01..24:00");
     }
