@@ -30,8 +30,6 @@ constexpr char kOpenStates[] = "('PENDING', 'ASSIGNED', 'DELIVERING')";
   "(extract(epoch FROM window_end) * 1000000)::bigint, courier_id, sequence, unassigned_reason, " \
   "tenant_id"
 
-const absl::Duration kPositionFreshness = absl::Minutes(30);
-
 std::vector<std::string> Split(const std::string& joined, char sep) {
   if (joined.empty()) return {};
   return absl::StrSplit(joined, sep);
@@ -105,10 +103,7 @@ CourierRow CourierFromRow(const pqxx::row& row, absl::Time now) {
   c.planning.user_id = s.user_id();
   vrptw::LatLng home{s.home_base().lat(), s.home_base().lng()};
   vrptw::LatLng start = home;
-  const bool fresh_position =
-      s.has_position() && s.has_position_time() &&
-      absl::FromUnixSeconds(s.position_time().seconds()) > now - kPositionFreshness;
-  if (fresh_position) start = {s.position().lat(), s.position().lng()};
+  if (auto position = FreshPosition(s, now)) start = {position->lat(), position->lng()};
   if (!s.has_home_base()) home = start;
   c.planning.start = start;
   c.planning.home = home;
@@ -116,6 +111,19 @@ CourierRow CourierFromRow(const pqxx::row& row, absl::Time now) {
   c.planning.vehicle = s.vehicle();
   c.planning.shift_end = ShiftEndAfter({s.shifts().begin(), s.shifts().end()}, now, TenantZone());
   return c;
+}
+
+// The couriers a plan may use: on duty, with room for at least one barrel.
+std::vector<CourierRow> OnDutyCouriers(pqxx::work& txn, const std::string& tenant, absl::Time now) {
+  std::vector<CourierRow> couriers;
+  for (const auto& row : txn.exec_params(
+           absl::StrCat("SELECT ", kStaffColumns,
+                        " FROM staff s WHERE s.tenant_id = $1 AND s.kind = 'COURIER' "
+                        "  AND s.on_duty AND s.capacity_barrels > 0 ORDER BY s.user_id"),
+           tenant)) {
+    couriers.push_back(CourierFromRow(row, now));
+  }
+  return couriers;
 }
 
 pqxx::result LockStop(pqxx::work& txn, const std::string& tenant, const std::string& order_id) {
@@ -199,16 +207,9 @@ absl::StatusOr<std::optional<Placement>> RouteStore::PlaceStopIn(pqxx::work& txn
   if (!stop.stop.has_location()) {
     placement.reason = "NO_LOCATION";
   } else {
-    std::vector<CourierRow> couriers;
+    std::vector<CourierRow> couriers = OnDutyCouriers(txn, tenant, now);
     std::vector<CourierForPlanning> planning;
-    for (const auto& row : txn.exec_params(
-             absl::StrCat("SELECT ", kStaffColumns,
-                          " FROM staff s WHERE s.tenant_id = $1 AND s.kind = 'COURIER' "
-                          "  AND s.on_duty AND s.capacity_barrels > 0 ORDER BY s.user_id"),
-             tenant)) {
-      couriers.push_back(CourierFromRow(row, now));
-      planning.push_back(couriers.back().planning);
-    }
+    for (const auto& c : couriers) planning.push_back(c.planning);
     std::vector<StopForPlanning> routed;
     for (const auto& row :
          txn.exec_params(absl::StrCat("SELECT " QQ_STOP_COLUMNS " FROM delivery_stops "
@@ -359,13 +360,7 @@ absl::StatusOr<v1::ReplanRoutesResponse> RouteStore::Replan(const std::string& t
     couriers.clear();
     stops.clear();
     before.clear();
-    for (const auto& row : txn.exec_params(
-             absl::StrCat("SELECT ", kStaffColumns,
-                          " FROM staff s WHERE s.tenant_id = $1 AND s.kind = 'COURIER' "
-                          "  AND s.on_duty AND s.capacity_barrels > 0 ORDER BY s.user_id"),
-             tenant)) {
-      couriers.push_back(CourierFromRow(row, now).planning);
-    }
+    for (const auto& c : OnDutyCouriers(txn, tenant, now)) couriers.push_back(c.planning);
     load(txn, &stops, &before);
     return absl::OkStatus();
   }));

@@ -52,6 +52,9 @@ const std::string kListStaffSql =
                  "  AND ($3 = '' OR s.team_id = $3::uuid) AND (NOT $4::boolean OR s.on_duty) "
                  "  AND ($5 = '' OR $5 = ANY(s.skills)) ORDER BY s.name, s.user_id LIMIT 1000");
 const NamedQuery kListStaff{"ListStaff", kListStaffSql.c_str()};
+// The report path only needs to know the profile exists (not its route counts).
+const NamedQuery kStaffExists{"StaffExists",
+                              "SELECT 1 FROM staff WHERE tenant_id = $1 AND user_id = $2"};
 const NamedQuery kSetDuty{
     "SetStaffDuty",
     "UPDATE staff SET on_duty = $3, duty_changed_at = now(), updated_at = now() "
@@ -100,6 +103,15 @@ std::string PositionsKey(const std::string& tenant) {
 
 }  // namespace
 
+std::optional<qingquan::common::v1::LatLng> FreshPosition(const Staff& staff, absl::Time now) {
+  constexpr absl::Duration kPositionFreshness = absl::Minutes(30);
+  if (!staff.has_position() || !staff.has_position_time()) return std::nullopt;
+  if (absl::FromUnixSeconds(staff.position_time().seconds()) <= now - kPositionFreshness) {
+    return std::nullopt;
+  }
+  return staff.position();
+}
+
 void FillStaff(const pqxx::row& row, Staff& s) {
   s.Clear();
   s.set_user_id(row[0].as<std::string>());
@@ -137,8 +149,8 @@ void FillStaff(const pqxx::row& row, Staff& s) {
 }
 
 StaffStore::StaffStore(PgPool& pool, RedisClient* redis) : pool_(pool), redis_(redis) {
-  pool_.Prepare({kUpsertStaff, kSelectStaff, kListStaff, kSetDuty, kClaimDevice, kLockDevice,
-                 kInsertLocations, kTouchDevice, kMoveStaff});
+  pool_.Prepare({kUpsertStaff, kSelectStaff, kStaffExists, kListStaff, kSetDuty, kClaimDevice,
+                 kLockDevice, kInsertLocations, kTouchDevice, kMoveStaff});
 }
 
 absl::StatusOr<Staff> StaffStore::Put(const std::string& tenant, const Staff& staff) {
@@ -230,7 +242,7 @@ absl::StatusOr<v1::ReportLocationsResponse> StaffStore::ReportLocations(
   const long long first_micros = TimeUtil::TimestampToMicroseconds(batch.reports(0).time());
   const long long last_micros = TimeUtil::TimestampToMicroseconds(last.time());
   QQ_RETURN_IF_ERROR(pool_.Transact([&](pqxx::work& txn) -> absl::Status {
-    if (txn.exec_prepared(kSelectStaff.name, tenant, user_id).empty()) {
+    if (txn.exec_prepared(kStaffExists.name, tenant, user_id).empty()) {
       return WithField(
           absl::NotFoundError("you have no dispatch profile yet; ask a dispatcher to add you"),
           "userId");

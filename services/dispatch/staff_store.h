@@ -60,6 +60,9 @@ class StaffStore {
   RedisClient* redis_;
 };
 
+// The last reported position when it is recent enough to plan from (30 min), else none.
+std::optional<qingquan::common::v1::LatLng> FreshPosition(const Staff& staff, absl::Time now);
+
 // The profile row's columns, for other stores' queries.
 void FillStaff(const pqxx::row& row, Staff& staff);
 extern const char kStaffColumns[];

@@ -29,7 +29,6 @@ constexpr char kOfferColumns[] =
     "distance_km, open_orders, in_shift, reason, decision_comment, "
     "(extract(epoch FROM offered_at) * 1000000)::bigint, "
     "(extract(epoch FROM expires_at) * 1000000)::bigint";
-const absl::Duration kPositionFreshness = absl::Minutes(30);
 
 google::protobuf::Timestamp ToTimestamp(absl::Time t) {
   return TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(t));
@@ -213,10 +212,9 @@ absl::Status WorkerOfferStore::OfferNextIn(pqxx::work& txn, const std::string& t
                       .name = staff.name(),
                       .skills = {staff.skills().begin(), staff.skills().end()},
                       .open_orders = row[19].as<int>()};
-    const bool fresh =
-        staff.has_position() && staff.has_position_time() &&
-        absl::FromUnixSeconds(staff.position_time().seconds()) > now - kPositionFreshness;
-    if (fresh) c.position = GeoPoint{staff.position().lat(), staff.position().lng()};
+    if (auto position = FreshPosition(staff, now)) {
+      c.position = GeoPoint{position->lat(), position->lng()};
+    }
     if (staff.has_home_base()) c.home = GeoPoint{staff.home_base().lat(), staff.home_base().lng()};
     auto shift_end =
         ShiftEndAfter({staff.shifts().begin(), staff.shifts().end()}, now, TenantZone());
