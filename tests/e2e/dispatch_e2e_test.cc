@@ -33,13 +33,6 @@ std::string FieldOfError(const HttpResponse& r) {
   return Str(json.as_object().at("error"), "field");
 }
 
-// A JSON number field; 0 when absent (proto3 JSON leaves zeros out).
-double Num(const boost::json::value& v, const char* key) {
-  if (!v.is_object()) return 0;
-  const auto* found = v.as_object().if_contains(key);
-  return found != nullptr && found->is_number() ? found->to_number<double>() : 0;
-}
-
 std::string IsoTime(absl::Time t) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
 }

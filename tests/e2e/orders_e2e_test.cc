@@ -467,13 +467,6 @@ TEST_F(OrdersTest, DeadlinesPoolToDosAndFeedbackThroughTheGateway) {
   EXPECT_EQ(http_->Get("/v1/todos?pageSize=100", agent_).body.find(complaint), std::string::npos);
 }
 
-// Reads a JSON number field (absent: 0).
-int64_t Int(const boost::json::value& v, const char* key) {
-  if (!v.is_object()) return 0;
-  const auto* found = v.as_object().if_contains(key);
-  return found != nullptr && found->is_number() ? found->to_number<int64_t>() : 0;
-}
-
 TEST_F(OrdersTest, AStandingOrderCreatesEachDeliveryDayOnceAndCanPauseResumeAndEnd) {
   const std::string customer = StationCustomer(0);
   // Every day, created a day ahead: today's and tomorrow's orders are due at once.
@@ -519,7 +512,7 @@ TEST_F(OrdersTest, AStandingOrderCreatesEachDeliveryDayOnceAndCanPauseResumeAndE
     EXPECT_FALSE(Str(order.as_object().at("window"), "startTime").empty());
     // The customer's tags go onto every occurrence, for the courier.
     EXPECT_NE(boost::json::serialize(order).find("高层无电梯"), std::string::npos);
-    EXPECT_EQ(Int(order.as_object().at("items").as_array()[0], "quantity"), 2);
+    EXPECT_EQ(Num(order.as_object().at("items").as_array()[0], "quantity"), 2);
   }
   ASSERT_EQ(days.size(), 2u);
   EXPECT_EQ(*days.begin(), today);
@@ -528,7 +521,7 @@ TEST_F(OrdersTest, AStandingOrderCreatesEachDeliveryDayOnceAndCanPauseResumeAndE
 
   HttpResponse got = http_->Get("/v1/standing-orders/" + id, station_agent_);
   ASSERT_EQ(got.status, 200) << got.body;
-  EXPECT_EQ(Int(got.Json(), "createdCount"), 2);
+  EXPECT_EQ(Num(got.Json(), "createdCount"), 2);
   EXPECT_EQ(Str(got.Json(), "lastDeliveryDate"), tomorrow);
   EXPECT_GT(Str(got.Json(), "nextDeliveryDate"), tomorrow);
   EXPECT_EQ(Str(got.Json(), "lastError"), "");
@@ -552,7 +545,7 @@ TEST_F(OrdersTest, AStandingOrderCreatesEachDeliveryDayOnceAndCanPauseResumeAndE
   HttpResponse updated = Send("PATCH", "/v1/standing-orders/" + id + "?updateMask=items",
                               R"({"items":[{"product":"18.9L","quantity":3}]})", station_agent_);
   ASSERT_EQ(updated.status, 200) << updated.body;
-  EXPECT_EQ(Int(updated.Json().as_object().at("items").as_array()[0], "quantity"), 3);
+  EXPECT_EQ(Num(updated.Json().as_object().at("items").as_array()[0], "quantity"), 3);
   HttpResponse bad_mask = Send("PATCH", "/v1/standing-orders/" + id + "?updateMask=customerId",
                                R"({"customerId":")" + customer + R"("})", station_agent_);
   EXPECT_EQ(bad_mask.status, 400) << bad_mask.body;
@@ -565,7 +558,7 @@ TEST_F(OrdersTest, AStandingOrderCreatesEachDeliveryDayOnceAndCanPauseResumeAndE
   std::this_thread::sleep_for(300ms);
   EXPECT_EQ(occurrences().size(), 2u);
   for (const auto& order : occurrences()) {
-    EXPECT_EQ(Int(order.as_object().at("items").as_array()[0], "quantity"), 2);
+    EXPECT_EQ(Num(order.as_object().at("items").as_array()[0], "quantity"), 2);
   }
   HttpResponse listed =
       http_->Get("/v1/standing-orders?state=ENDED&customerId=" + customer, station_agent_);
@@ -712,7 +705,7 @@ TEST_F(OrdersTest, CustomFieldsOnOrdersAreCheckedStoredAndFiltered) {
   EXPECT_EQ(Str(ErrorOf(delivery(99)), "field"), "customFields." + floor);
   HttpResponse delivered = delivery(5);
   ASSERT_EQ(delivered.status, 200) << delivered.body;
-  EXPECT_EQ(Int(delivered.Json().as_object().at("customFields"), floor.c_str()), 5);
+  EXPECT_EQ(Num(delivered.Json().as_object().at("customFields"), floor.c_str()), 5);
   HttpResponse by_floor =
       http_->Get("/v1/delivery-orders?pageSize=100&customField=" + floor + "=5", station_agent_);
   ASSERT_EQ(by_floor.status, 200) << by_floor.body;

@@ -108,4 +108,10 @@ std::string Str(const boost::json::value& v, const char* key) {
   return std::string(found->as_string());
 }
 
+double Num(const boost::json::value& v, const char* key) {
+  if (!v.is_object()) return 0;
+  const auto* found = v.as_object().if_contains(key);
+  return found != nullptr && found->is_number() ? found->to_number<double>() : 0;
+}
+
 }  // namespace qq::testing

@@ -47,5 +47,7 @@ class HttpClient {
 
 // Reads a string member ("" when absent or not a string), e.g. Str(v, "id").
 std::string Str(const boost::json::value& v, const char* key);
+// A number field of an object; 0 when absent (proto3 JSON may leave zeros out).
+double Num(const boost::json::value& v, const char* key);
 
 }  // namespace qq::testing
