@@ -287,6 +287,73 @@ class DownloadBody final : public ResponseBodySource,
   std::atomic<bool> ended_{false};
 };
 
+// One server-sent event: "event: <name>" and the message's JSON as its data (printed
+// without line breaks, so one data line holds it).
+absl::StatusOr<std::string> EventFor(const Route& route, const std::string& message) {
+  std::unique_ptr<google::protobuf::Message> output = NewMessage(*route.method->output_type());
+  if (output == nullptr || !output->ParseFromString(message)) {
+    return absl::InternalError(absl::StrCat("unreadable response from ", route.grpc_method));
+  }
+  QQ_ASSIGN_OR_RETURN(std::string json, JsonTranscoder::ToJson(*output));
+  std::string name = output->GetDescriptor()->name();
+  name[0] = absl::ascii_tolower(name[0]);
+  return absl::StrCat("event: ", name, "\ndata: ", json, "\n\n");
+}
+
+// The rest of an event stream: an event per further message. The stream's deadline
+// ends it cleanly (clients reconnect); another failure becomes a last "error" event.
+class EventStreamBody final : public ResponseBodySource,
+                              public std::enable_shared_from_this<EventStreamBody> {
+ public:
+  EventStreamBody(const Route& route, std::shared_ptr<DownloadCall> stream, std::string request_id,
+                  std::string tenant)
+      : route_(route),
+        stream_(std::move(stream)),
+        request_id_(std::move(request_id)),
+        tenant_(std::move(tenant)) {}
+
+  ~EventStreamBody() override {
+    if (!ended_) stream_->Cancel();
+  }
+
+  void Next(NextDone done) override {
+    if (ended_) return done(std::nullopt);
+    stream_->Next([self = shared_from_this(),
+                   done = std::move(done)](absl::StatusOr<std::optional<std::string>> message) {
+      absl::StatusOr<std::string> event =
+          message.ok() && *message ? EventFor(self->route_, **message) : std::string();
+      absl::Status failure = !message.ok() ? message.status() : event.status();
+      if (message.ok() && !*message) {
+        self->ended_ = true;
+        return done(std::nullopt);
+      }
+      if (failure.ok()) return done(*std::move(event));
+      if (self->ended_.exchange(true)) return done(std::nullopt);  // the server gave up first
+      if (message.ok()) self->stream_->Cancel();  // the call itself goes on: stop it
+      if (failure.code() == absl::StatusCode::kDeadlineExceeded) return done(std::nullopt);
+      {
+        ScopedLogContext log_context(self->request_id_, self->tenant_);
+        LogWarn("event stream failed after it started",
+                {{"method", self->route_.grpc_method},
+                 {"code", CodeName(failure.code())},
+                 {"error", std::string(failure.message())}});
+      }
+      done(absl::StrCat("event: error\ndata: ", ErrorJson(ForClient(failure)), "\n\n"));
+    });
+  }
+
+  void Cancel() override {
+    if (!ended_.exchange(true)) stream_->Cancel();
+  }
+
+ private:
+  const Route& route_;
+  std::shared_ptr<DownloadCall> stream_;
+  std::string request_id_;
+  std::string tenant_;
+  std::atomic<bool> ended_{false};
+};
+
 std::string ReadinessJson(const std::vector<BackendHealth>& backends, bool ready) {
   boost::json::array list;
   for (const BackendHealth& backend : backends) {
@@ -395,8 +462,9 @@ void GatewayHandler::HandleRoute(HttpRequest request, RouteLookup lookup, Respon
   BackendCall call;
   call.package = route.package;
   call.grpc_method = route.grpc_method;
-  call.timeout =
-      route.kind == RouteKind::kUnary ? options_.request_timeout : options_.transfer_timeout;
+  call.timeout = route.kind == RouteKind::kUnary         ? options_.request_timeout
+                 : route.kind == RouteKind::kEventStream ? options_.event_stream_timeout
+                                                         : options_.transfer_timeout;
   if (!request.authorization.empty() && IsMetadataSafe(request.authorization)) {
     call.metadata.emplace_back(kAuthorizationHeader, request.authorization);
   }
@@ -440,7 +508,39 @@ void GatewayHandler::HandleRoute(HttpRequest request, RouteLookup lookup, Respon
       call.request = message->SerializeAsString();
       return HandleDownload(route, std::move(call), std::move(respond), request.request_id,
                             identity.tenant);
+    case RouteKind::kEventStream:
+      call.request = message->SerializeAsString();
+      return HandleEventStream(route, std::move(call), std::move(respond), request.request_id,
+                               identity.tenant);
   }
+}
+
+void GatewayHandler::HandleEventStream(const Route& route, BackendCall call, Respond respond,
+                                       std::string request_id, std::string tenant) {
+  std::shared_ptr<DownloadCall> stream = backends_.StartDownload(call);
+  // The first message decides between an error answer and 200 with the first event.
+  stream->Next([&route, stream, respond = std::move(respond), request_id = std::move(request_id),
+                tenant = std::move(tenant)](absl::StatusOr<std::optional<std::string>> first) {
+    if (first.ok() && !*first) {
+      first = absl::UnavailableError(absl::StrCat(route.grpc_method, " ended without a message"));
+    }
+    absl::StatusOr<std::string> event =
+        first.ok() ? EventFor(route, **first) : absl::StatusOr<std::string>(first.status());
+    if (!event.ok()) {
+      stream->Cancel();
+      return respond(ResponseFor(route, event.status(), request_id, tenant));
+    }
+    HttpResponse response;
+    response.content_type = "text/event-stream; charset=utf-8";
+    response.headers.emplace_back("Cache-Control", "no-cache");
+    response.headers.emplace_back("X-Accel-Buffering", "no");  // proxies: pass events at once
+    response.route = route.label;
+    response.tenant = tenant;
+    // How long a client waits before reconnecting after the stream ends.
+    response.body = absl::StrCat("retry: 3000\n\n", *event);
+    response.body_source = std::make_shared<EventStreamBody>(route, stream, request_id, tenant);
+    respond(std::move(response));
+  });
 }
 
 void GatewayHandler::HandleDownload(const Route& route, BackendCall call, Respond respond,

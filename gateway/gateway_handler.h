@@ -22,6 +22,8 @@ struct GatewayOptions {
   std::chrono::milliseconds readiness_timeout{1000};
   // gRPC deadline of an upload or download call (the whole transfer).
   std::chrono::milliseconds transfer_timeout{300000};
+  // How long an event stream stays open; then it ends and the client reconnects.
+  std::chrono::milliseconds event_stream_timeout{600000};
 };
 
 // Largest `data` of one message of an upload.
@@ -38,7 +40,9 @@ class GatewayHandler final : public HttpHandler {
   // routes take any), 400 naming the field for a request that does not transcode or an
   // Idempotency-Key that is not 1..128 printable ASCII characters, else the backend's
   // answer mapped with qq::HttpStatusFor. A download answers 200 with the file once its
-  // first message arrives; a failure after that cuts the body short.
+  // first message arrives; a failure after that cuts the body short. An event stream
+  // answers 200 (text/event-stream) once its first message arrives; a failure after that
+  // is sent as an "error" event that ends the stream.
   void Handle(HttpRequest request, Respond respond) override;
 
   // True for upload routes.
@@ -49,6 +53,8 @@ class GatewayHandler final : public HttpHandler {
   void HandleRoute(HttpRequest request, RouteLookup lookup, Respond respond);
   void HandleDownload(const Route& route, BackendCall call, Respond respond, std::string request_id,
                       std::string tenant);
+  void HandleEventStream(const Route& route, BackendCall call, Respond respond,
+                         std::string request_id, std::string tenant);
 
   const RouteTable& routes_;
   Backends& backends_;

@@ -26,6 +26,9 @@ ABSL_FLAG(int32_t, request_timeout_ms, 10000,
           "Time to read a request, deadline of its backend call, and time to write the answer.");
 ABSL_FLAG(int32_t, transfer_timeout_ms, 300000,
           "Deadline of the backend call of an upload or download route (the whole transfer).");
+ABSL_FLAG(int32_t, event_stream_timeout_ms, 600000,
+          "How long an event stream (server-sent events) stays open before it ends and the "
+          "client reconnects.");
 ABSL_FLAG(int32_t, io_threads, 2, "Threads serving HTTP connections.");
 
 namespace {
@@ -43,14 +46,18 @@ int main(int argc, char** argv) {
 
   const auto request_timeout = std::chrono::milliseconds(absl::GetFlag(FLAGS_request_timeout_ms));
   const auto transfer_timeout = std::chrono::milliseconds(absl::GetFlag(FLAGS_transfer_timeout_ms));
+  const auto event_stream_timeout =
+      std::chrono::milliseconds(absl::GetFlag(FLAGS_event_stream_timeout_ms));
   const int64_t max_body_bytes = absl::GetFlag(FLAGS_max_body_bytes);
   const int64_t max_upload_bytes = absl::GetFlag(FLAGS_max_upload_bytes);
   const int io_threads = absl::GetFlag(FLAGS_io_threads);
-  if (request_timeout.count() <= 0 || transfer_timeout.count() <= 0 || max_body_bytes <= 0 ||
-      max_upload_bytes <= 0 || io_threads <= 0) {
+  if (request_timeout.count() <= 0 || transfer_timeout.count() <= 0 ||
+      event_stream_timeout.count() <= 0 || max_body_bytes <= 0 || max_upload_bytes <= 0 ||
+      io_threads <= 0) {
     qq::ExitIfError(
-        absl::InvalidArgumentError("request_timeout_ms, transfer_timeout_ms, max_body_bytes, "
-                                   "max_upload_bytes and io_threads must be positive"),
+        absl::InvalidArgumentError("request_timeout_ms, transfer_timeout_ms, "
+                                   "event_stream_timeout_ms, max_body_bytes, max_upload_bytes "
+                                   "and io_threads must be positive"),
         "configuration");
   }
   qq::TokenVerifier verifier(
@@ -79,7 +86,8 @@ int main(int argc, char** argv) {
   qq::gateway::GatewayHandler handler(routes, backend_pool, verifier,
                                       {.request_timeout = request_timeout,
                                        .readiness_timeout = std::chrono::seconds(1),
-                                       .transfer_timeout = transfer_timeout});
+                                       .transfer_timeout = transfer_timeout,
+                                       .event_stream_timeout = event_stream_timeout});
   qq::gateway::HttpServer server({.listen = absl::GetFlag(FLAGS_listen),
                                   .io_threads = io_threads,
                                   .max_body_bytes = static_cast<uint64_t>(max_body_bytes),

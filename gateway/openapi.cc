@@ -300,6 +300,16 @@ json::object Operation(const Route& route, int binding_index, SchemaBuilder& sch
            {{"description", "attachment; filename*=UTF-8''<percent-encoded file name>"},
             {"schema", {{"type", "string"}}}}}}},
         {"content", {{"application/octet-stream", {{"schema", BinarySchema()}}}}}};
+  } else if (route.kind == RouteKind::kEventStream) {
+    responses["200"] = {
+        {"description",
+         absl::StrCat("Server-sent events (text/event-stream): each event is named \"",
+                      absl::AsciiStrToLower(method.output_type()->name().substr(0, 1)),
+                      method.output_type()->name().substr(1),
+                      "\" with one such message as JSON for its data; a failure after the "
+                      "stream began comes as an \"error\" event that ends it")},
+        {"content",
+         {{"text/event-stream", {{"schema", schemas.MessageSchema(*method.output_type())}}}}}};
   } else {
     const Descriptor& output = *method.output_type();
     json::object response_schema =

@@ -81,7 +81,7 @@ std::pair<std::string, std::string> PatternOf(const google::api::HttpRule& rule)
   return {"", ""};
 }
 
-// Unary, or one of the two streaming shapes served over HTTP; other streaming methods
+// Unary, or one of the three streaming shapes served over HTTP; other streaming methods
 // have no REST form.
 absl::StatusOr<RouteKind> KindOf(const MethodDescriptor& method,
                                  const google::api::HttpRule& rule) {
@@ -99,12 +99,11 @@ absl::StatusOr<RouteKind> KindOf(const MethodDescriptor& method,
     }
     return RouteKind::kUpload;
   }
-  if (method.output_type()->full_name() != kHttpBodyType || !rule.response_body().empty()) {
-    return MethodError(method, absl::StrCat("a server-streaming method is served only as a "
-                                            "download: it must return stream ",
-                                            kHttpBodyType, " (without response_body)"));
+  if (!rule.response_body().empty()) {
+    return MethodError(method, "a server-streaming method sends whole messages: no response_body");
   }
-  return RouteKind::kDownload;
+  return method.output_type()->full_name() == kHttpBodyType ? RouteKind::kDownload
+                                                            : RouteKind::kEventStream;
 }
 
 absl::StatusOr<Route> MakeRoute(const MethodDescriptor& method, const google::api::HttpRule& rule) {

@@ -32,6 +32,9 @@ enum class RouteKind {
   kUpload,
   // Server streaming HttpBody: the messages' `data` make up the response body.
   kDownload,
+  // Server streaming any other message: server-sent events (text/event-stream), one
+  // event per message with its JSON as the data.
+  kEventStream,
 };
 
 struct Route {
@@ -61,7 +64,7 @@ class RouteTable {
   // One route per (additional) binding of every method of `services` that has a
   // google.api.http option. INVALID_ARGUMENT naming the method when a template does
   // not parse, a path variable or the body names no suitable field, a streaming method
-  // is neither an upload nor a download (see RouteKind), two routes would serve the
+  // has no REST form (see RouteKind), two routes would serve the
   // same method and template, or a name in `public_methods` has no route.
   static absl::StatusOr<RouteTable> Build(
       const std::vector<const google::protobuf::ServiceDescriptor*>& services,

@@ -149,9 +149,13 @@ TEST(RouteTable, ServesTheQingquanFileRoutesAsUploadAndDownload) {
             "qingquan.customer.v1.CustomerService.ExportCustomers");
   EXPECT_EQ(RouteOf(table, "qingquan.customer.v1.CustomerService.GetCustomer")->kind,
             RouteKind::kUnary);
+  const Route* watch = RouteOf(table, "qingquan.dispatch.v1.RouteService.WatchTracking");
+  ASSERT_NE(watch, nullptr);
+  EXPECT_EQ(watch->kind, RouteKind::kEventStream);
+  EXPECT_EQ(watch->label, "GET /v1/delivery-orders/{order_id}/tracking:watch");
 }
 
-TEST(RouteTable, AcceptsStreamingMethodsOfTheHttpBodyShapes) {
+TEST(RouteTable, AcceptsStreamingMethodsOfTheThreeShapes) {
   TestService service(
       StreamingRpc("Import",
                    "input_type: '.t.Upload' output_type: '.t.Thing' client_streaming: true",
@@ -159,11 +163,14 @@ TEST(RouteTable, AcceptsStreamingMethodsOfTheHttpBodyShapes) {
       StreamingRpc("Export",
                    "input_type: '.t.Req' output_type: '.qingquan.common.v1.HttpBody' "
                    "server_streaming: true",
-                   "get: '/v1/things/{id}:export'"));
+                   "get: '/v1/things/{id}:export'") +
+      StreamingRpc("Watch", "input_type: '.t.Req' output_type: '.t.Thing' server_streaming: true",
+                   "get: '/v1/things/{id}:watch'"));
   absl::StatusOr<RouteTable> table = service.Build();
   ASSERT_TRUE(table.ok()) << table.status();
   EXPECT_EQ(table->Find("POST", "/v1/things:import").route->kind, RouteKind::kUpload);
   EXPECT_EQ(table->Find("GET", "/v1/things/a:export").route->kind, RouteKind::kDownload);
+  EXPECT_EQ(table->Find("GET", "/v1/things/a:watch").route->kind, RouteKind::kEventStream);
 }
 
 TEST(RouteTable, RejectsStreamingMethodsOfOtherShapes) {
@@ -185,9 +192,9 @@ TEST(RouteTable, RejectsStreamingMethodsOfOtherShapes) {
                          "post: '/v1/x' body: 'files'"),
             "served only as an upload"},
            {StreamingRpc("Down",
-                         "input_type: '.t.Req' output_type: '.t.Thing' server_streaming: true",
-                         "get: '/v1/x'"),
-            "served only as a download"},
+                         "input_type: '.t.Req' output_type: '.t.Req' server_streaming: true",
+                         "get: '/v1/x' response_body: 'name'"),
+            "no response_body"},
            {StreamingRpc("Both",
                          "input_type: '.t.Upload' output_type: '.qingquan.common.v1.HttpBody' "
                          "client_streaming: true server_streaming: true",

@@ -218,6 +218,19 @@ grpc::ServerUnaryReactor* DispatchServiceImpl::GetDispatchSettings(
   });
 }
 
+grpc::ServerUnaryReactor* DispatchServiceImpl::GetDispatchBoard(
+    grpc::CallbackServerContext* ctx, const v1::GetDispatchBoardRequest* request,
+    v1::DispatchBoard* response) {
+  return guard_.Offloaded(
+      ctx, "GetDispatchBoard", [this, request, response](const CallContext& call) -> absl::Status {
+        QQ_RETURN_IF_ERROR(RequireRole(
+            call, {roles::kAdmin, roles::kManager, roles::kDispatcher, roles::kLeader}));
+        QQ_ASSIGN_OR_RETURN(*response,
+                            board_.Board(call.identity.tenant, request->area_id(), absl::Now()));
+        return absl::OkStatus();
+      });
+}
+
 grpc::ServerUnaryReactor* DispatchServiceImpl::UpdateDispatchSettings(
     grpc::CallbackServerContext* ctx, const v1::UpdateDispatchSettingsRequest* request,
     DispatchSettings* response) {

@@ -5,6 +5,7 @@
 #include "qingquan/dispatch/v1/dispatch.grpc.pb.h"
 #include "services/common/call_guard.h"
 #include "services/common/outbox.h"
+#include "services/dispatch/board_store.h"
 #include "services/dispatch/dispatch_store.h"
 #include "services/dispatch/worker_offers.h"
 
@@ -14,7 +15,7 @@ class DispatchServiceImpl final : public qingquan::dispatch::v1::DispatchService
  public:
   DispatchServiceImpl(CallGuard& guard, DispatchStore& store, WorkerOfferStore& offers,
                       OutboxRelay* relay = nullptr)
-      : guard_(guard), store_(store), offers_(offers), relay_(relay) {}
+      : guard_(guard), store_(store), offers_(offers), relay_(relay), board_(store.pool()) {}
 
   // Roles admin, dispatcher.
   grpc::ServerUnaryReactor* CreateTeam(grpc::CallbackServerContext* ctx,
@@ -62,6 +63,11 @@ class DispatchServiceImpl final : public qingquan::dispatch::v1::DispatchService
       grpc::CallbackServerContext* ctx,
       const qingquan::dispatch::v1::UpdateDispatchSettingsRequest* request,
       DispatchSettings* response) override;
+  // Roles admin, manager, dispatcher, leader.
+  grpc::ServerUnaryReactor* GetDispatchBoard(
+      grpc::CallbackServerContext* ctx,
+      const qingquan::dispatch::v1::GetDispatchBoardRequest* request,
+      qingquan::dispatch::v1::DispatchBoard* response) override;
 
  private:
   // The routing with every offer made.
@@ -72,6 +78,7 @@ class DispatchServiceImpl final : public qingquan::dispatch::v1::DispatchService
   DispatchStore& store_;
   WorkerOfferStore& offers_;
   OutboxRelay* relay_;
+  BoardStore board_;
 };
 
 }  // namespace qq::dispatch

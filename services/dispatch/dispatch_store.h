@@ -79,6 +79,7 @@ struct DemoArea {
 class DispatchStore {
  public:
   explicit DispatchStore(PgPool& pool);
+  PgPool& pool() { return pool_; }
 
   // ALREADY_EXISTS naming "team.name" when the tenant has a team of that name, or
   // "team.isDefault" when `team.is_default` and the tenant already has a default team.

@@ -1,8 +1,16 @@
 #include "services/dispatch/field_service.h"
 
+#include <chrono>
+#include <mutex>
+#include <utility>
+
+#include <google/protobuf/util/time_util.h>
+
 #include "absl/strings/ascii.h"
 #include "qingquan/common/v1/events.pb.h"
+#include "services/common/grpc_status.h"
 #include "services/common/ids.h"
+#include "services/common/log.h"
 #include "services/common/pg_pool.h"
 #include "services/common/status.h"
 #include "services/dispatch/domain/staff_profile.h"
@@ -154,41 +162,219 @@ grpc::ServerUnaryReactor* RouteServiceImpl::ReplanRoutes(grpc::CallbackServerCon
       });
 }
 
+namespace {
+
+absl::Status CheckTrackingCaller(const CallContext& call) {
+  if (call.identity.HasAnyRole(kTrackingStaff) || call.identity.HasRole(kCustomerRole)) {
+    return absl::OkStatus();
+  }
+  return absl::PermissionDeniedError("tracking is for the order's customer and staff");
+}
+
+}  // namespace
+
+absl::StatusOr<RouteServiceImpl::TrackingView> RouteServiceImpl::TrackingOf(
+    const CallContext& call, const std::string& order_id) {
+  const std::string& tenant = call.identity.tenant;
+  QQ_ASSIGN_OR_RETURN(StopRecord stop, routes_.StopOf(tenant, order_id));
+  // Someone else's order does not exist for a customer.
+  if (!call.identity.HasAnyRole(kTrackingStaff) && stop.customer_id != call.identity.user_id) {
+    return WithField(absl::NotFoundError("no such delivery order"), "orderId");
+  }
+  TrackingView view;
+  v1::Tracking& tracking = view.tracking;
+  tracking.set_order_id(stop.stop.order_id());
+  tracking.set_number(stop.stop.number());
+  tracking.set_state(stop.state);
+  view.finished = stop.state == "DELIVERED" || stop.state == "CANCELLED";
+  const bool on_route =
+      !stop.courier_id.empty() && stop.stop.sequence() > 0 && IsOnRouteState(stop.state);
+  if (!on_route) return view;
+  view.courier_id = stop.courier_id;
+  QQ_ASSIGN_OR_RETURN(Route route, routes_.RouteOf(tenant, stop.courier_id, absl::Now()));
+  tracking.set_courier_name(route.courier_name());
+  if (route.has_position()) {
+    *tracking.mutable_courier_position() = route.position();
+    *tracking.mutable_position_time() = route.position_time();
+  }
+  for (int i = 0; i < route.stops_size(); ++i) {
+    if (route.stops(i).order_id() != stop.stop.order_id()) continue;
+    tracking.set_stops_before(i);
+    *tracking.mutable_eta() = route.stops(i).eta();
+    tracking.mutable_eta()->set_nanos(0);  // whole seconds: no event for a change below that
+  }
+  return view;
+}
+
 grpc::ServerUnaryReactor* RouteServiceImpl::GetTracking(grpc::CallbackServerContext* ctx,
                                                         const v1::GetTrackingRequest* request,
                                                         v1::Tracking* response) {
   return guard_.Offloaded(
       ctx, "GetTracking", [this, request, response](const CallContext& call) -> absl::Status {
-        const bool staff = call.identity.HasAnyRole(kTrackingStaff);
-        const bool customer = call.identity.HasRole(kCustomerRole);
-        if (!staff && !customer) {
-          return absl::PermissionDeniedError("tracking is for the order's customer and staff");
-        }
-        const std::string& tenant = call.identity.tenant;
-        QQ_ASSIGN_OR_RETURN(StopRecord stop, routes_.StopOf(tenant, request->order_id()));
-        // Someone else's order does not exist for a customer.
-        if (!staff && stop.customer_id != call.identity.user_id) {
-          return WithField(absl::NotFoundError("no such delivery order"), "orderId");
-        }
-        response->set_order_id(stop.stop.order_id());
-        response->set_number(stop.stop.number());
-        response->set_state(stop.state);
-        const bool on_route = !stop.courier_id.empty() && stop.stop.sequence() > 0 &&
-                              (stop.state == "ASSIGNED" || stop.state == "DELIVERING");
-        if (!on_route) return absl::OkStatus();
-        QQ_ASSIGN_OR_RETURN(Route route, routes_.RouteOf(tenant, stop.courier_id, absl::Now()));
-        response->set_courier_name(route.courier_name());
-        if (route.has_position()) {
-          *response->mutable_courier_position() = route.position();
-          *response->mutable_position_time() = route.position_time();
-        }
-        for (int i = 0; i < route.stops_size(); ++i) {
-          if (route.stops(i).order_id() != stop.stop.order_id()) continue;
-          response->set_stops_before(i);
-          *response->mutable_eta() = route.stops(i).eta();
-        }
+        QQ_RETURN_IF_ERROR(CheckTrackingCaller(call));
+        QQ_ASSIGN_OR_RETURN(TrackingView view, TrackingOf(call, request->order_id()));
+        *response = std::move(view.tracking);
         return absl::OkStatus();
       });
+}
+
+// One WatchTracking call. The hub wakes it (on its own thread) when the order, its route
+// or its courier's position may have changed; the tracking is then read again on the
+// handler pool and written when it differs from the last one sent (or when the hub's
+// heartbeat asks). At most one read and one write are in flight; a wake arriving during
+// either is remembered and served after. The reactor is deleted once gRPC is done with
+// it and no read is pending.
+class RouteServiceImpl::TrackingWatch final : public grpc::ServerWriteReactor<v1::Tracking> {
+ public:
+  TrackingWatch(RouteServiceImpl& service, grpc::CallbackServerContext* ctx,
+                const v1::GetTrackingRequest& request)
+      : service_(service), order_id_(request.order_id()), start_(std::chrono::steady_clock::now()) {
+    absl::StatusOr<CallContext> call = service_.guard_.AuthenticateStream(ctx);
+    absl::Status status = call.status();
+    if (status.ok()) status = CheckTrackingCaller(*call);
+    if (!status.ok()) {
+      finished_ = true;
+      End(status);
+      return;
+    }
+    call_ = *std::move(call);
+    watcher_ = service_.hub_.Watch(call_.identity.tenant, order_id_, [this] { Refresh(); });
+    Refresh();
+  }
+
+  void OnWriteDone(bool ok) override {
+    bool again = false;
+    {
+      std::lock_guard lock(mu_);
+      writing_ = false;
+      if (finished_) return;
+      if (!ok || last_was_final_) {
+        finished_ = true;
+      } else {
+        again = std::exchange(dirty_, false);
+      }
+    }
+    if (!ok) return End(absl::CancelledError("the client went away"));
+    if (last_was_final_) return End(absl::OkStatus());
+    if (again) Refresh();
+  }
+
+  void OnCancel() override {
+    {
+      std::lock_guard lock(mu_);
+      if (finished_) return;
+      finished_ = true;
+    }
+    End(absl::CancelledError("the client went away"));
+  }
+
+  void OnDone() override {
+    if (watcher_ != 0) service_.hub_.Unwatch(watcher_);  // no wake runs after this
+    bool last = false;
+    {
+      std::lock_guard lock(mu_);
+      done_ = true;
+      last = !reading_;
+    }
+    if (last) delete this;
+  }
+
+ private:
+  // Asks for a fresh read; runs on the hub's thread or after a write.
+  void Refresh() {
+    {
+      std::lock_guard lock(mu_);
+      if (finished_ || done_) return;
+      if (reading_ || writing_) {
+        dirty_ = true;
+        return;
+      }
+      reading_ = true;
+    }
+    service_.workers_.Submit([this] { Read(); });
+  }
+
+  void Read() {
+    absl::StatusOr<TrackingView> view = [&]() -> absl::StatusOr<TrackingView> {
+      ScopedLogContext log_context(call_.request_id, call_.identity.tenant);
+      try {
+        return service_.TrackingOf(call_, order_id_);
+      } catch (const std::exception& e) {
+        return absl::InternalError(e.what());
+      }
+    }();
+    if (view.ok() && watcher_ != 0) {
+      const long long seen_report = view->tracking.has_position_time()
+                                        ? google::protobuf::util::TimeUtil::TimestampToMicroseconds(
+                                              view->tracking.position_time())
+                                        : 0;
+      service_.hub_.Follow(watcher_, view->courier_id, seen_report);
+    }
+    std::unique_lock lock(mu_);
+    if (done_) {  // gRPC is done with the call and waited for this read to end
+      lock.unlock();
+      delete this;
+      return;
+    }
+    if (finished_) {
+      reading_ = false;
+      return;
+    }
+    if (!view.ok()) {
+      reading_ = false;
+      finished_ = true;
+      lock.unlock();  // OnDone cannot come before Finish
+      return End(view.status());
+    }
+    std::string bytes = view->tracking.SerializeAsString();
+    const auto now = std::chrono::steady_clock::now();
+    // Unchanged: sent again only as a heartbeat, so the client (and any proxy) knows the
+    // stream is alive.
+    if (bytes != last_sent_ || now - last_write_ >= kHeartbeat) {
+      last_sent_ = std::move(bytes);
+      last_write_ = now;
+      out_ = std::move(view->tracking);
+      last_was_final_ = view->finished;
+      reading_ = false;
+      writing_ = true;
+      StartWrite(&out_);  // under the lock: Finish (and so OnDone) cannot overtake it
+      return;
+    }
+    if (std::exchange(dirty_, false)) {
+      lock.unlock();  // still reading_: read again
+      service_.workers_.Submit([this] { Read(); });
+      return;
+    }
+    reading_ = false;
+  }
+
+  void End(const absl::Status& status) {
+    service_.guard_.RecordOutcome("WatchTracking", status, start_);
+    Finish(ToGrpcStatus(status));
+  }
+
+  static constexpr auto kHeartbeat = std::chrono::seconds(15);
+
+  RouteServiceImpl& service_;
+  const std::string order_id_;
+  const std::chrono::steady_clock::time_point start_;
+  CallContext call_;
+  uint64_t watcher_ = 0;
+  std::mutex mu_;
+  bool reading_ = false;
+  bool writing_ = false;
+  bool dirty_ = false;
+  bool finished_ = false;  // Finish called or about to be
+  bool done_ = false;      // OnDone ran
+  bool last_was_final_ = false;
+  std::string last_sent_;
+  std::chrono::steady_clock::time_point last_write_{};
+  v1::Tracking out_;
+};
+
+grpc::ServerWriteReactor<v1::Tracking>* RouteServiceImpl::WatchTracking(
+    grpc::CallbackServerContext* ctx, const v1::GetTrackingRequest* request) {
+  return new TrackingWatch(*this, ctx, *request);
 }
 
 absl::Status HandleDeliveryEvent(pqxx::work& txn, const StreamEvent& event) {

@@ -11,6 +11,7 @@
 #include "services/common/outbox.h"
 #include "services/dispatch/route_store.h"
 #include "services/dispatch/staff_store.h"
+#include "services/dispatch/tracking_hub.h"
 
 namespace qq::dispatch {
 
@@ -46,8 +47,10 @@ class StaffServiceImpl final : public qingquan::dispatch::v1::StaffService::Call
 
 class RouteServiceImpl final : public qingquan::dispatch::v1::RouteService::CallbackService {
  public:
-  RouteServiceImpl(CallGuard& guard, RouteStore& routes, OutboxRelay& relay)
-      : guard_(guard), routes_(routes), relay_(relay) {}
+  // Live tracking reads on `workers` when `hub` wakes it.
+  RouteServiceImpl(CallGuard& guard, RouteStore& routes, OutboxRelay& relay, TrackingHub& hub,
+                   WorkerPool& workers)
+      : guard_(guard), routes_(routes), relay_(relay), hub_(hub), workers_(workers) {}
 
   grpc::ServerUnaryReactor* GetMyRoute(grpc::CallbackServerContext* ctx,
                                        const qingquan::dispatch::v1::GetMyRouteRequest* request,
@@ -61,17 +64,31 @@ class RouteServiceImpl final : public qingquan::dispatch::v1::RouteService::Call
   grpc::ServerUnaryReactor* GetTracking(grpc::CallbackServerContext* ctx,
                                         const qingquan::dispatch::v1::GetTrackingRequest* request,
                                         qingquan::dispatch::v1::Tracking* response) override;
+  grpc::ServerWriteReactor<qingquan::dispatch::v1::Tracking>* WatchTracking(
+      grpc::CallbackServerContext* ctx,
+      const qingquan::dispatch::v1::GetTrackingRequest* request) override;
 
  private:
+  class TrackingWatch;
+  struct TrackingView {
+    qingquan::dispatch::v1::Tracking tracking;
+    std::string courier_id;  // whose route the order is on; empty: none
+    bool finished = false;   // delivered or cancelled: nothing more will change
+  };
+  // The tracking the caller may see (NOT_FOUND for a customer's look at another's order).
+  absl::StatusOr<TrackingView> TrackingOf(const CallContext& call, const std::string& order_id);
+
   CallGuard& guard_;
   RouteStore& routes_;
   OutboxRelay& relay_;
+  TrackingHub& hub_;
+  WorkerPool& workers_;
 };
 
 // Event types of "qq:events:order" that shape the routes.
-inline constexpr const char* kDeliveryEventTypes[] = {"order.created",    "order.assigned",
-                                                      "order.delivering", "order.delivered",
-                                                      "order.cancelled",  "order.failed"};
+inline constexpr const char* kDeliveryEventTypes[] = {
+    "order.created",   "order.assigned",  "order.delivering", "order.arrived",
+    "order.delivered", "order.cancelled", "order.failed"};
 
 // Handles one delivery event inside the consumer's transaction: a new order becomes a
 // stop and is placed on a courier's route (announced as "delivery.assigned"); later steps

@@ -23,6 +23,7 @@
 #include "services/dispatch/field_service.h"
 #include "services/dispatch/route_store.h"
 #include "services/dispatch/staff_store.h"
+#include "services/dispatch/tracking_hub.h"
 #include "services/dispatch/work_order_router.h"
 #include "services/dispatch/worker_offers.h"
 
@@ -102,13 +103,16 @@ int main(int argc, char** argv) {
   guard.OffloadTo(&handler_threads);
   qq::dispatch::DispatchServiceImpl service(guard, store, offers, &relay);
   qq::dispatch::StaffServiceImpl staff_service(guard, staff, routes, relay);
-  qq::dispatch::RouteServiceImpl route_service(guard, routes, relay);
+  qq::dispatch::TrackingHub tracking_hub(dsn);
+  tracking_hub.Start();
+  qq::dispatch::RouteServiceImpl route_service(guard, routes, relay, tracking_hub, handler_threads);
   qq::GrpcServer server;
   qq::ExitIfError(
       server.Start(absl::GetFlag(FLAGS_listen), {&service, &staff_service, &route_service}),
       "grpc server");
   qq::WaitForShutdownSignal();
   server.Shutdown(std::chrono::seconds(5));
+  tracking_hub.Stop();
   consumer.Stop();
   history_maintenance.Stop();
   offer_expiry.Stop();

@@ -20,7 +20,7 @@ namespace v1 = qingquan::dispatch::v1;
 namespace events = qingquan::common::v1;
 using google::protobuf::util::TimeUtil;
 
-constexpr char kOpenStates[] = "('PENDING', 'ASSIGNED', 'DELIVERING')";
+constexpr char kOpenStates[] = "('PENDING', 'ASSIGNED', 'DELIVERING', 'ARRIVED')";
 
 #define QQ_STOP_COLUMNS                                                                           \
   "order_id, number, state, customer_id, customer_name, customer_phone_masked, address_text, "    \
@@ -87,7 +87,7 @@ StopRecord StopFromRow(const pqxx::row& r) {
       .window_start = window_start,
       .window_end = window_end,
       .courier_id = rec.courier_id,
-      .started = rec.state == "DELIVERING"};
+      .started = IsUnderWay(rec.state)};
   return rec;
 }
 
@@ -324,6 +324,16 @@ absl::Status RouteStore::ApplyOrderChangeIn(pqxx::work& txn, const std::string& 
   }
   if (type == "order.delivering") {
     set("DELIVERING", stop.courier_id, stop.stop.sequence(), "");
+  } else if (type == "order.arrived") {
+    // The courier is at this door: it is their current stop, first on the route.
+    if (stop.stop.sequence() > 1) {
+      txn.exec_params(absl::StrCat("UPDATE delivery_stops SET sequence = sequence + 1 "
+                                   "WHERE tenant_id = $1 AND courier_id = $2 AND sequence > 0 "
+                                   "  AND sequence < $3 AND state IN ",
+                                   kOpenStates),
+                      tenant, stop.courier_id, stop.stop.sequence());
+    }
+    set("ARRIVED", stop.courier_id, stop.stop.sequence() > 0 ? 1 : 0, "");
   } else if (type == "order.delivered" || type == "order.cancelled") {
     LeaveRoute(txn, tenant, stop);
     set(type == "order.delivered" ? "DELIVERED" : "CANCELLED", stop.courier_id, 0, "");
@@ -452,6 +462,51 @@ absl::StatusOr<v1::ReplanRoutesResponse> RouteStore::Replan(const std::string& t
   }));
   response.set_applied(true);
   return response;
+}
+
+std::vector<Route> RouteStore::AllRoutesIn(pqxx::work& txn, const std::string& tenant,
+                                           absl::Time now) {
+  std::vector<Route> routes;
+  std::vector<CourierRow> couriers;
+  std::map<std::string, size_t> index;
+  for (const auto& row :
+       txn.exec_params(absl::StrCat("SELECT ", kStaffColumns,
+                                    " FROM staff s WHERE s.tenant_id = $1 AND s.kind = 'COURIER' "
+                                    "ORDER BY s.user_id"),
+                       tenant)) {
+    CourierRow courier = CourierFromRow(row, now);
+    Route& route = routes.emplace_back();
+    route.set_courier_id(courier.staff.user_id());
+    route.set_courier_name(courier.staff.name());
+    if (courier.staff.has_position()) {
+      *route.mutable_position() = courier.staff.position();
+      *route.mutable_position_time() = courier.staff.position_time();
+    }
+    index[courier.staff.user_id()] = couriers.size();
+    couriers.push_back(std::move(courier));
+  }
+  std::vector<std::vector<StopForPlanning>> planning(couriers.size());
+  for (const auto& row :
+       txn.exec_params(absl::StrCat("SELECT " QQ_STOP_COLUMNS " FROM delivery_stops "
+                                    "WHERE tenant_id = $1 AND courier_id <> '' AND sequence > 0 "
+                                    "  AND state IN ",
+                                    kOpenStates, " ORDER BY courier_id, sequence"),
+                       tenant)) {
+    StopRecord stop = StopFromRow(row);
+    auto it = index.find(stop.courier_id);
+    if (it == index.end()) continue;  // a profile since removed
+    planning[it->second].push_back(stop.planning);
+    *routes[it->second].add_stops() = std::move(stop.stop);
+  }
+  for (size_t c = 0; c < couriers.size(); ++c) {
+    auto arrivals = EstimateArrivals(couriers[c].planning.start, couriers[c].planning.vehicle, now,
+                                     planning[c]);
+    Route& route = routes[c];
+    for (int i = 0; i < route.stops_size() && i < static_cast<int>(arrivals.size()); ++i) {
+      *route.mutable_stops(i)->mutable_eta() = ToTimestamp(arrivals[i]);
+    }
+  }
+  return routes;
 }
 
 absl::StatusOr<Route> RouteStore::RouteOf(const std::string& tenant, const std::string& courier_id,

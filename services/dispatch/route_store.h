@@ -28,6 +28,16 @@ using qingquan::dispatch::v1::RouteStop;
 // The tenants' local time for shifts (the business runs on Beijing time).
 const absl::TimeZone& TenantZone();
 
+// A delivery order's state on a route: the courier set out (DELIVERING) or is at the door
+// (ARRIVED). Such a stop stays at the front of its route when re-planning.
+inline bool IsUnderWay(const std::string& state) {
+  return state == "DELIVERING" || state == "ARRIVED";
+}
+// Any state of an order still on a route.
+inline bool IsOnRouteState(const std::string& state) {
+  return state == "ASSIGNED" || IsUnderWay(state);
+}
+
 struct StopRecord {
   std::string tenant;
   std::string customer_id;
@@ -76,6 +86,9 @@ class RouteStore {
   absl::StatusOr<qingquan::dispatch::v1::ReplanRoutesResponse> Replan(const std::string& tenant,
                                                                       absl::Duration budget,
                                                                       bool dry_run, absl::Time now);
+
+  // Every courier's route (couriers with no open stop too), with ETAs as RouteOf.
+  static std::vector<Route> AllRoutesIn(pqxx::work& txn, const std::string& tenant, absl::Time now);
 
   // The courier's open stops in order, with ETAs from `position` at `now`.
   absl::StatusOr<Route> RouteOf(const std::string& tenant, const std::string& courier_id,

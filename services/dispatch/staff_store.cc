@@ -22,9 +22,9 @@ const char kStaffColumns[] =
     "s.last_lat, s.last_lng, (extract(epoch FROM s.last_position_at) * 1000000)::bigint, "
     "(extract(epoch FROM s.updated_at) * 1000000)::bigint, "
     "(SELECT count(*)::int FROM delivery_stops d WHERE d.tenant_id = s.tenant_id "
-    "   AND d.courier_id = s.user_id AND d.state IN ('ASSIGNED', 'DELIVERING')), "
+    "   AND d.courier_id = s.user_id AND d.state IN ('ASSIGNED', 'DELIVERING', 'ARRIVED')), "
     "(SELECT coalesce(sum(demand), 0)::int FROM delivery_stops d WHERE d.tenant_id = s.tenant_id "
-    "   AND d.courier_id = s.user_id AND d.state IN ('ASSIGNED', 'DELIVERING'))";
+    "   AND d.courier_id = s.user_id AND d.state IN ('ASSIGNED', 'DELIVERING', 'ARRIVED'))";
 
 namespace {
 

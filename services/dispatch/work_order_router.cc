@@ -80,9 +80,7 @@ absl::Status HandleOrderEvent(pqxx::work& txn, const StreamEvent& event) {
                         event.tenant, decision.team->id);
     if (!leader.empty()) assigned.set_leader_id(leader[0][0].as<std::string>());
   }
-  std::optional<GeoPoint> site;
-  if (created.has_location()) site = GeoPoint{created.location().lat(), created.location().lng()};
-  WorkerOfferStore::RememberOrderIn(txn, event.tenant, work_order_id, created.type(), site);
+  WorkerOfferStore::RememberOrderIn(txn, event.tenant, created, work_order_id);
   assigned.set_auto_assign(
       IsFieldWorkType(created.type()) &&
       WorkerOfferStore::SettingsIn(txn, event.tenant).auto_assign_work_orders());

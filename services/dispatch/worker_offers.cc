@@ -146,14 +146,19 @@ absl::StatusOr<DispatchSettings> WorkerOfferStore::SaveSettings(const std::strin
 }
 
 void WorkerOfferStore::RememberOrderIn(pqxx::work& txn, const std::string& tenant,
-                                       const std::string& work_order_id, const std::string& type,
-                                       const std::optional<GeoPoint>& site) {
-  NullableParam lat = NullableNumber(site ? std::optional(site->lat) : std::nullopt);
-  NullableParam lng = NullableNumber(site ? std::optional(site->lng) : std::nullopt);
+                                       const events::WorkOrderCreated& created,
+                                       const std::string& work_order_id) {
+  const bool located = created.has_location();
+  NullableParam lat =
+      NullableNumber(located ? std::optional(created.location().lat()) : std::nullopt);
+  NullableParam lng =
+      NullableNumber(located ? std::optional(created.location().lng()) : std::nullopt);
   txn.exec_params(
-      "UPDATE assignments SET work_order_type = $3, lat = $4::float8, lng = $5::float8 "
+      "UPDATE assignments SET work_order_type = $3, lat = $4::float8, lng = $5::float8, "
+      "  number = $6, address_text = $7 "
       "WHERE tenant_id = $1 AND work_order_id = $2",
-      tenant, work_order_id, type, lat.get(), lng.get());
+      tenant, work_order_id, created.type(), lat.get(), lng.get(), created.number(),
+      created.address_text());
 }
 
 absl::Status WorkerOfferStore::OfferNextIn(pqxx::work& txn, const std::string& tenant,
@@ -329,6 +334,15 @@ absl::StatusOr<int> WorkerOfferStore::ExpireDue(int limit, absl::Time now) {
 void WorkerOfferStore::ApplyWorkOrderStepIn(pqxx::work& txn, const std::string& tenant,
                                             const std::string& type,
                                             const events::WorkOrderTransitioned& step) {
+  if (type == "workorder.accepted" || type == "workorder.assigned") {
+    txn.exec_params(
+        "UPDATE assignments SET worker_id = $3 WHERE tenant_id = $1 AND work_order_id = $2", tenant,
+        step.work_order_id(), step.assignee_id());
+  } else {
+    txn.exec_params(
+        "UPDATE assignments SET finished = true WHERE tenant_id = $1 AND work_order_id = $2",
+        tenant, step.work_order_id());
+  }
   if (type == "workorder.accepted") {
     txn.exec_params(
         "UPDATE worker_offers SET state = 'ACCEPTED', decided_at = now() "

@@ -45,10 +45,10 @@ class WorkerOfferStore {
   absl::StatusOr<DispatchSettings> SaveSettings(const std::string& tenant,
                                                 DispatchSettings settings);
 
-  // Keeps what later offers need to know of a routed work order.
+  // Keeps what later offers and the dispatch board need to know of a routed work order.
   static void RememberOrderIn(pqxx::work& txn, const std::string& tenant,
-                              const std::string& work_order_id, const std::string& type,
-                              const std::optional<GeoPoint>& site);
+                              const qingquan::common::v1::WorkOrderCreated& created,
+                              const std::string& work_order_id);
 
   // Offers the order to the best worker not offered it yet (automatic mode, field work,
   // no offer accepted or overridden), or announces that none is left (once).
@@ -71,7 +71,7 @@ class WorkerOfferStore {
   absl::StatusOr<int> ExpireDue(int limit, absl::Time now);
 
   // Follows the order service's work-order steps: accepted, assigned by a person
-  // (overrides), resolved/closed/cancelled (done).
+  // (overrides), resolved/closed/cancelled (done); and who holds the order, for the board.
   static void ApplyWorkOrderStepIn(pqxx::work& txn, const std::string& tenant,
                                    const std::string& type,
                                    const qingquan::common::v1::WorkOrderTransitioned& step);

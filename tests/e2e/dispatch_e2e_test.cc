@@ -7,9 +7,12 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <functional>
+#include <optional>
 #include <thread>
+#include <vector>
 
 #include <boost/json/serialize.hpp>
 
@@ -17,6 +20,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "services/common/auth.h"
+#include "tests/support/event_stream.h"
 #include "tests/support/eventually.h"
 #include "tests/support/gateway_test.h"
 #include "tests/support/http_client.h"
@@ -172,6 +176,250 @@ TEST_F(DispatchTest, ANewDeliveryGoesToTheCourierOnDutyAndItsCustomerTracksThem)
       5s));
   HttpResponse done = http_->Get("/v1/delivery-orders/" + order + "/tracking", customer_token);
   EXPECT_EQ(Str(done.Json(), "state"), "DELIVERED") << done.body;
+}
+
+// The mini-program's live map: the tracking as server-sent events through the gateway,
+// one event per change, until the order is delivered.
+TEST_F(DispatchTest, ACustomerWatchesTheCourierComeUntilTheOrderIsDelivered) {
+  ASSERT_EQ(PutCourier().status, 200);
+  ASSERT_EQ(http_->Post("/v1/staff/me:setDuty", R"({"onDuty":true})", courier_).status, 200);
+  const absl::Time start = absl::Now();
+  const std::string device = device_ + "-watch";
+  // Reports of one device come at least 5 s apart: this one early enough for the next.
+  ASSERT_EQ(Report(device, start - absl::Seconds(10), 31.2381, 121.5512, courier_).status, 200);
+  HttpResponse customer = http_->Post(
+      "/v1/customers",
+      R"({"name":"孙阿姨","phones":[")" + UniquePhone() +
+          R"("],"addresses":[{"text":"城东区 幸福小区 2 栋 302","location":{"lat":31.2405,"lng":121.5601}}]})",
+      station_agent_);
+  ASSERT_EQ(customer.status, 200) << customer.body;
+  const std::string customer_id = Str(customer.Json(), "id");
+  HttpResponse created =
+      http_->Post("/v1/delivery-orders",
+                  R"({"channel":"WECHAT_MINI_PROGRAM","customerId":")" + customer_id +
+                      R"(","items":[{"product":"18.9L","quantity":1}],"payment":"CASH"})",
+                  station_agent_);
+  ASSERT_EQ(created.status, 200) << created.body;
+  const std::string order = Str(created.Json(), "id");
+  // Placed by itself (the first test shows that); given to the courier here whatever else
+  // waits on the test stack.
+  ASSERT_EQ(
+      http_
+          ->Post("/v1/delivery-orders/" + order + ":transition",
+                 R"({"transition":"assign","courierId":")" + courier_id_ + R"("})", dispatcher_)
+          .status,
+      200);
+  ASSERT_TRUE(Eventually(
+      [&] { return http_->Get("/v1/routes/me", courier_).body.find(order) != std::string::npos; },
+      5s));
+
+  const std::string customer_token = CustomerToken(customer_id);
+  const std::string target = "/v1/delivery-orders/" + order + "/tracking:watch";
+  // Somebody else's order does not exist for a customer: a plain 404, no stream.
+  EventStream others(GatewayUrl(), target, CustomerToken("6f1c7a9e-4f1b-4c55-9d7e-2d7f0c1b8a11"));
+  EXPECT_EQ(others.status(), 404) << others.error_body();
+  EXPECT_NE(others.error_body().find("orderId"), std::string::npos) << others.error_body();
+
+  EventStream watch(GatewayUrl(), target, customer_token);
+  ASSERT_EQ(watch.status(), 200) << watch.error_body();
+  EXPECT_EQ(watch.headers().at("content-type").rfind("text/event-stream", 0), 0u);
+  // Waits for an event satisfying `want`; every event must be a well-formed tracking.
+  auto next_until = [&](const std::function<bool(const boost::json::value&)>& want) {
+    for (int i = 0; i < 20; ++i) {
+      std::optional<ServerSentEvent> event;
+      try {
+        event = watch.Next(10s);
+      } catch (const std::exception& e) {
+        ADD_FAILURE() << e.what();
+        return boost::json::value();
+      }
+      if (!event) return boost::json::value();
+      EXPECT_EQ(event->name, "tracking") << event->data;
+      boost::json::value json = HttpResponse{200, event->data, {}}.Json();
+      EXPECT_EQ(Str(json, "orderId"), order) << event->data;
+      if (want(json)) return json;
+    }
+    return boost::json::value();
+  };
+  // The order may still be catching up with the assignment: PENDING first, then ASSIGNED.
+  auto first = next_until([](const auto& t) { return Str(t, "state") == "ASSIGNED"; });
+  ASSERT_TRUE(first.is_object() && first.as_object().contains("courierPosition"));
+  EXPECT_FALSE(Str(first, "eta").empty());
+
+  // The courier sets out, moves, arrives: each shows up on the stream by itself.
+  auto step = [&](const std::string& transition) {
+    return http_->Post("/v1/delivery-orders/" + order + ":transition",
+                       R"({"transition":")" + transition + R"("})", courier_);
+  };
+  ASSERT_EQ(step("start").status, 200);
+  auto delivering = next_until([](const auto& t) { return Str(t, "state") == "DELIVERING"; });
+  ASSERT_TRUE(delivering.is_object()) << "no DELIVERING event";
+  // Reports carry whole seconds: a second ahead (within the allowed clock skew) is surely
+  // newer than any earlier test's report, so it becomes the courier's position.
+  ASSERT_EQ(Report(device, absl::Now() + absl::Seconds(1), 31.2398, 121.5587, courier_).status,
+            200);
+  auto moved = next_until([](const auto& t) {
+    return t.as_object().contains("courierPosition") &&
+           std::abs(Num(t.as_object().at("courierPosition"), "lat") - 31.2398) < 1e-6;
+  });
+  ASSERT_TRUE(moved.is_object())
+      << "the new position never came; tracking now: "
+      << http_->Get("/v1/delivery-orders/" + order + "/tracking", customer_token).body;
+  EXPECT_EQ(Str(moved, "state"), "DELIVERING");
+  ASSERT_EQ(step("arrive").status, 200);
+  auto arrived = next_until([](const auto& t) { return Str(t, "state") == "ARRIVED"; });
+  ASSERT_TRUE(arrived.is_object()) << "no ARRIVED event";
+  EXPECT_EQ(Num(arrived, "stopsBefore"), 0);
+  // The courier's route keeps the stop first while they are at the door.
+  HttpResponse route = http_->Get("/v1/routes/me", courier_);
+  ASSERT_NE(route.body.find("\"state\":\"ARRIVED\""), std::string::npos) << route.body;
+
+  // Delivered: the last event says so, and the stream ends.
+  ASSERT_EQ(step("deliver").status, 200);
+  auto delivered = next_until([](const auto& t) { return Str(t, "state") == "DELIVERED"; });
+  ASSERT_TRUE(delivered.is_object()) << "no DELIVERED event";
+  EXPECT_FALSE(watch.Next(10s).has_value());
+}
+
+// The dispatcher's board: waiting orders per area, and people with load, route and
+// position.
+TEST_F(DispatchTest, TheBoardShowsWaitingOrdersAndEveryonesRoute) {
+  // Station: with no courier on duty a new delivery waits on the board.
+  ASSERT_EQ(PutCourier().status, 200);
+  ASSERT_EQ(http_->Post("/v1/staff/me:setDuty", R"({"onDuty":false})", courier_).status, 200);
+  HttpResponse customer = http_->Post(
+      "/v1/customers",
+      R"({"name":"周先生","phones":[")" + UniquePhone() +
+          R"("],"addresses":[{"text":"城东区 光明路 12 号","location":{"lat":31.2402,"lng":121.5533}}]})",
+      station_agent_);
+  ASSERT_EQ(customer.status, 200) << customer.body;
+  HttpResponse created =
+      http_->Post("/v1/delivery-orders",
+                  R"({"channel":"PHONE","customerId":")" + Str(customer.Json(), "id") +
+                      R"(","items":[{"product":"18.9L","quantity":3}],"payment":"CASH"})",
+                  station_agent_);
+  ASSERT_EQ(created.status, 200) << created.body;
+  const std::string order = Str(created.Json(), "id");
+  EXPECT_EQ(http_->Get("/v1/dispatch-board", courier_).status, 403);
+  // Every waiting delivery of the board, wherever it is listed.
+  auto waiting_deliveries = [](const boost::json::value& board) {
+    std::vector<boost::json::value> all;
+    if (!board.is_object()) return all;
+    const auto& b = board.as_object();
+    if (b.contains("unzonedDeliveries")) {
+      for (const auto& d : b.at("unzonedDeliveries").as_array()) all.push_back(d);
+    }
+    if (b.contains("areas")) {
+      for (const auto& a : b.at("areas").as_array()) {
+        for (const auto& d : a.as_object().at("waitingDeliveries").as_array()) all.push_back(d);
+      }
+    }
+    return all;
+  };
+  auto person = [](const boost::json::value& board, const std::string& id) {
+    for (const auto& p : board.as_object().at("people").as_array()) {
+      if (Str(p, "userId") == id) return p;
+    }
+    return boost::json::value();
+  };
+  boost::json::value waiting;
+  ASSERT_TRUE(Eventually(
+      [&] {
+        HttpResponse board = http_->Get("/v1/dispatch-board", dispatcher_);
+        for (const auto& d : waiting_deliveries(board.Json())) {
+          if (Str(d, "orderId") == order) waiting = d;
+        }
+        return waiting.is_object();
+      },
+      5s));
+  EXPECT_GE(Num(http_->Get("/v1/dispatch-board", dispatcher_).Json(), "waitingDeliveriesTotal"), 1);
+  EXPECT_EQ(Num(waiting, "demandBarrels"), 3);
+  EXPECT_EQ(Str(waiting, "customerName"), "周先生");
+  EXPECT_NEAR(Num(waiting.as_object().at("location"), "lat"), 31.2402, 1e-6);
+
+  // The courier comes on duty and the dispatcher gives them the order: it leaves the
+  // waiting list for their route.
+  ASSERT_EQ(http_->Post("/v1/staff/me:setDuty", R"({"onDuty":true})", courier_).status, 200);
+  ASSERT_EQ(Report(device_ + "-board", absl::Now() + absl::Seconds(2), 31.2381, 121.5512, courier_)
+                .status,
+            200);
+  ASSERT_EQ(
+      http_
+          ->Post("/v1/delivery-orders/" + order + ":transition",
+                 R"({"transition":"assign","courierId":")" + courier_id_ + R"("})", dispatcher_)
+          .status,
+      200);
+  boost::json::value board;
+  ASSERT_TRUE(Eventually(
+      [&] {
+        board = http_->Get("/v1/dispatch-board", dispatcher_).Json();
+        const auto courier = person(board, courier_id_);
+        return courier.is_object() && courier.as_object().contains("route") &&
+               boost::json::serialize(courier.as_object().at("route")).find(order) !=
+                   std::string::npos;
+      },
+      5s))
+      << boost::json::serialize(board);
+  for (const auto& d : waiting_deliveries(board)) EXPECT_NE(Str(d, "orderId"), order);
+  const auto courier = person(board, courier_id_);
+  EXPECT_TRUE(courier.as_object().at("onDuty").as_bool());
+  EXPECT_EQ(Num(courier, "capacityBarrels"), 30);
+  EXPECT_GE(Num(courier, "loadBarrels"), 3);
+  EXPECT_NEAR(Num(courier.as_object().at("position"), "lat"), 31.2381, 1e-6);
+  for (const auto& stop : courier.as_object().at("route").as_array()) {
+    EXPECT_FALSE(Str(stop, "eta").empty()) << boost::json::serialize(stop);
+  }
+
+  // Utility: a repair waits in its area until the leader gives it to a worker.
+  const std::string utility_dispatcher = LoginAs(*http_, "utility-demo", "dispatcher");
+  const std::string leader = LoginAs(*http_, "utility-demo", "leader");
+  const std::string worker_id = UserIdOf(LoginAs(*http_, "utility-demo", "worker"));
+  HttpResponse resident = http_->Post(
+      "/v1/customers",
+      R"({"name":"吴女士","phones":[")" + UniquePhone() +
+          R"("],"addresses":[{"text":"城东区 和平路 10 号","location":{"lat":31.25,"lng":121.551}}]})",
+      agent_);
+  ASSERT_EQ(resident.status, 200) << resident.body;
+  HttpResponse repair =
+      http_->Post("/v1/work-orders",
+                  R"({"type":"REPAIR","channel":"PHONE","customerId":")" +
+                      Str(resident.Json(), "id") + R"(","description":"楼道水管滴水"})",
+                  agent_);
+  ASSERT_EQ(repair.status, 200) << repair.body;
+  const std::string work_order = Str(repair.Json(), "id");
+  // Listed under the area that routed it, with the area's team and shape.
+  auto area_waiting = [&](boost::json::value* area_out) {
+    const auto b = http_->Get("/v1/dispatch-board", utility_dispatcher).Json();
+    if (!b.is_object() || !b.as_object().contains("areas")) return false;
+    for (const auto& a : b.as_object().at("areas").as_array()) {
+      for (const auto& w : a.as_object().at("waitingWorkOrders").as_array()) {
+        if (Str(w, "workOrderId") != work_order) continue;
+        if (area_out != nullptr) *area_out = a;
+        return true;
+      }
+    }
+    return false;
+  };
+  boost::json::value area;
+  ASSERT_TRUE(Eventually([&] { return area_waiting(&area); }, 5s));
+  EXPECT_FALSE(Str(area, "teamName").empty());
+  EXPECT_GE(area.as_object().at("boundary").as_array().size(), 3u);
+  // Asked for that area alone: the same order, and only that area.
+  HttpResponse one =
+      http_->Get("/v1/dispatch-board?areaId=" + Str(area, "areaId"), utility_dispatcher);
+  ASSERT_EQ(one.status, 200) << one.body;
+  EXPECT_EQ(one.Json().as_object().at("areas").as_array().size(), 1u);
+  EXPECT_NE(one.body.find(work_order), std::string::npos);
+  EXPECT_EQ(http_->Get("/v1/dispatch-board?areaId=not-an-area", utility_dispatcher).status, 404);
+
+  ASSERT_EQ(http_
+                ->Post("/v1/work-orders/" + work_order + ":transition",
+                       R"({"transition":"assign","assigneeId":")" + worker_id + R"("})", leader)
+                .status,
+            200);
+  ASSERT_TRUE(Eventually([&] { return !area_waiting(nullptr); }, 5s));
+  const auto after = http_->Get("/v1/dispatch-board", utility_dispatcher).Json();
+  EXPECT_GE(Num(person(after, worker_id), "openWorkOrders"), 1);
 }
 
 TEST_F(DispatchTest, BadProfilesAndLocationReportsAreRefusedWhole) {

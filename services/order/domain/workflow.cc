@@ -187,12 +187,15 @@ Workflow DeskWorkflow(absl::string_view kind) {
   return b.Build();
 }
 
-// 送水: 待派单 → 已派单 → 配送中 → 已完成, or 已取消. A failed attempt goes back to the pool.
+// 送水: 待派单 → 已派单 → 配送中 → 已到达 → 已完成, or 已取消. A failed attempt goes back to
+// the pool. Arriving is optional (a courier may deliver straight away), but it tells the
+// customer's tracking that the courier is at the door and keeps the stop first on the route.
 Workflow DeliveryWorkflow() {
   WorkflowBuilder b(kDeliveryKind, "PENDING");
   b.State("PENDING", "待派单")
       .State("ASSIGNED", "已派单")
       .State("DELIVERING", "配送中")
+      .State("ARRIVED", "已到达")
       .State("DELIVERED", "已完成")
       .State("CANCELLED", "已取消", /*terminal=*/true);
   auto& assign = b.Step("assign", "派单", {"PENDING", "ASSIGNED"}, "ASSIGNED",
@@ -202,15 +205,19 @@ Workflow DeliveryWorkflow() {
       b.Step("start", "出发", {"ASSIGNED"}, "DELIVERING", {roles::kCourier, roles::kDispatcher});
   start.set_assignee_only(true);
   start.set_event("order.delivering");
-  auto& deliver = b.Step("deliver", "送达", {"ASSIGNED", "DELIVERING"}, "DELIVERED",
+  auto& arrive = b.Step("arrive", "到达", {"ASSIGNED", "DELIVERING"}, "ARRIVED",
+                        {roles::kCourier, roles::kDispatcher});
+  arrive.set_assignee_only(true);
+  arrive.set_event("order.arrived");
+  auto& deliver = b.Step("deliver", "送达", {"ASSIGNED", "DELIVERING", "ARRIVED"}, "DELIVERED",
                          {roles::kCourier, roles::kDispatcher});
   deliver.set_assignee_only(true);
   deliver.set_resolves(true);
   deliver.set_event("order.delivered");
-  b.Step("fail", "配送失败", {"ASSIGNED", "DELIVERING"}, "PENDING",
+  b.Step("fail", "配送失败", {"ASSIGNED", "DELIVERING", "ARRIVED"}, "PENDING",
          {roles::kCourier, roles::kDispatcher}, {"comment"})
       .set_assignee_only(true);
-  b.Step("cancel", "取消", {"PENDING", "ASSIGNED", "DELIVERING"}, "CANCELLED",
+  b.Step("cancel", "取消", {"PENDING", "ASSIGNED", "DELIVERING", "ARRIVED"}, "CANCELLED",
          {roles::kAgent, roles::kDispatcher, roles::kManager}, {"comment"})
       .set_cancels(true);
   // Undoing a completed delivery (wrong address, goods returned) gives tickets back.

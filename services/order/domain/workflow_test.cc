@@ -88,6 +88,15 @@ TEST(CheckTransition, DeliveryNamesTheCourierField) {
       CheckTransition(delivery, {"DELIVERING", "c1"}, "deliver", As("c1", {"courier"}), {});
   ASSERT_TRUE(deliver.ok()) << deliver.status();
   EXPECT_EQ(TransitionEventType(delivery, **deliver), "order.delivered");
+  // Only the courier on the order says they are at the door.
+  auto arrive =
+      CheckTransition(delivery, {"DELIVERING", "c1"}, "arrive", As("c1", {"courier"}), {});
+  ASSERT_TRUE(arrive.ok()) << arrive.status();
+  EXPECT_EQ(TransitionEventType(delivery, **arrive), "order.arrived");
+  EXPECT_EQ(CheckTransition(delivery, {"DELIVERING", "c1"}, "arrive", As("c2", {"courier"}), {})
+                .status()
+                .code(),
+            absl::StatusCode::kPermissionDenied);
   auto cancel = CheckTransition(delivery, {"DELIVERED", "c1"}, "cancel", As("a1", {"agent"}),
                                 {.comment = "客户退货"});
   EXPECT_EQ(cancel.status().code(), absl::StatusCode::kFailedPrecondition);
@@ -96,7 +105,9 @@ TEST(CheckTransition, DeliveryNamesTheCourierField) {
 
 TEST(TransitionsFrom, ListsInDefinitionOrder) {
   EXPECT_THAT(TransitionsFrom(DefaultWorkflow(kDeliveryKind), "ASSIGNED"),
-              ElementsAre("assign", "start", "deliver", "fail", "cancel"));
+              ElementsAre("assign", "start", "arrive", "deliver", "fail", "cancel"));
+  EXPECT_THAT(TransitionsFrom(DefaultWorkflow(kDeliveryKind), "ARRIVED"),
+              ElementsAre("deliver", "fail", "cancel"));
   EXPECT_TRUE(TransitionsFrom(DefaultWorkflow(kDeliveryKind), "CANCELLED").empty());
 }
 
