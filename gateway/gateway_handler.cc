@@ -539,6 +539,7 @@ void GatewayHandler::HandleEventStream(const Route& route, BackendCall call, Res
     // How long a client waits before reconnecting after the stream ends.
     response.body = absl::StrCat("retry: 3000\n\n", *event);
     response.body_source = std::make_shared<EventStreamBody>(route, stream, request_id, tenant);
+    response.open_ended = true;
     respond(std::move(response));
   });
 }

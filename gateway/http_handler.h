@@ -74,6 +74,9 @@ struct HttpResponse {
   std::string body;  // the whole body; with body_source, its first piece
   // Set for a body written piece by piece as it is produced (chunked transfer encoding).
   std::shared_ptr<ResponseBodySource> body_source;
+  // The body runs until the client leaves (event streams): a client going away is how it
+  // normally ends, not a failure worth a warning.
+  bool open_ended = false;
   std::vector<std::pair<std::string, std::string>> headers;  // extra: Allow, WWW-Authenticate
   std::string route = "unmatched";  // metrics and log label, e.g. "GET /v1/customers/{id}"
   std::string tenant;               // for the request log, once the token is verified

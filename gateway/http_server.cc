@@ -387,6 +387,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // the closing of the connection for HTTP/1.0. One piece is in memory at a time.
   void SendStreamed(HttpResponse response, bool keep_alive) {
     source_ = std::move(response.body_source);
+    open_ended_ = response.open_ended;
     chunked_ = version_ == 11;
     streamed_keep_alive_ = keep_alive && chunked_;
     head_.emplace(static_cast<http::status>(response.status), version_);
@@ -451,7 +452,11 @@ class Session : public std::enable_shared_from_this<Session> {
   void CutShort() {
     {
       ScopedLogContext log_context(request_id_, tenant_);
-      LogWarn("response body cut short", {{"route", route_}});
+      if (open_ended_) {
+        LogInfo("event stream closed", {{"route", route_}});
+      } else {
+        LogWarn("response body cut short", {{"route", route_}});
+      }
     }
     if (source_) source_->Cancel();
     OnWritten(net::error::operation_aborted, false);
@@ -558,6 +563,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string piece_out_;
   bool chunked_ = false;
   bool streamed_keep_alive_ = false;
+  bool open_ended_ = false;
 };
 
 void SessionBodyReader::Read(size_t max_bytes,

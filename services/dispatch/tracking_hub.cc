@@ -12,8 +12,9 @@ namespace qq::dispatch {
 namespace {
 
 constexpr char kChannel[] = "qq_routes";
-constexpr auto kListenSlice = std::chrono::milliseconds(250);
-constexpr auto kPositionPoll = std::chrono::seconds(1);
+constexpr auto kListenSlice = std::chrono::milliseconds(100);
+constexpr auto kPositionPoll = std::chrono::milliseconds(250);
+constexpr auto kMinMoveInterval = std::chrono::seconds(1);
 constexpr auto kReconnectPause = std::chrono::seconds(1);
 
 class Receiver final : public pqxx::notification_receiver {
@@ -152,7 +153,11 @@ void TrackingHub::PollPositions(void* connection) {
     for (uint64_t id : watching->second) {
       Watcher& watcher = watchers_.at(id);
       if (watcher.seen_report == reported) continue;
+      // A map needs no more than a position a second, however often the phone reports;
+      // a report arriving sooner is picked up by a later poll.
+      if (now - watcher.last_moved < kMinMoveInterval) continue;
       watcher.seen_report = reported;  // woken once for it; its read reports what it saw
+      watcher.last_moved = now;
       WakeLocked(watcher, now);
     }
   }

@@ -1,9 +1,10 @@
 // Wakes the live-tracking calls (RouteService.WatchTracking) of this process when what
 // they show may have changed. One thread holds a PostgreSQL connection that LISTENs on
 // channel qq_routes, where delivery_stops' triggers announce every committed change of a
-// stop ("o <tenant> <order>") and of a route ("c <tenant> <courier>"); once a second the
-// same connection reads the last report time of the couriers being watched, since
-// position reports are too frequent to notify. A watcher is also woken when it has not
+// stop ("o <tenant> <order>") and of a route ("c <tenant> <courier>"); four times a second
+// the same connection reads the last report time of the couriers being watched, since
+// position reports are too frequent to notify (a watcher is woken for a new position at
+// most once a second). A watcher is also woken when it has not
 // been for `heartbeat`, and every watcher after the connection was lost and regained.
 #pragma once
 
@@ -51,6 +52,7 @@ class TrackingHub {
     long long seen_report = 0;
     Wake wake;
     std::chrono::steady_clock::time_point last_woken;
+    std::chrono::steady_clock::time_point last_moved;  // woken for a new position
   };
 
   void Run();

@@ -13,6 +13,10 @@
 //     → delivery.assigned → order service assigns) is measured.
 //  4. locations: `--clients` threads post batches of 6 reports (5 s apart, one device per
 //     batch, as phones that send every 30 s) for the bench couriers for `--seconds`.
+//     Meanwhile one live-tracking stream per courier (GET …/tracking:watch, server-sent
+//     events, as the customers' phones hold them) is open on the courier's first stop;
+//     each event's position is matched to the batch that carried it, for the time from
+//     posting a report until the stream shows it or a later one of the same courier.
 //
 //   ./deploy/dev bench dispatch [--quick]   (quick: 50 couriers, 1,000 stops, 5 s)
 //   qq-bench-dispatch --couriers N --stops N --inserts N --assigns N --seconds S --clients C
@@ -29,12 +33,16 @@
 #include <cstring>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "qingquan/common/v1/events.pb.h"
@@ -43,6 +51,7 @@
 #include "services/dispatch/domain/route_planning.h"
 #include "services/dispatch/route_store.h"
 #include "services/dispatch/staff_store.h"
+#include "tests/support/event_stream.h"
 #include "tests/support/http_client.h"
 #include "tests/support/load_run.h"
 #include "tests/support/stack.h"
@@ -289,27 +298,137 @@ void MeasureLocations(int couriers, int clients, double seconds) {
   for (int t = 0; t < clients; ++t) http.push_back(std::make_unique<HttpClient>(gateway));
   std::atomic<uint64_t> sequence{0};
   const std::string run = absl::StrCat(absl::ToUnixMillis(absl::Now()));
-  auto report = [&](int t) {
-    const uint64_t n = sequence++;
+  // Batch n ends at latitude kTrackedLat + n * kLatStep, so a position seen on a tracking
+  // stream tells which batch it came from; sent[n] is when that batch was posted.
+  constexpr double kTrackedLat = 31.26, kLatStep = 1e-7;
+  const size_t max_batches = static_cast<size_t>(seconds * 20000) + 1000;
+  auto sent = std::make_unique<std::atomic<int64_t>[]>(max_batches);
+  const auto epoch = Clock::now();
+  std::mutex seen_mu;
+  std::vector<std::vector<uint64_t>> unseen(tokens.size());  // per courier, in posting order
+  // Posting a batch → its position (or a later one) on a stream: during the load, and for
+  // one report per courier afterwards (phones report every few seconds, not 20 times).
+  std::vector<double> seen_ms, probe_ms;
+  std::atomic<uint64_t> first_probe{UINT64_MAX};
+  auto post_batch = [&](HttpClient& client, uint64_t n, int courier) {
     const absl::Time now = absl::Now();
     std::vector<std::string> reports;
     for (int k = 5; k >= 0; --k) {
       const absl::Time at = now - absl::Seconds(5 * k);
-      reports.push_back(absl::StrCat(
-          R"({"position":{"lat":)", 31.25 + 0.0001 * k, R"(,"lng":)", 121.55, R"(},"time":")",
-          absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", at, absl::UTCTimeZone()), R"("})"));
+      const double lat = k == 0 ? kTrackedLat + kLatStep * n : 31.25 + 0.0001 * k;
+      // StrCat would keep 6 significant digits: the batch number needs all of them.
+      reports.push_back(
+          absl::StrCat(R"({"position":{"lat":)", absl::StrFormat("%.9f", lat), R"(,"lng":)", 121.55,
+                       R"(},"time":")",
+                       absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", at, absl::UTCTimeZone()), R"("})"));
     }
-    auto r = http[t]->Post("/v1/staff/me/locations",
-                           absl::StrCat(R"({"deviceId":"bench-)", run, "-", n, R"(","reports":[)",
-                                        absl::StrJoin(reports, ","), "]}"),
-                           tokens[n % tokens.size()]);
+    if (n < max_batches) {
+      sent[n] = (Clock::now() - epoch).count();
+      std::lock_guard lock(seen_mu);
+      std::vector<uint64_t>& mine = unseen[courier];  // kept sorted: posts race each other
+      mine.insert(std::upper_bound(mine.begin(), mine.end(), n), n);
+    }
+    auto r = client.Post("/v1/staff/me/locations",
+                         absl::StrCat(R"({"deviceId":"bench-)", run, "-", n, R"(","reports":[)",
+                                      absl::StrJoin(reports, ","), "]}"),
+                         tokens[courier]);
     return r.status == 200;
   };
+
+  // One tracking stream per courier, on its first stop.
+  std::vector<std::pair<int, std::string>> watched;  // courier, order
+  {
+    pqxx::connection db(qq::testing::ServiceDatabaseDsn("qq_dispatch"));
+    pqxx::nontransaction txn(db);
+    for (const auto& row : txn.exec_params(
+             "SELECT DISTINCT ON (courier_id) courier_id, order_id FROM delivery_stops "
+             "WHERE tenant_id = $1 AND courier_id LIKE 'bench-courier-%' AND sequence > 0 "
+             "  AND state IN ('ASSIGNED', 'DELIVERING', 'ARRIVED') ORDER BY courier_id, sequence",
+             kTenant)) {
+      const std::string courier = row[0].as<std::string>();
+      const int c = std::atoi(courier.c_str() + std::strlen("bench-courier-"));
+      if (c < couriers) watched.emplace_back(c, row[1].as<std::string>());
+    }
+  }
+  const std::string console = *issuer.Issue(
+      qq::Identity{kTenant, "bench-dispatcher", "bench", {"dispatcher"}}, std::chrono::hours(1));
+  std::atomic<bool> stopping{false};
+  std::atomic<int> streams_open{0}, stream_failures{0};
+  std::vector<std::thread> watchers;
+  for (const auto& [courier, order] : watched) {
+    watchers.emplace_back([&, courier = courier, order = order] {
+      try {
+        qq::testing::EventStream stream(gateway, "/v1/delivery-orders/" + order + "/tracking:watch",
+                                        console);
+        if (stream.status() != 200) throw std::runtime_error(stream.error_body());
+        ++streams_open;
+        while (!stopping) {
+          std::optional<qq::testing::ServerSentEvent> event = stream.Next(std::chrono::seconds(60));
+          if (!event) break;
+          const int64_t now = (Clock::now() - epoch).count();
+          const auto json = qq::testing::HttpResponse{200, event->data, {}}.Json();
+          if (!json.is_object() || !json.as_object().contains("courierPosition")) continue;
+          const double lat = qq::testing::Num(json.as_object().at("courierPosition"), "lat");
+          const long long shown = std::llround((lat - kTrackedLat) / kLatStep);
+          if (shown < 0) continue;
+          std::lock_guard lock(seen_mu);
+          std::vector<uint64_t>& mine = unseen[courier];
+          auto covered = std::upper_bound(mine.begin(), mine.end(), static_cast<uint64_t>(shown));
+          for (auto it = mine.begin(); it != covered; ++it) {
+            (*it >= first_probe ? probe_ms : seen_ms)
+                .push_back(std::chrono::duration<double, std::milli>(
+                               Clock::duration(now - sent[*it].load()))
+                               .count());
+          }
+          mine.erase(mine.begin(), covered);
+        }
+      } catch (const std::exception& e) {
+        if (!stopping) ++stream_failures;
+      }
+    });
+  }
+  // Every stream has its first event before the load starts.
+  for (int i = 0; i < 200 && streams_open + stream_failures < static_cast<int>(watched.size());
+       ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+
+  auto report = [&](int t) {
+    const uint64_t n = sequence++;
+    return post_batch(*http[t], n, static_cast<int>(n % tokens.size()));
+  };
   RunResult result = qq::testing::RunFor(clients, seconds, std::chrono::microseconds(0), report);
+  // Let the last positions arrive; then each courier reports once, 50 ms apart.
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  first_probe = sequence.load();
+  int probes_failed = 0;
+  for (const auto& [courier, order] : watched) {
+    if (!post_batch(*http[0], sequence++, courier)) ++probes_failed;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  if (probes_failed > 0) std::printf("BENCH tracking_probe_errors %d count\n", probes_failed);
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  // Wake every stream once more so its thread ends.
+  first_probe = UINT64_MAX - 1;  // late arrivals of the probes are not counted twice
+  stopping = true;
+  for (const auto& [courier, order] : watched) post_batch(*http[0], sequence++, courier);
+  for (auto& watcher : watchers) watcher.join();
+
+  std::sort(seen_ms.begin(), seen_ms.end());
+  std::sort(probe_ms.begin(), probe_ms.end());
   const double batches_per_s = result.latencies_ms.size() / result.seconds;
   std::printf("BENCH location_reports_per_s %.0f reports/s\n", batches_per_s * 6);
   std::printf("BENCH location_batch_p99_ms %.2f ms\n", Percentile(result.latencies_ms, 0.99));
   if (result.errors > 0) std::printf("BENCH location_errors %d count\n", result.errors);
+  std::printf("BENCH tracking_streams %d count\n", streams_open.load());
+  if (stream_failures > 0)
+    std::printf("BENCH tracking_stream_failures %d count\n", stream_failures.load());
+  std::printf("BENCH tracking_position_under_load_count %zu count\n", seen_ms.size());
+  std::printf("BENCH tracking_position_under_load_p50_ms %.1f ms\n", Percentile(seen_ms, 0.50));
+  std::printf("BENCH tracking_position_under_load_p99_ms %.1f ms\n", Percentile(seen_ms, 0.99));
+  std::printf("BENCH tracking_position_count %zu count\n", probe_ms.size());
+  std::printf("BENCH tracking_position_p50_ms %.1f ms\n", Percentile(probe_ms, 0.50));
+  std::printf("BENCH tracking_position_p99_ms %.1f ms\n", Percentile(probe_ms, 0.99));
   std::fflush(stdout);
 }
 
