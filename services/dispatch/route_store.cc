@@ -267,6 +267,28 @@ absl::StatusOr<std::optional<Placement>> RouteStore::PlaceStopIn(pqxx::work& txn
   return std::optional<Placement>(placement);
 }
 
+void RouteStore::AnnounceUnplacedIn(pqxx::work& txn, const std::string& tenant,
+                                    const events::DeliveryOrderChanged& order,
+                                    const Placement& placement) {
+  int demand = 0;
+  for (const auto& item : order.items()) demand += item.quantity();
+  const int largest_vehicle =
+      txn.exec_params(
+             "SELECT coalesce(max(capacity_barrels), 0)::int FROM staff "
+             "WHERE tenant_id = $1 AND kind = 'COURIER' AND on_duty AND capacity_barrels > 0",
+             tenant)[0][0]
+          .as<int>();
+  events::DeliveryUnplaced unplaced;
+  unplaced.set_order_id(order.order_id());
+  unplaced.set_reason(placement.reason);
+  unplaced.set_detail(UnplacedDetail(placement.reason, demand, largest_vehicle));
+  AppendToOutbox(txn, {.stream = EventStreamName("dispatch"),
+                       .tenant = tenant,
+                       .type = "delivery.unplaced",
+                       .aggregate_id = order.order_id(),
+                       .payload = unplaced.SerializeAsString()});
+}
+
 absl::StatusOr<int> RouteStore::PlaceWaitingStopsIn(pqxx::work& txn, const std::string& tenant,
                                                     absl::Time now) {
   int placed = 0;

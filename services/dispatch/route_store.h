@@ -66,6 +66,11 @@ class RouteStore {
                                                               absl::Time now,
                                                               const std::string& only_courier = "");
 
+  // Appends "delivery.unplaced" with `placement`'s reason, in words too.
+  static void AnnounceUnplacedIn(pqxx::work& txn, const std::string& tenant,
+                                 const qingquan::common::v1::DeliveryOrderChanged& order,
+                                 const Placement& placement);
+
   // Places every stop not on a route yet (a courier came on duty), most urgent first.
   static absl::StatusOr<int> PlaceWaitingStopsIn(pqxx::work& txn, const std::string& tenant,
                                                  absl::Time now);

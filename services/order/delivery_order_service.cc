@@ -202,6 +202,32 @@ absl::Status HandleDeliveryAssigned(DeliveryStore& store, pqxx::work& txn,
   return changed.status();
 }
 
+absl::Status HandleDeliveryUnplaced(DeliveryStore& store, pqxx::work& txn,
+                                    const StreamEvent& event) {
+  qingquan::common::v1::DeliveryUnplaced unplaced;
+  if (!unplaced.ParseFromString(event.payload) || unplaced.order_id().empty()) {
+    return absl::InvalidArgumentError("delivery.unplaced payload does not parse");
+  }
+  auto decide = [&](const DeliveryOrder& current,
+                    const Workflow& workflow) -> absl::StatusOr<DeliveryChange> {
+    if (current.state() != workflow.initial_state() || !current.courier_id().empty()) {
+      return absl::CancelledError("assigned meanwhile");
+    }
+    return DeliveryChange{
+        .to = current.state(),
+        .transition = "unplaced",
+        .actor = "system:dispatch",
+        .comment = absl::StrCat("未能自动派单: ",
+                                unplaced.detail().empty() ? unplaced.reason() : unplaced.detail())};
+  };
+  auto changed = store.ChangeIn(txn, event.tenant, unplaced.order_id(), decide);
+  if (changed.ok() || changed.status().code() == absl::StatusCode::kCancelled ||
+      changed.status().code() == absl::StatusCode::kNotFound) {
+    return absl::OkStatus();
+  }
+  return changed.status();
+}
+
 grpc::ServerUnaryReactor* WorkflowServiceImpl::ListWorkflows(
     grpc::CallbackServerContext* ctx, const v1::ListWorkflowsRequest* request,
     v1::ListWorkflowsResponse* response) {

@@ -52,6 +52,12 @@ class DeliveryOrderServiceImpl final
 absl::Status HandleDeliveryAssigned(DeliveryStore& store, pqxx::work& txn,
                                     const StreamEvent& event);
 
+// Handles "delivery.unplaced": no courier could take the new order, so its timeline says
+// why ("未能自动派单: 需 40 桶, 超过在岗车辆的最大容量 30 桶"), while it still waits for one.
+// The state does not change; an order assigned meanwhile gets no note.
+absl::Status HandleDeliveryUnplaced(DeliveryStore& store, pqxx::work& txn,
+                                    const StreamEvent& event);
+
 class WorkflowServiceImpl final : public qingquan::order::v1::WorkflowService::CallbackService {
  public:
   WorkflowServiceImpl(CallGuard& guard, WorkflowStore& store) : guard_(guard), store_(store) {}

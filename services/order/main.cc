@@ -112,9 +112,12 @@ int main(int argc, char** argv) {
        .consumer = qq::ConsumerName("order"),
        .streams = {qq::EventStreamName("dispatch")},
        .types = {"workorder.assigned", "workorder.worker_offered", "delivery.assigned",
-                 "delivery.reassigned"},
+                 "delivery.reassigned", "delivery.unplaced"},
        .after_commit = [&relay](const qq::StreamEvent&) { relay.Wake(); }},
       [&store, &deliveries](pqxx::work& txn, const qq::StreamEvent& event) {
+        if (event.type == "delivery.unplaced") {
+          return qq::order::HandleDeliveryUnplaced(deliveries, txn, event);
+        }
         if (absl::StartsWith(event.type, "delivery.")) {
           return qq::order::HandleDeliveryAssigned(deliveries, txn, event);
         }

@@ -370,6 +370,32 @@ TEST_F(DispatchTest, TheBoardShowsWaitingOrdersAndEveryonesRoute) {
     EXPECT_FALSE(Str(stop, "eta").empty()) << boost::json::serialize(stop);
   }
 
+  // More barrels than any vehicle on duty carries: it waits, and its timeline says why.
+  HttpResponse bulk =
+      http_->Post("/v1/delivery-orders",
+                  R"({"channel":"PHONE","customerId":")" + Str(customer.Json(), "id") +
+                      R"(","items":[{"product":"18.9L","quantity":40}],"payment":"CASH"})",
+                  station_agent_);
+  ASSERT_EQ(bulk.status, 200) << bulk.body;
+  const std::string bulk_order = Str(bulk.Json(), "id");
+  HttpResponse noted;
+  ASSERT_TRUE(Eventually(
+      [&] {
+        noted = http_->Get("/v1/delivery-orders/" + bulk_order, station_agent_);
+        return noted.body.find("未能自动派单") != std::string::npos;
+      },
+      5s))
+      << noted.body;
+  EXPECT_NE(noted.body.find("需 40 桶, 超过在岗车辆的最大容量 30 桶"), std::string::npos)
+      << noted.body;
+  EXPECT_EQ(Str(noted.Json(), "state"), "PENDING");
+  boost::json::value waiting_bulk;
+  for (const auto& d : waiting_deliveries(http_->Get("/v1/dispatch-board", dispatcher_).Json())) {
+    if (Str(d, "orderId") == bulk_order) waiting_bulk = d;
+  }
+  ASSERT_TRUE(waiting_bulk.is_object());
+  EXPECT_EQ(Str(waiting_bulk, "reason"), "CAPACITY");
+
   // Utility: a repair waits in its area until the leader gives it to a worker.
   const std::string utility_dispatcher = LoginAs(*http_, "utility-demo", "dispatcher");
   const std::string leader = LoginAs(*http_, "utility-demo", "leader");

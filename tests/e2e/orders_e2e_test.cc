@@ -161,6 +161,8 @@ TEST_F(OrdersTest, DeliveredTicketOrderDeductsOnceAndRevokingRefunds) {
   std::vector<std::string> steps;
   const auto got_json = got.Json();
   for (const auto& e : got_json.as_object().at("timeline").as_array()) {
+    // Dispatch's note that no courier was on duty comes only if it beat the assignment.
+    if (Str(e, "transition") == "unplaced") continue;
     steps.push_back(Str(e, "transition").empty() ? Str(e, "comment").substr(0, 9)
                                                  : Str(e, "transition"));
   }

@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 
+#include "absl/strings/str_cat.h"
 #include "services/common/status.h"
 #include "services/dispatch/domain/vrptw/plan.h"
 #include "services/dispatch/domain/vrptw/plan_evaluator.h"
@@ -126,6 +127,20 @@ class PlanningProblem {
 };
 
 }  // namespace
+
+std::string UnplacedDetail(const std::string& reason, int demand, int largest_vehicle) {
+  if (reason == "NO_VEHICLE") return "没有在岗的送水工";
+  if (reason == "NO_LOCATION") return "地址没有坐标, 无法排进路线";
+  if (reason == "TIME_WINDOW") return "在岗送水工都赶不上约定的时间窗";
+  if (reason == "SHIFT_END") return "在岗送水工下班前送不到";
+  if (reason == "CAPACITY") {
+    if (demand > largest_vehicle) {
+      return absl::StrCat("需 ", demand, " 桶, 超过在岗车辆的最大容量 ", largest_vehicle, " 桶");
+    }
+    return absl::StrCat("需 ", demand, " 桶, 在岗车辆都已装满");
+  }
+  return reason;
+}
 
 absl::StatusOr<Placement> PlaceStop(const std::vector<CourierForPlanning>& couriers,
                                     const std::vector<StopForPlanning>& routed,

@@ -54,6 +54,11 @@ struct Placement {
   std::string reason;
 };
 
+// Why a stop was not placed, for people (the order's timeline): `reason` as in Placement,
+// `demand` the stop's barrels, `largest_vehicle` the most any courier on duty carries (0:
+// none on duty).
+std::string UnplacedDetail(const std::string& reason, int demand, int largest_vehicle);
+
 // Where `stop` goes among `couriers`, given the stops already on their routes (`routed`,
 // each courier's in route order). Stops already routed do not move; stops of couriers not
 // in `couriers` are ignored. `only_courier` restricts the choice (a dispatcher's pick).

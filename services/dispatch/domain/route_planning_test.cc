@@ -54,6 +54,13 @@ TEST(PlaceStop, AStartedStopStaysFirst) {
   EXPECT_EQ(placement->route.front(), "far");
 }
 
+TEST(UnplacedDetail, TellsPeopleWhyInTheirWords) {
+  EXPECT_EQ(UnplacedDetail("CAPACITY", 40, 30), "需 40 桶, 超过在岗车辆的最大容量 30 桶");
+  EXPECT_EQ(UnplacedDetail("CAPACITY", 4, 30), "需 4 桶, 在岗车辆都已装满");
+  EXPECT_EQ(UnplacedDetail("NO_VEHICLE", 2, 0), "没有在岗的送水工");
+  EXPECT_EQ(UnplacedDetail("SOMETHING_NEW", 2, 0), "SOMETHING_NEW");
+}
+
 TEST(PlaceStop, SaysWhyItCannotPlaceAStop) {
   auto none = PlaceStop({}, {}, Stop("x", 1), kNow);
   ASSERT_TRUE(none.ok());
