@@ -23,6 +23,7 @@
 #include "services/common/ids.h"
 #include "services/common/log.h"
 #include "services/common/page_token.h"
+#include "services/common/pg_pool.h"
 #include "services/common/sha256.h"
 #include "services/common/status.h"
 #include "services/customer/domain/custom_fields.h"
@@ -349,25 +350,30 @@ grpc::ServerUnaryReactor* CustomerServiceImpl::GetCustomerView(
       delivery_status = Unavailable();
     }
 
-    absl::Status local = [&]() -> absl::Status {
-      QQ_ASSIGN_OR_RETURN(*response->mutable_customer(), store_.GetCustomer(tenant, id));
+    // Our own parts in one read transaction: one snapshot, one round trip each.
+    absl::Status local = store_.pool().Read([&](pqxx::work& txn) -> absl::Status {
+      QQ_ASSIGN_OR_RETURN(*response->mutable_customer(), store_.GetCustomerIn(txn, tenant, id));
       RedactFor(call, *response->mutable_customer());
-      QQ_ASSIGN_OR_RETURN(auto meters, utility_.Meters(tenant, id));
-      for (auto& m : meters) *response->add_meters() = std::move(m);
-      QQ_ASSIGN_OR_RETURN(auto contracts, utility_.Contracts(tenant, id));
-      for (auto& c : contracts) *response->add_contracts() = std::move(c);
-      QQ_ASSIGN_OR_RETURN(auto payments, utility_.Payments(tenant, id, kViewItems, 0));
-      for (auto& p : payments) *response->add_recent_payments() = std::move(p);
-      QQ_ASSIGN_OR_RETURN(auto balances, ledger_.Balances(tenant, id));
-      for (auto& b : balances) *response->add_balances() = std::move(b);
-      QQ_ASSIGN_OR_RETURN(auto comms,
-                          store_.ListCommunications(tenant, id, kViewItems, "", nullptr));
-      for (auto& c : comms) *response->add_recent_communications() = std::move(c);
-      QQ_ASSIGN_OR_RETURN(auto definitions,
-                          dictionary_.ListFieldDefinitions(tenant, v1::FieldDefinition::CUSTOMER));
-      for (auto& d : definitions) *response->add_field_definitions() = std::move(d);
+      for (auto& m : UtilityStore::MetersIn(txn, tenant, id))
+        *response->add_meters() = std::move(m);
+      for (auto& c : UtilityStore::ContractsIn(txn, tenant, id)) {
+        *response->add_contracts() = std::move(c);
+      }
+      for (auto& p : UtilityStore::PaymentsIn(txn, tenant, id, kViewItems, 0)) {
+        *response->add_recent_payments() = std::move(p);
+      }
+      for (auto& b : LedgerStore::BalancesIn(txn, tenant, id)) {
+        *response->add_balances() = std::move(b);
+      }
+      for (auto& c : CustomerStore::RecentCommunicationsIn(txn, tenant, id, kViewItems)) {
+        *response->add_recent_communications() = std::move(c);
+      }
+      for (auto& d :
+           DictionaryStore::ListFieldDefinitionsIn(txn, tenant, v1::FieldDefinition::CUSTOMER)) {
+        *response->add_field_definitions() = std::move(d);
+      }
       return absl::OkStatus();
-    }();
+    });
     // Wait for the order calls whatever happened, so nothing outlives this frame.
     grpc::Status orders = order_status.get();
     grpc::Status delivery = delivery_status.get();

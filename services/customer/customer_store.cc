@@ -481,6 +481,14 @@ absl::StatusOr<v1::Customer> CustomerStore::GetCustomer(const std::string& tenan
   return std::move(customers.front());
 }
 
+absl::StatusOr<v1::Customer> CustomerStore::GetCustomerIn(pqxx::work& txn,
+                                                          const std::string& tenant,
+                                                          const std::string& id) {
+  QQ_ASSIGN_OR_RETURN(auto customers, LoadCustomersIn(txn, tenant, {id}));
+  if (customers.empty()) return WithField(absl::NotFoundError("no such customer"), "id");
+  return std::move(customers.front());
+}
+
 absl::StatusOr<CustomerPage> CustomerStore::ListCustomers(const std::string& tenant,
                                                           const CustomerFilter& filter,
                                                           int page_size,
@@ -760,38 +768,58 @@ absl::StatusOr<v1::Communication> CustomerStore::AddCommunication(const std::str
   return out;
 }
 
+namespace {
+
+// A page of communication records, newest first, after `cursor`.
+std::vector<v1::Communication> CommunicationsIn(pqxx::work& txn, const std::string& tenant,
+                                                const std::string& customer_id,
+                                                const PageCursor& cursor, int limit,
+                                                std::string* next_page_token) {
+  std::vector<v1::Communication> out;
+  if (next_page_token != nullptr) next_page_token->clear();
+  pqxx::result rows = txn.exec_prepared(kListCommunications.name, tenant, customer_id,
+                                        cursor.after_micros, cursor.after_id, limit + 1);
+  for (int i = 0; i < static_cast<int>(rows.size()) && i < limit; ++i) {
+    const auto& row = rows[i];
+    v1::Communication c;
+    c.set_id(row[0].as<std::string>());
+    v1::Communication::Kind kind;
+    if (v1::Communication::Kind_Parse(row[1].as<std::string>(), &kind)) c.set_kind(kind);
+    c.set_summary(row[2].as<std::string>());
+    *c.mutable_time() = TimeUtil::MicrosecondsToTimestamp(row[3].as<long long>());
+    c.set_staff_id(row[4].as<std::string>());
+    c.set_staff_name(row[5].as<std::string>());
+    c.set_order_id(row[6].as<std::string>());
+    c.set_duration_seconds(row[7].as<int>());
+    out.push_back(std::move(c));
+  }
+  if (static_cast<int>(rows.size()) > limit && next_page_token != nullptr) {
+    const auto& last = rows[limit - 1];
+    *next_page_token = EncodePageToken(last[3].as<long long>(), last[0].as<std::string>());
+  }
+  return out;
+}
+
+}  // namespace
+
 absl::StatusOr<std::vector<v1::Communication>> CustomerStore::ListCommunications(
     const std::string& tenant, const std::string& customer_id, int limit,
     const std::string& page_token, std::string* next_page_token) {
   QQ_ASSIGN_OR_RETURN(PageCursor cursor, DecodePageToken(page_token));
   std::vector<v1::Communication> out;
   absl::Status status = pool_.Read([&](pqxx::work& txn) -> absl::Status {
-    out.clear();
-    if (next_page_token != nullptr) next_page_token->clear();
-    pqxx::result rows = txn.exec_prepared(kListCommunications.name, tenant, customer_id,
-                                          cursor.after_micros, cursor.after_id, limit + 1);
-    for (int i = 0; i < static_cast<int>(rows.size()) && i < limit; ++i) {
-      const auto& row = rows[i];
-      v1::Communication c;
-      c.set_id(row[0].as<std::string>());
-      v1::Communication::Kind kind;
-      if (v1::Communication::Kind_Parse(row[1].as<std::string>(), &kind)) c.set_kind(kind);
-      c.set_summary(row[2].as<std::string>());
-      *c.mutable_time() = TimeUtil::MicrosecondsToTimestamp(row[3].as<long long>());
-      c.set_staff_id(row[4].as<std::string>());
-      c.set_staff_name(row[5].as<std::string>());
-      c.set_order_id(row[6].as<std::string>());
-      c.set_duration_seconds(row[7].as<int>());
-      out.push_back(std::move(c));
-    }
-    if (static_cast<int>(rows.size()) > limit && next_page_token != nullptr) {
-      const auto& last = rows[limit - 1];
-      *next_page_token = EncodePageToken(last[3].as<long long>(), last[0].as<std::string>());
-    }
+    out = CommunicationsIn(txn, tenant, customer_id, cursor, limit, next_page_token);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
   return out;
+}
+
+std::vector<v1::Communication> CustomerStore::RecentCommunicationsIn(pqxx::work& txn,
+                                                                     const std::string& tenant,
+                                                                     const std::string& customer_id,
+                                                                     int limit) {
+  return CommunicationsIn(txn, tenant, customer_id, PageCursor{}, limit, nullptr);
 }
 
 void CustomerStore::RecordActivityIn(pqxx::work& txn, const std::string& tenant,

@@ -146,6 +146,16 @@ class CustomerStore {
       const std::string& tenant, const std::string& customer_id, int limit,
       const std::string& page_token, std::string* next_page_token);
 
+  // Reads inside a transaction of the caller's (the 360 view reads in one): the customer
+  // (NOT_FOUND, field id) and the newest `limit` communication records.
+  absl::StatusOr<qingquan::customer::v1::Customer> GetCustomerIn(pqxx::work& txn,
+                                                                 const std::string& tenant,
+                                                                 const std::string& id);
+  static std::vector<qingquan::customer::v1::Communication> RecentCommunicationsIn(
+      pqxx::work& txn, const std::string& tenant, const std::string& customer_id, int limit);
+
+  PgPool& pool() { return pool_; }
+
   // Moves last activity forward (orders, work orders) inside an event handler's
   // transaction; unknown customers are ignored.
   void RecordActivityIn(pqxx::work& txn, const std::string& tenant, const std::string& customer_id,

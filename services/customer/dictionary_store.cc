@@ -180,18 +180,23 @@ absl::StatusOr<v1::FieldDefinition> DictionaryStore::GetFieldDefinition(const st
   return out;
 }
 
+std::vector<v1::FieldDefinition> DictionaryStore::ListFieldDefinitionsIn(
+    pqxx::transaction_base& txn, const std::string& tenant, v1::FieldDefinition::Entity entity) {
+  std::vector<v1::FieldDefinition> out;
+  for (const auto& row : txn.exec_prepared(kSelectDefinitions.name, tenant,
+                                           v1::FieldDefinition::Entity_Name(entity))) {
+    out.push_back(DefinitionFromRow(row));
+  }
+  return out;
+}
+
 absl::StatusOr<std::vector<v1::FieldDefinition>> DictionaryStore::ListFieldDefinitions(
     const std::string& tenant, v1::FieldDefinition::Entity entity) {
   std::vector<v1::FieldDefinition> out;
-  absl::Status status = pool_.Read([&](pqxx::work& txn) -> absl::Status {
-    out.clear();
-    for (const auto& row : txn.exec_prepared(kSelectDefinitions.name, tenant,
-                                             v1::FieldDefinition::Entity_Name(entity))) {
-      out.push_back(DefinitionFromRow(row));
-    }
+  QQ_RETURN_IF_ERROR(pool_.Read([&](pqxx::work& txn) -> absl::Status {
+    out = ListFieldDefinitionsIn(txn, tenant, entity);
     return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
+  }));
   return out;
 }
 

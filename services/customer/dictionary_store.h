@@ -8,6 +8,9 @@
 #include "absl/status/statusor.h"
 #include "qingquan/customer/v1/customer.pb.h"
 
+namespace pqxx {
+class transaction_base;
+}
 namespace qq {
 class PgPool;
 }
@@ -36,6 +39,10 @@ class DictionaryStore {
   // In position order; ENTITY_UNSPECIFIED lists every entity.
   absl::StatusOr<std::vector<qingquan::customer::v1::FieldDefinition>> ListFieldDefinitions(
       const std::string& tenant, qingquan::customer::v1::FieldDefinition::Entity entity);
+  // The same inside a transaction of the caller's (the 360 view reads in one).
+  static std::vector<qingquan::customer::v1::FieldDefinition> ListFieldDefinitionsIn(
+      pqxx::transaction_base& txn, const std::string& tenant,
+      qingquan::customer::v1::FieldDefinition::Entity entity);
 
  private:
   PgPool& pool_;

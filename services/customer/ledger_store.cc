@@ -232,25 +232,31 @@ absl::StatusOr<v1::LedgerEntry> LedgerStore::RefundForOrder(const std::string& t
   return Reverse(tenant, deduction_id, reason.empty() ? "order cancelled" : reason, actor_id);
 }
 
+std::vector<v1::LedgerBalance> LedgerStore::BalancesIn(pqxx::transaction_base& txn,
+                                                       const std::string& tenant,
+                                                       const std::string& customer_id) {
+  std::vector<v1::LedgerBalance> out;
+  for (const auto& row : txn.exec_prepared(kSelectBalances.name, tenant, customer_id)) {
+    v1::LedgerBalance b;
+    v1::LedgerAsset::Kind kind;
+    if (v1::LedgerAsset::Kind_Parse(row[0].as<std::string>(), &kind)) {
+      b.mutable_asset()->set_kind(kind);
+    }
+    b.mutable_asset()->set_product(row[1].as<std::string>());
+    b.set_quantity(row[2].as<long long>());
+    b.set_amount_fen(row[3].as<long long>());
+    out.push_back(std::move(b));
+  }
+  return out;
+}
+
 absl::StatusOr<std::vector<v1::LedgerBalance>> LedgerStore::Balances(
     const std::string& tenant, const std::string& customer_id) {
   std::vector<v1::LedgerBalance> out;
-  absl::Status status = pool_.Read([&](pqxx::work& txn) -> absl::Status {
-    out.clear();
-    for (const auto& row : txn.exec_prepared(kSelectBalances.name, tenant, customer_id)) {
-      v1::LedgerBalance b;
-      v1::LedgerAsset::Kind kind;
-      if (v1::LedgerAsset::Kind_Parse(row[0].as<std::string>(), &kind)) {
-        b.mutable_asset()->set_kind(kind);
-      }
-      b.mutable_asset()->set_product(row[1].as<std::string>());
-      b.set_quantity(row[2].as<long long>());
-      b.set_amount_fen(row[3].as<long long>());
-      out.push_back(std::move(b));
-    }
+  QQ_RETURN_IF_ERROR(pool_.Read([&](pqxx::work& txn) -> absl::Status {
+    out = BalancesIn(txn, tenant, customer_id);
     return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
+  }));
   return out;
 }
 

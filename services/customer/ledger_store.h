@@ -52,6 +52,9 @@ class LedgerStore {
 
   absl::StatusOr<std::vector<qingquan::customer::v1::LedgerBalance>> Balances(
       const std::string& tenant, const std::string& customer_id);
+  // The same inside a transaction of the caller's (the 360 view reads in one).
+  static std::vector<qingquan::customer::v1::LedgerBalance> BalancesIn(
+      pqxx::transaction_base& txn, const std::string& tenant, const std::string& customer_id);
 
   // Water tickets held by each of `customer_ids` (all products), for exports.
   absl::StatusOr<std::map<std::string, int64_t>> TicketTotals(

@@ -160,17 +160,23 @@ absl::StatusOr<v1::Meter> UtilityStore::RecordReading(const std::string& tenant,
   return out;
 }
 
+std::vector<v1::Meter> UtilityStore::MetersIn(pqxx::transaction_base& txn,
+                                              const std::string& tenant,
+                                              const std::string& customer_id) {
+  std::vector<v1::Meter> out;
+  for (const auto& row : txn.exec_prepared(kSelectMeters.name, tenant, customer_id)) {
+    out.push_back(MeterFromRow(row));
+  }
+  return out;
+}
+
 absl::StatusOr<std::vector<v1::Meter>> UtilityStore::Meters(const std::string& tenant,
                                                             const std::string& customer_id) {
   std::vector<v1::Meter> out;
-  absl::Status status = pool_.Read([&](pqxx::work& txn) -> absl::Status {
-    out.clear();
-    for (const auto& row : txn.exec_prepared(kSelectMeters.name, tenant, customer_id)) {
-      out.push_back(MeterFromRow(row));
-    }
+  QQ_RETURN_IF_ERROR(pool_.Read([&](pqxx::work& txn) -> absl::Status {
+    out = MetersIn(txn, tenant, customer_id);
     return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
+  }));
   return out;
 }
 
@@ -199,17 +205,23 @@ absl::StatusOr<v1::Contract> UtilityStore::AddContract(const std::string& tenant
   return out;
 }
 
+std::vector<v1::Contract> UtilityStore::ContractsIn(pqxx::transaction_base& txn,
+                                                    const std::string& tenant,
+                                                    const std::string& customer_id) {
+  std::vector<v1::Contract> out;
+  for (const auto& row : txn.exec_prepared(kSelectContracts.name, tenant, customer_id)) {
+    out.push_back(ContractFromRow(row));
+  }
+  return out;
+}
+
 absl::StatusOr<std::vector<v1::Contract>> UtilityStore::Contracts(const std::string& tenant,
                                                                   const std::string& customer_id) {
   std::vector<v1::Contract> out;
-  absl::Status status = pool_.Read([&](pqxx::work& txn) -> absl::Status {
-    out.clear();
-    for (const auto& row : txn.exec_prepared(kSelectContracts.name, tenant, customer_id)) {
-      out.push_back(ContractFromRow(row));
-    }
+  QQ_RETURN_IF_ERROR(pool_.Read([&](pqxx::work& txn) -> absl::Status {
+    out = ContractsIn(txn, tenant, customer_id);
     return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
+  }));
   return out;
 }
 
@@ -261,27 +273,34 @@ absl::StatusOr<v1::PaymentResult> UtilityStore::IngestPayment(const std::string&
   return result;
 }
 
+std::vector<v1::PaymentRecord> UtilityStore::PaymentsIn(pqxx::transaction_base& txn,
+                                                        const std::string& tenant,
+                                                        const std::string& customer_id, int limit,
+                                                        int offset) {
+  std::vector<v1::PaymentRecord> out;
+  for (const auto& row :
+       txn.exec_prepared(kSelectPayments.name, tenant, customer_id, limit, offset)) {
+    v1::PaymentRecord p;
+    p.set_record_id(row[0].as<std::string>());
+    p.set_source(row[1].as<std::string>());
+    p.set_account_number(row[2].as<std::string>());
+    p.set_amount_fen(row[3].as<long long>());
+    *p.mutable_paid_time() = TimeUtil::MicrosecondsToTimestamp(row[4].as<long long>());
+    p.set_period(row[5].as<std::string>());
+    p.set_method(row[6].as<std::string>());
+    p.set_customer_id(row[7].as<std::string>());
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
 absl::StatusOr<std::vector<v1::PaymentRecord>> UtilityStore::Payments(
     const std::string& tenant, const std::string& customer_id, int limit, int offset) {
   std::vector<v1::PaymentRecord> out;
-  absl::Status status = pool_.Read([&](pqxx::work& txn) -> absl::Status {
-    out.clear();
-    for (const auto& row :
-         txn.exec_prepared(kSelectPayments.name, tenant, customer_id, limit, offset)) {
-      v1::PaymentRecord p;
-      p.set_record_id(row[0].as<std::string>());
-      p.set_source(row[1].as<std::string>());
-      p.set_account_number(row[2].as<std::string>());
-      p.set_amount_fen(row[3].as<long long>());
-      *p.mutable_paid_time() = TimeUtil::MicrosecondsToTimestamp(row[4].as<long long>());
-      p.set_period(row[5].as<std::string>());
-      p.set_method(row[6].as<std::string>());
-      p.set_customer_id(row[7].as<std::string>());
-      out.push_back(std::move(p));
-    }
+  QQ_RETURN_IF_ERROR(pool_.Read([&](pqxx::work& txn) -> absl::Status {
+    out = PaymentsIn(txn, tenant, customer_id, limit, offset);
     return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
+  }));
   return out;
 }
 

@@ -8,6 +8,9 @@
 #include "absl/status/statusor.h"
 #include "qingquan/customer/v1/customer.pb.h"
 
+namespace pqxx {
+class transaction_base;
+}
 namespace qq {
 class PgPool;
 }
@@ -29,6 +32,16 @@ class UtilityStore {
                                                               long long time_micros);
   absl::StatusOr<std::vector<qingquan::customer::v1::Meter>> Meters(const std::string& tenant,
                                                                     const std::string& customer_id);
+  // The same reads inside a transaction of the caller's (the 360 view reads in one).
+  static std::vector<qingquan::customer::v1::Meter> MetersIn(pqxx::transaction_base& txn,
+                                                             const std::string& tenant,
+                                                             const std::string& customer_id);
+  static std::vector<qingquan::customer::v1::Contract> ContractsIn(pqxx::transaction_base& txn,
+                                                                   const std::string& tenant,
+                                                                   const std::string& customer_id);
+  static std::vector<qingquan::customer::v1::PaymentRecord> PaymentsIn(
+      pqxx::transaction_base& txn, const std::string& tenant, const std::string& customer_id,
+      int limit, int offset);
 
   // NOT_FOUND (customerId / contract.addressId); ALREADY_EXISTS (contract.accountNumber).
   absl::StatusOr<qingquan::customer::v1::Contract> AddContract(
