@@ -4,6 +4,15 @@
 
 namespace qq {
 
+const absl::TimeZone& BeijingTime() {
+  static const absl::TimeZone* const zone = [] {
+    auto* z = new absl::TimeZone;
+    if (!absl::LoadTimeZone("Asia/Shanghai", z)) *z = absl::FixedTimeZone(8 * 3600);
+    return z;
+  }();
+  return *zone;
+}
+
 std::optional<int> ParseTimeOfDay(absl::string_view text) {
   int hours = 0, minutes = 0;
   if (text.size() != 5 || text[2] != ':' || !absl::SimpleAtoi(text.substr(0, 2), &hours) ||

@@ -6,6 +6,7 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 
 namespace qq {
 
@@ -15,5 +16,10 @@ std::optional<int> ParseTimeOfDay(absl::string_view text);
 
 // 1 = Monday … 7 = Sunday.
 int IsoWeekday(absl::CivilDay day);
+
+// Beijing time (Asia/Shanghai; UTC+8 when the zone database is missing), which the business
+// runs on: order numbers' days, couriers' shifts, ETAs on timelines. Loaded once. (SLA
+// calendars and standing orders take the zone of the tenant's calendar instead.)
+const absl::TimeZone& BeijingTime();
 
 }  // namespace qq

@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "services/common/civil_text.h"
 #include "services/common/outbox.h"
 #include "services/common/pg_pool.h"
 #include "services/common/status.h"
@@ -109,7 +110,7 @@ CourierRow CourierFromRow(const pqxx::row& row, absl::Time now) {
   c.planning.home = home;
   c.planning.capacity = s.capacity_barrels();
   c.planning.vehicle = s.vehicle();
-  c.planning.shift_end = ShiftEndAfter({s.shifts().begin(), s.shifts().end()}, now, TenantZone());
+  c.planning.shift_end = ShiftEndAfter({s.shifts().begin(), s.shifts().end()}, now, BeijingTime());
   return c;
 }
 
@@ -147,15 +148,6 @@ void LeaveRoute(pqxx::work& txn, const std::string& tenant, const StopRecord& st
 }
 
 }  // namespace
-
-const absl::TimeZone& TenantZone() {
-  static const absl::TimeZone* const zone = [] {
-    auto* z = new absl::TimeZone;
-    if (!absl::LoadTimeZone("Asia/Shanghai", z)) *z = absl::FixedTimeZone(8 * 3600);
-    return z;
-  }();
-  return *zone;
-}
 
 RouteStore::RouteStore(PgPool& pool) : pool_(pool) {}
 

@@ -25,9 +25,6 @@ namespace qq::dispatch {
 using qingquan::dispatch::v1::Route;
 using qingquan::dispatch::v1::RouteStop;
 
-// The tenants' local time for shifts (the business runs on Beijing time).
-const absl::TimeZone& TenantZone();
-
 // A delivery order's state on a route: the courier set out (DELIVERING) or is at the door
 // (ARRIVED). Such a stop stays at the front of its route when re-planning.
 inline bool IsUnderWay(const std::string& state) {

@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "services/common/civil_text.h"
 #include "services/common/outbox.h"
 #include "services/common/pg_pool.h"
 #include "services/common/status.h"
@@ -222,7 +223,7 @@ absl::Status WorkerOfferStore::OfferNextIn(pqxx::work& txn, const std::string& t
     }
     if (staff.has_home_base()) c.home = GeoPoint{staff.home_base().lat(), staff.home_base().lng()};
     auto shift_end =
-        ShiftEndAfter({staff.shifts().begin(), staff.shifts().end()}, now, TenantZone());
+        ShiftEndAfter({staff.shifts().begin(), staff.shifts().end()}, now, BeijingTime());
     c.in_shift = !shift_end || *shift_end > now;
     if (!row[18].is_null()) c.last_offered = absl::FromUnixMicros(row[18].as<long long>());
     candidates.push_back(std::move(c));

@@ -5,6 +5,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "qingquan/common/v1/events.pb.h"
+#include "services/common/civil_text.h"
 #include "services/common/ids.h"
 #include "services/common/page_token.h"
 #include "services/common/status.h"
@@ -179,13 +180,10 @@ absl::Status HandleDeliveryAssigned(DeliveryStore& store, pqxx::work& txn,
         reassigned ? "重新规划路线: " : "自动派单: ", assigned.courier_name(),
         assigned.courier_name().empty() ? "" : ", ", "第 ", assigned.sequence(), " 站");
     if (assigned.has_eta()) {
-      absl::TimeZone shanghai;
-      if (absl::LoadTimeZone("Asia/Shanghai", &shanghai)) {
-        absl::StrAppend(
-            &comment, ", 预计 ",
-            absl::FormatTime("%H:%M", absl::FromUnixSeconds(assigned.eta().seconds()), shanghai),
-            " 到达");
-      }
+      absl::StrAppend(
+          &comment, ", 预计 ",
+          absl::FormatTime("%H:%M", absl::FromUnixSeconds(assigned.eta().seconds()), BeijingTime()),
+          " 到达");
     }
     return DeliveryChange{.to = step->to(),
                           .transition = step->name(),

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "services/common/civil_text.h"
 #include "services/common/log.h"
 #include "services/common/pg_pool.h"
 #include "services/common/redis_client.h"
@@ -58,14 +59,7 @@ constexpr char kHealScript[] =
     "if current < tonumber(ARGV[2]) then redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[1]) end "
     "return redis.call('INCR', KEYS[1])";
 
-std::string ShanghaiDay() {
-  static const absl::TimeZone* const zone = [] {
-    auto* z = new absl::TimeZone;
-    if (!absl::LoadTimeZone("Asia/Shanghai", z)) *z = absl::FixedTimeZone(8 * 3600);
-    return z;
-  }();
-  return absl::FormatTime("%Y%m%d", absl::Now(), *zone);
-}
+std::string ShanghaiDay() { return absl::FormatTime("%Y%m%d", absl::Now(), BeijingTime()); }
 
 }  // namespace
 
