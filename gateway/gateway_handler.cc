@@ -106,6 +106,16 @@ std::string ContentDisposition(absl::string_view file_name) {
   return out;
 }
 
+// A serialized response message of `route`'s method in JSON (its response_body field
+// only, when the route names one). INTERNAL when it does not parse or print.
+absl::StatusOr<std::string> JsonOf(const Route& route, const std::string& message) {
+  std::unique_ptr<google::protobuf::Message> output = NewMessage(*route.method->output_type());
+  if (output == nullptr || !output->ParseFromString(message)) {
+    return absl::InternalError(absl::StrCat("unreadable response from ", route.grpc_method));
+  }
+  return JsonTranscoder::ToJson(*output, route.response_body_field);
+}
+
 // The answer to a unary or upload call: the response message in JSON, or the error.
 HttpResponse ResponseFor(const Route& route, const absl::StatusOr<std::string>& result,
                          const std::string& request_id, const std::string& tenant) {
@@ -118,14 +128,7 @@ HttpResponse ResponseFor(const Route& route, const absl::StatusOr<std::string>& 
                                       {"code", CodeName(result.status().code())},
                                       {"error", std::string(result.status().message())}});
     }
-  } else if (std::unique_ptr<google::protobuf::Message> output =
-                 NewMessage(*route.method->output_type());
-             output == nullptr || !output->ParseFromString(*result)) {
-    response = ErrorResponse(
-        absl::InternalError(absl::StrCat("unreadable response from ", route.grpc_method)));
-  } else if (absl::StatusOr<std::string> json =
-                 JsonTranscoder::ToJson(*output, route.response_body_field);
-             !json.ok()) {
+  } else if (absl::StatusOr<std::string> json = JsonOf(route, *result); !json.ok()) {
     response = ErrorResponse(json.status());
   } else {
     response.body = *std::move(json);
@@ -290,14 +293,8 @@ class DownloadBody final : public ResponseBodySource,
 // One server-sent event: "event: <name>" and the message's JSON as its data (printed
 // without line breaks, so one data line holds it).
 absl::StatusOr<std::string> EventFor(const Route& route, const std::string& message) {
-  std::unique_ptr<google::protobuf::Message> output = NewMessage(*route.method->output_type());
-  if (output == nullptr || !output->ParseFromString(message)) {
-    return absl::InternalError(absl::StrCat("unreadable response from ", route.grpc_method));
-  }
-  QQ_ASSIGN_OR_RETURN(std::string json, JsonTranscoder::ToJson(*output));
-  std::string name = output->GetDescriptor()->name();
-  name[0] = absl::ascii_tolower(name[0]);
-  return absl::StrCat("event: ", name, "\ndata: ", json, "\n\n");
+  QQ_ASSIGN_OR_RETURN(std::string json, JsonOf(route, message));
+  return absl::StrCat("event: ", EventNameOf(route), "\ndata: ", json, "\n\n");
 }
 
 // The rest of an event stream: an event per further message. The stream's deadline

@@ -304,8 +304,7 @@ json::object Operation(const Route& route, int binding_index, SchemaBuilder& sch
     responses["200"] = {
         {"description",
          absl::StrCat("Server-sent events (text/event-stream): each event is named \"",
-                      absl::AsciiStrToLower(method.output_type()->name().substr(0, 1)),
-                      method.output_type()->name().substr(1),
+                      EventNameOf(route),
                       "\" with one such message as JSON for its data; a failure after the "
                       "stream began comes as an \"error\" event that ends it")},
         {"content",

@@ -140,6 +140,12 @@ absl::StatusOr<Route> MakeRoute(const MethodDescriptor& method, const google::ap
 
 }  // namespace
 
+std::string EventNameOf(const Route& route) {
+  std::string name = route.method->output_type()->name();
+  if (!name.empty()) name[0] = absl::ascii_tolower(name[0]);
+  return name;
+}
+
 absl::StatusOr<RouteTable> RouteTable::Build(
     const std::vector<const google::protobuf::ServiceDescriptor*>& services,
     const std::vector<absl::string_view>& public_methods) {

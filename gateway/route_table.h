@@ -52,6 +52,10 @@ struct Route {
   std::string label;  // "POST /v1/work-orders/{id}:accept", for metrics and logs
 };
 
+// The name of an event-stream route's events: its message type's name with a lower-case
+// first letter ("tracking" for qingquan.dispatch.v1.Tracking).
+std::string EventNameOf(const Route& route);
+
 struct RouteLookup {
   const Route* route = nullptr;  // null: no route for this method
   std::vector<PathBinding> bindings;
