@@ -175,10 +175,8 @@ absl::StatusOr<Board> BoardStore::Board(const std::string& tenant, const std::st
     for (const auto& row : txn.exec_params(kOpenWorkOrdersSql, tenant)) {
       open_work_orders[row[0].as<std::string>()] = row[1].as<int>();
     }
-    std::map<std::string, Route> routes;
-    for (Route& route : RouteStore::AllRoutesIn(txn, tenant, now)) {
-      routes[route.courier_id()] = std::move(route);
-    }
+    std::vector<Staff> people;  // one area: its team's people only
+    std::vector<Staff> couriers;
     for (const auto& row : txn.exec_params(
              absl::StrCat(
                  "SELECT ", kStaffColumns,
@@ -186,11 +184,18 @@ absl::StatusOr<Board> BoardStore::Board(const std::string& tenant, const std::st
              tenant)) {
       Staff staff;
       FillStaff(row, staff);
-      // One area: its team's people only.
       if (!area_id.empty() && !members.contains(staff.user_id()) &&
           !teams.contains(staff.team_id())) {
         continue;
       }
+      if (staff.kind() == Staff::COURIER) couriers.push_back(staff);
+      people.push_back(std::move(staff));
+    }
+    std::map<std::string, Route> routes;
+    for (Route& route : RouteStore::RoutesOfIn(txn, tenant, couriers, now)) {
+      routes[route.courier_id()] = std::move(route);
+    }
+    for (const Staff& staff : people) {
       Board::Person& person = *board.add_people();
       person.set_user_id(staff.user_id());
       person.set_name(staff.name());

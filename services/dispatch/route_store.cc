@@ -92,14 +92,21 @@ StopRecord StopFromRow(const pqxx::row& r) {
   return rec;
 }
 
+// Barrels the order takes: every item counts (18.9L barrels and the like).
+int DemandOf(const events::DeliveryOrderChanged& order) {
+  int demand = 0;
+  for (const auto& item : order.items()) demand += item.quantity();
+  return demand;
+}
+
 struct CourierRow {
   Staff staff;
   CourierForPlanning planning;
 };
 
-CourierRow CourierFromRow(const pqxx::row& row, absl::Time now) {
+CourierRow CourierFromStaff(Staff staff, absl::Time now) {
   CourierRow c;
-  FillStaff(row, c.staff);
+  c.staff = std::move(staff);
   const Staff& s = c.staff;
   c.planning.user_id = s.user_id();
   vrptw::LatLng home{s.home_base().lat(), s.home_base().lng()};
@@ -112,6 +119,34 @@ CourierRow CourierFromRow(const pqxx::row& row, absl::Time now) {
   c.planning.vehicle = s.vehicle();
   c.planning.shift_end = ShiftEndAfter({s.shifts().begin(), s.shifts().end()}, now, BeijingTime());
   return c;
+}
+
+CourierRow CourierFromRow(const pqxx::row& row, absl::Time now) {
+  Staff staff;
+  FillStaff(row, staff);
+  return CourierFromStaff(std::move(staff), now);
+}
+
+// The courier's route: their open `stops` in order, each with an ETA from the courier's
+// recent position (else home base) at `now`.
+Route RouteFrom(const CourierRow& courier, std::vector<StopRecord> stops, absl::Time now) {
+  Route route;
+  route.set_courier_id(courier.staff.user_id());
+  route.set_courier_name(courier.staff.name());
+  if (courier.staff.has_position()) {
+    *route.mutable_position() = courier.staff.position();
+    *route.mutable_position_time() = courier.staff.position_time();
+  }
+  std::vector<StopForPlanning> planning;
+  for (StopRecord& stop : stops) {
+    planning.push_back(stop.planning);
+    *route.add_stops() = std::move(stop.stop);
+  }
+  auto arrivals = EstimateArrivals(courier.planning.start, courier.planning.vehicle, now, planning);
+  for (int i = 0; i < route.stops_size() && i < static_cast<int>(arrivals.size()); ++i) {
+    *route.mutable_stops(i)->mutable_eta() = ToTimestamp(arrivals[i]);
+  }
+  return route;
 }
 
 // The couriers a plan may use: on duty, with room for at least one barrel.
@@ -154,11 +189,9 @@ RouteStore::RouteStore(PgPool& pool) : pool_(pool) {}
 void RouteStore::AddStopIn(pqxx::work& txn, const std::string& tenant,
                            const events::DeliveryOrderChanged& o) {
   std::vector<std::string> products, quantities;
-  int demand = 0;
   for (const auto& item : o.items()) {
     products.push_back(item.product());
     quantities.push_back(absl::StrCat(item.quantity()));
-    demand += item.quantity();
   }
   std::vector<std::string> tags(o.customer_tags().begin(), o.customer_tags().end());
   auto micros = [](bool has, const google::protobuf::Timestamp& t) {
@@ -181,7 +214,7 @@ void RouteStore::AddStopIn(pqxx::work& txn, const std::string& tenant,
       "ON CONFLICT (tenant_id, order_id) DO NOTHING",
       tenant, o.order_id(), o.number(), o.customer_id(), o.customer_name(),
       o.customer_phone_masked(), o.address_text(), lat.get(), lng.get(), PgTextArray(tags),
-      o.delivery_notes(), o.notes(), PgTextArray(products), PgTextArray(quantities), demand,
+      o.delivery_notes(), o.notes(), PgTextArray(products), PgTextArray(quantities), DemandOf(o),
       o.payment(), window_start.get(), window_end.get());
 }
 
@@ -262,8 +295,6 @@ absl::StatusOr<std::optional<Placement>> RouteStore::PlaceStopIn(pqxx::work& txn
 void RouteStore::AnnounceUnplacedIn(pqxx::work& txn, const std::string& tenant,
                                     const events::DeliveryOrderChanged& order,
                                     const Placement& placement) {
-  int demand = 0;
-  for (const auto& item : order.items()) demand += item.quantity();
   const int largest_vehicle =
       txn.exec_params(
              "SELECT coalesce(max(capacity_barrels), 0)::int FROM staff "
@@ -273,7 +304,7 @@ void RouteStore::AnnounceUnplacedIn(pqxx::work& txn, const std::string& tenant,
   events::DeliveryUnplaced unplaced;
   unplaced.set_order_id(order.order_id());
   unplaced.set_reason(placement.reason);
-  unplaced.set_detail(UnplacedDetail(placement.reason, demand, largest_vehicle));
+  unplaced.set_detail(UnplacedDetail(placement.reason, DemandOf(order), largest_vehicle));
   AppendToOutbox(txn, {.stream = EventStreamName("dispatch"),
                        .tenant = tenant,
                        .type = "delivery.unplaced",
@@ -478,28 +509,10 @@ absl::StatusOr<v1::ReplanRoutesResponse> RouteStore::Replan(const std::string& t
   return response;
 }
 
-std::vector<Route> RouteStore::AllRoutesIn(pqxx::work& txn, const std::string& tenant,
-                                           absl::Time now) {
-  std::vector<Route> routes;
-  std::vector<CourierRow> couriers;
-  std::map<std::string, size_t> index;
-  for (const auto& row :
-       txn.exec_params(absl::StrCat("SELECT ", kStaffColumns,
-                                    " FROM staff s WHERE s.tenant_id = $1 AND s.kind = 'COURIER' "
-                                    "ORDER BY s.user_id"),
-                       tenant)) {
-    CourierRow courier = CourierFromRow(row, now);
-    Route& route = routes.emplace_back();
-    route.set_courier_id(courier.staff.user_id());
-    route.set_courier_name(courier.staff.name());
-    if (courier.staff.has_position()) {
-      *route.mutable_position() = courier.staff.position();
-      *route.mutable_position_time() = courier.staff.position_time();
-    }
-    index[courier.staff.user_id()] = couriers.size();
-    couriers.push_back(std::move(courier));
-  }
-  std::vector<std::vector<StopForPlanning>> planning(couriers.size());
+std::vector<Route> RouteStore::RoutesOfIn(pqxx::work& txn, const std::string& tenant,
+                                          const std::vector<Staff>& couriers, absl::Time now) {
+  std::map<std::string, std::vector<StopRecord>> stops;  // by courier, in route order
+  for (const Staff& courier : couriers) stops[courier.user_id()];
   for (const auto& row :
        txn.exec_params(absl::StrCat("SELECT " QQ_STOP_COLUMNS " FROM delivery_stops "
                                     "WHERE tenant_id = $1 AND courier_id <> '' AND sequence > 0 "
@@ -507,18 +520,13 @@ std::vector<Route> RouteStore::AllRoutesIn(pqxx::work& txn, const std::string& t
                                     kOpenStates, " ORDER BY courier_id, sequence"),
                        tenant)) {
     StopRecord stop = StopFromRow(row);
-    auto it = index.find(stop.courier_id);
-    if (it == index.end()) continue;  // a profile since removed
-    planning[it->second].push_back(stop.planning);
-    *routes[it->second].add_stops() = std::move(stop.stop);
+    auto it = stops.find(stop.courier_id);
+    if (it != stops.end()) it->second.push_back(std::move(stop));
   }
-  for (size_t c = 0; c < couriers.size(); ++c) {
-    auto arrivals = EstimateArrivals(couriers[c].planning.start, couriers[c].planning.vehicle, now,
-                                     planning[c]);
-    Route& route = routes[c];
-    for (int i = 0; i < route.stops_size() && i < static_cast<int>(arrivals.size()); ++i) {
-      *route.mutable_stops(i)->mutable_eta() = ToTimestamp(arrivals[i]);
-    }
+  std::vector<Route> routes;
+  for (const Staff& courier : couriers) {
+    routes.push_back(
+        RouteFrom(CourierFromStaff(courier, now), std::move(stops[courier.user_id()]), now));
   }
   return routes;
 }
@@ -535,29 +543,16 @@ absl::StatusOr<Route> RouteStore::RouteOf(const std::string& tenant, const std::
     if (staff.empty()) {
       return WithField(absl::NotFoundError("no courier with this id"), "courierId");
     }
-    CourierRow courier = CourierFromRow(staff[0], now);
-    route.set_courier_id(courier_id);
-    route.set_courier_name(courier.staff.name());
-    if (courier.staff.has_position()) {
-      *route.mutable_position() = courier.staff.position();
-      *route.mutable_position_time() = courier.staff.position_time();
-    }
-    std::vector<StopForPlanning> planning;
+    std::vector<StopRecord> stops;
     for (const auto& row :
          txn.exec_params(absl::StrCat("SELECT " QQ_STOP_COLUMNS " FROM delivery_stops "
                                       "WHERE tenant_id = $1 AND courier_id = $2 AND sequence > 0 "
                                       "  AND state IN ",
                                       kOpenStates, " ORDER BY sequence"),
                          tenant, courier_id)) {
-      StopRecord stop = StopFromRow(row);
-      planning.push_back(stop.planning);
-      *route.add_stops() = std::move(stop.stop);
+      stops.push_back(StopFromRow(row));
     }
-    auto arrivals =
-        EstimateArrivals(courier.planning.start, courier.planning.vehicle, now, planning);
-    for (int i = 0; i < route.stops_size() && i < static_cast<int>(arrivals.size()); ++i) {
-      *route.mutable_stops(i)->mutable_eta() = ToTimestamp(arrivals[i]);
-    }
+    route = RouteFrom(CourierFromRow(staff[0], now), std::move(stops), now);
     return absl::OkStatus();
   }));
   return route;

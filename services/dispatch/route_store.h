@@ -24,6 +24,7 @@ namespace qq::dispatch {
 
 using qingquan::dispatch::v1::Route;
 using qingquan::dispatch::v1::RouteStop;
+using qingquan::dispatch::v1::Staff;
 
 // A delivery order's state on a route: the courier set out (DELIVERING) or is at the door
 // (ARRIVED). Such a stop stays at the front of its route when re-planning.
@@ -89,8 +90,10 @@ class RouteStore {
                                                                       absl::Duration budget,
                                                                       bool dry_run, absl::Time now);
 
-  // Every courier's route (couriers with no open stop too), with ETAs as RouteOf.
-  static std::vector<Route> AllRoutesIn(pqxx::work& txn, const std::string& tenant, absl::Time now);
+  // The routes of `couriers` (profiles as FillStaff reads them), in their order, with ETAs
+  // as RouteOf; a courier with no open stop has an empty route.
+  static std::vector<Route> RoutesOfIn(pqxx::work& txn, const std::string& tenant,
+                                       const std::vector<Staff>& couriers, absl::Time now);
 
   // The courier's open stops in order, with ETAs from `position` at `now`.
   absl::StatusOr<Route> RouteOf(const std::string& tenant, const std::string& courier_id,
