@@ -17,6 +17,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "services/common/auth.h"
@@ -81,6 +82,55 @@ class DispatchTest : public GatewayTest {
         absl::StrCat(R"({"deviceId":")", device, R"(","reports":[{"position":{"lat":)", lat,
                      R"(,"lng":)", lng, R"(},"time":")", IsoTime(at), R"("}]})"),
         token);
+  }
+
+  // A customer with one located address, taken by the agent holding `token`; the id (a
+  // test failure, and "", when the create is refused).
+  std::string NewCustomer(const std::string& token, const std::string& name,
+                          const std::string& address, double lat, double lng) {
+    HttpResponse r =
+        http_->Post("/v1/customers",
+                    absl::StrCat(R"({"name":")", name, R"(","phones":[")", UniquePhone(),
+                                 R"("],"addresses":[{"text":")", address, R"(","location":{"lat":)",
+                                 absl::StrFormat("%.6f", lat), R"(,"lng":)",
+                                 absl::StrFormat("%.6f", lng), "}}]}"),
+                    token);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return Str(r.Json(), "id");
+  }
+
+  // A station delivery of `barrels` 18.9L barrels paid in cash; the id ("" on failure).
+  std::string NewDelivery(const std::string& customer_id, int barrels,
+                          const std::string& channel = "PHONE") {
+    HttpResponse r =
+        http_->Post("/v1/delivery-orders",
+                    absl::StrCat(R"({"channel":")", channel, R"(","customerId":")", customer_id,
+                                 R"(","items":[{"product":"18.9L","quantity":)", barrels,
+                                 R"(}],"payment":"CASH"})"),
+                    station_agent_);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return Str(r.Json(), "id");
+  }
+
+  HttpResponse DeliveryStep(const std::string& order, const std::string& body,
+                            const std::string& token) {
+    return http_->Post("/v1/delivery-orders/" + order + ":transition", body, token);
+  }
+
+  // The station's dispatcher gives the order to the test's courier.
+  HttpResponse AssignToCourier(const std::string& order) {
+    return DeliveryStep(order, R"({"transition":"assign","courierId":")" + courier_id_ + R"("})",
+                        dispatcher_);
+  }
+
+  // A utility repair for the customer, taken by the utility agent; the id ("" on failure).
+  std::string NewRepair(const std::string& customer_id, const std::string& description) {
+    HttpResponse r = http_->Post("/v1/work-orders",
+                                 R"({"type":"REPAIR","channel":"PHONE","customerId":")" +
+                                     customer_id + R"(","description":")" + description + R"("})",
+                                 agent_);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return Str(r.Json(), "id");
   }
 
   // A token of the station's customer, as the mini-program would hold it.
@@ -166,11 +216,7 @@ TEST_F(DispatchTest, ANewDeliveryGoesToTheCourierOnDutyAndItsCustomerTracksThem)
   EXPECT_EQ(others.status, 404) << others.body;
 
   // Delivered: off the route.
-  ASSERT_EQ(http_
-                ->Post("/v1/delivery-orders/" + order + ":transition",
-                       R"({"transition":"deliver"})", courier_)
-                .status,
-            200);
+  ASSERT_EQ(DeliveryStep(order, R"({"transition":"deliver"})", courier_).status, 200);
   ASSERT_TRUE(Eventually(
       [&] { return http_->Get("/v1/routes/me", courier_).body.find(order) == std::string::npos; },
       5s));
@@ -187,28 +233,14 @@ TEST_F(DispatchTest, ACustomerWatchesTheCourierComeUntilTheOrderIsDelivered) {
   const std::string device = device_ + "-watch";
   // Reports of one device come at least 5 s apart: this one early enough for the next.
   ASSERT_EQ(Report(device, start - absl::Seconds(10), 31.2381, 121.5512, courier_).status, 200);
-  HttpResponse customer = http_->Post(
-      "/v1/customers",
-      R"({"name":"孙阿姨","phones":[")" + UniquePhone() +
-          R"("],"addresses":[{"text":"城东区 幸福小区 2 栋 302","location":{"lat":31.2405,"lng":121.5601}}]})",
-      station_agent_);
-  ASSERT_EQ(customer.status, 200) << customer.body;
-  const std::string customer_id = Str(customer.Json(), "id");
-  HttpResponse created =
-      http_->Post("/v1/delivery-orders",
-                  R"({"channel":"WECHAT_MINI_PROGRAM","customerId":")" + customer_id +
-                      R"(","items":[{"product":"18.9L","quantity":1}],"payment":"CASH"})",
-                  station_agent_);
-  ASSERT_EQ(created.status, 200) << created.body;
-  const std::string order = Str(created.Json(), "id");
+  const std::string customer_id =
+      NewCustomer(station_agent_, "孙阿姨", "城东区 幸福小区 2 栋 302", 31.2405, 121.5601);
+  ASSERT_FALSE(customer_id.empty());
+  const std::string order = NewDelivery(customer_id, 1, "WECHAT_MINI_PROGRAM");
+  ASSERT_FALSE(order.empty());
   // Placed by itself (the first test shows that); given to the courier here whatever else
   // waits on the test stack.
-  ASSERT_EQ(
-      http_
-          ->Post("/v1/delivery-orders/" + order + ":transition",
-                 R"({"transition":"assign","courierId":")" + courier_id_ + R"("})", dispatcher_)
-          .status,
-      200);
+  ASSERT_EQ(AssignToCourier(order).status, 200);
   ASSERT_TRUE(Eventually(
       [&] { return http_->Get("/v1/routes/me", courier_).body.find(order) != std::string::npos; },
       5s));
@@ -248,8 +280,7 @@ TEST_F(DispatchTest, ACustomerWatchesTheCourierComeUntilTheOrderIsDelivered) {
 
   // The courier sets out, moves, arrives: each shows up on the stream by itself.
   auto step = [&](const std::string& transition) {
-    return http_->Post("/v1/delivery-orders/" + order + ":transition",
-                       R"({"transition":")" + transition + R"("})", courier_);
+    return DeliveryStep(order, R"({"transition":")" + transition + R"("})", courier_);
   };
   ASSERT_EQ(step("start").status, 200);
   auto delivering = next_until([](const auto& t) { return Str(t, "state") == "DELIVERING"; });
@@ -287,19 +318,11 @@ TEST_F(DispatchTest, TheBoardShowsWaitingOrdersAndEveryonesRoute) {
   // Station: with no courier on duty a new delivery waits on the board.
   ASSERT_EQ(PutCourier().status, 200);
   ASSERT_EQ(http_->Post("/v1/staff/me:setDuty", R"({"onDuty":false})", courier_).status, 200);
-  HttpResponse customer = http_->Post(
-      "/v1/customers",
-      R"({"name":"周先生","phones":[")" + UniquePhone() +
-          R"("],"addresses":[{"text":"城东区 光明路 12 号","location":{"lat":31.2402,"lng":121.5533}}]})",
-      station_agent_);
-  ASSERT_EQ(customer.status, 200) << customer.body;
-  HttpResponse created =
-      http_->Post("/v1/delivery-orders",
-                  R"({"channel":"PHONE","customerId":")" + Str(customer.Json(), "id") +
-                      R"(","items":[{"product":"18.9L","quantity":3}],"payment":"CASH"})",
-                  station_agent_);
-  ASSERT_EQ(created.status, 200) << created.body;
-  const std::string order = Str(created.Json(), "id");
+  const std::string customer_id =
+      NewCustomer(station_agent_, "周先生", "城东区 光明路 12 号", 31.2402, 121.5533);
+  ASSERT_FALSE(customer_id.empty());
+  const std::string order = NewDelivery(customer_id, 3);
+  ASSERT_FALSE(order.empty());
   EXPECT_EQ(http_->Get("/v1/dispatch-board", courier_).status, 403);
   // Every waiting delivery of the board, wherever it is listed.
   auto waiting_deliveries = [](const boost::json::value& board) {
@@ -343,12 +366,7 @@ TEST_F(DispatchTest, TheBoardShowsWaitingOrdersAndEveryonesRoute) {
   ASSERT_EQ(Report(device_ + "-board", absl::Now() + absl::Seconds(2), 31.2381, 121.5512, courier_)
                 .status,
             200);
-  ASSERT_EQ(
-      http_
-          ->Post("/v1/delivery-orders/" + order + ":transition",
-                 R"({"transition":"assign","courierId":")" + courier_id_ + R"("})", dispatcher_)
-          .status,
-      200);
+  ASSERT_EQ(AssignToCourier(order).status, 200);
   boost::json::value board;
   ASSERT_TRUE(Eventually(
       [&] {
@@ -371,13 +389,8 @@ TEST_F(DispatchTest, TheBoardShowsWaitingOrdersAndEveryonesRoute) {
   }
 
   // More barrels than any vehicle on duty carries: it waits, and its timeline says why.
-  HttpResponse bulk =
-      http_->Post("/v1/delivery-orders",
-                  R"({"channel":"PHONE","customerId":")" + Str(customer.Json(), "id") +
-                      R"(","items":[{"product":"18.9L","quantity":40}],"payment":"CASH"})",
-                  station_agent_);
-  ASSERT_EQ(bulk.status, 200) << bulk.body;
-  const std::string bulk_order = Str(bulk.Json(), "id");
+  const std::string bulk_order = NewDelivery(customer_id, 40);
+  ASSERT_FALSE(bulk_order.empty());
   HttpResponse noted;
   ASSERT_TRUE(Eventually(
       [&] {
@@ -400,19 +413,10 @@ TEST_F(DispatchTest, TheBoardShowsWaitingOrdersAndEveryonesRoute) {
   const std::string utility_dispatcher = LoginAs(*http_, "utility-demo", "dispatcher");
   const std::string leader = LoginAs(*http_, "utility-demo", "leader");
   const std::string worker_id = UserIdOf(LoginAs(*http_, "utility-demo", "worker"));
-  HttpResponse resident = http_->Post(
-      "/v1/customers",
-      R"({"name":"吴女士","phones":[")" + UniquePhone() +
-          R"("],"addresses":[{"text":"城东区 和平路 10 号","location":{"lat":31.25,"lng":121.551}}]})",
-      agent_);
-  ASSERT_EQ(resident.status, 200) << resident.body;
-  HttpResponse repair =
-      http_->Post("/v1/work-orders",
-                  R"({"type":"REPAIR","channel":"PHONE","customerId":")" +
-                      Str(resident.Json(), "id") + R"(","description":"楼道水管滴水"})",
-                  agent_);
-  ASSERT_EQ(repair.status, 200) << repair.body;
-  const std::string work_order = Str(repair.Json(), "id");
+  const std::string resident = NewCustomer(agent_, "吴女士", "城东区 和平路 10 号", 31.25, 121.551);
+  ASSERT_FALSE(resident.empty());
+  const std::string work_order = NewRepair(resident, "楼道水管滴水");
+  ASSERT_FALSE(work_order.empty());
   // Listed under the area that routed it, with the area's team and shape.
   auto area_waiting = [&](boost::json::value* area_out) {
     const auto b = http_->Get("/v1/dispatch-board", utility_dispatcher).Json();
@@ -505,20 +509,11 @@ TEST_F(DispatchTest, AReplanMovesStopsToTheCourierNextToThem) {
   // Two orders in the north go to the only courier on duty.
   std::vector<std::string> orders;
   for (double lat : {31.288, 31.292}) {
-    HttpResponse customer =
-        http_->Post("/v1/customers",
-                    absl::StrCat(R"({"name":"北区客户","phones":[")", UniquePhone(),
-                                 R"("],"addresses":[{"text":"城东区 北苑","location":{"lat":)", lat,
-                                 R"(,"lng":121.588}}]})"),
-                    station_agent_);
-    ASSERT_EQ(customer.status, 200) << customer.body;
-    HttpResponse created =
-        http_->Post("/v1/delivery-orders",
-                    R"({"channel":"PHONE","customerId":")" + Str(customer.Json(), "id") +
-                        R"(","items":[{"product":"18.9L","quantity":1}],"payment":"CASH"})",
-                    station_agent_);
-    ASSERT_EQ(created.status, 200) << created.body;
-    orders.push_back(Str(created.Json(), "id"));
+    const std::string customer =
+        NewCustomer(station_agent_, "北区客户", "城东区 北苑", lat, 121.588);
+    ASSERT_FALSE(customer.empty());
+    orders.push_back(NewDelivery(customer, 1));
+    ASSERT_FALSE(orders.back().empty());
   }
   auto courier_of = [&](const std::string& id) {
     return Str(http_->Get("/v1/delivery-orders/" + id, station_agent_).Json(), "courierId");
@@ -591,19 +586,7 @@ TEST_F(DispatchTest, AutomaticAssignmentOffersTheBestWorkerAndMovesOnWhenTheyDec
             200);
 
   auto repair = [&](const std::string& what) {
-    HttpResponse customer = http_->Post(
-        "/v1/customers",
-        R"({"name":"钱先生","phones":[")" + UniquePhone() +
-            R"("],"addresses":[{"text":"城东区 和平路 8 号","location":{"lat":31.25,"lng":121.55}}]})",
-        agent_);
-    EXPECT_EQ(customer.status, 200) << customer.body;
-    HttpResponse created =
-        http_->Post("/v1/work-orders",
-                    R"({"type":"REPAIR","channel":"PHONE","customerId":")" +
-                        Str(customer.Json(), "id") + R"(","description":")" + what + R"("})",
-                    agent_);
-    EXPECT_EQ(created.status, 200) << created.body;
-    return Str(created.Json(), "id");
+    return NewRepair(NewCustomer(agent_, "钱先生", "城东区 和平路 8 号", 31.25, 121.55), what);
   };
   auto assignee_of = [&](const std::string& id) {
     return Str(http_->Get("/v1/work-orders/" + id, agent_).Json(), "assigneeId");
@@ -711,13 +694,8 @@ TEST_F(DispatchTest, AnAreaCanBeRedrawnAndDeletedAndAddressesFollow) {
   EXPECT_EQ(resolved(31.42, 121.42), name);
 
   // A customer just outside it, then the area is redrawn to take them in.
-  HttpResponse customer = http_->Post(
-      "/v1/customers",
-      R"({"name":"孙先生","phones":[")" + UniquePhone() +
-          R"("],"addresses":[{"text":"新区 1 号","location":{"lat":31.52,"lng":121.52}}]})",
-      agent_);
-  ASSERT_EQ(customer.status, 200) << customer.body;
-  const std::string customer_id = Str(customer.Json(), "id");
+  const std::string customer_id = NewCustomer(agent_, "孙先生", "新区 1 号", 31.52, 121.52);
+  ASSERT_FALSE(customer_id.empty());
   const std::string path = "/v1/areas/" + id;
   auto put = [&](const std::string& area_name, const std::string& boundary) {
     return Send("PUT", path,

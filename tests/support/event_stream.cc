@@ -6,6 +6,8 @@
 #include <boost/beast/http.hpp>
 #include <stdexcept>
 
+#include "tests/support/http_client.h"
+
 namespace qq::testing {
 
 namespace beast = boost::beast;
@@ -67,13 +69,7 @@ struct EventStream::Impl {
 EventStream::EventStream(const std::string& base_url, const std::string& target,
                          const std::string& token)
     : impl_(std::make_unique<Impl>()) {
-  std::string rest = base_url;
-  if (rest.rfind("http://", 0) == 0) rest = rest.substr(7);
-  const size_t colon = rest.rfind(':');
-  if (colon == std::string::npos) throw std::runtime_error("base url needs a port: " + base_url);
-  const std::string host = rest.substr(0, colon);
-  std::string port = rest.substr(colon + 1);
-  while (!port.empty() && port.back() == '/') port.pop_back();
+  const auto [host, port] = HostAndPortOf(base_url);
   tcp::resolver resolver(impl_->io);
   impl_->stream.connect(resolver.resolve(host, port));
   http::request<http::empty_body> req(http::verb::get, target, 11);

@@ -6,6 +6,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/json/parse.hpp>
 #include <stdexcept>
+#include <tuple>
 
 namespace qq::testing {
 
@@ -21,14 +22,18 @@ struct HttpClient::Impl {
   beast::flat_buffer buffer;
 };
 
-HttpClient::HttpClient(const std::string& base_url) : impl_(std::make_unique<Impl>()) {
+std::pair<std::string, std::string> HostAndPortOf(const std::string& base_url) {
   std::string rest = base_url;
   if (rest.rfind("http://", 0) == 0) rest = rest.substr(7);
   size_t colon = rest.rfind(':');
   if (colon == std::string::npos) throw std::runtime_error("base url needs a port: " + base_url);
-  impl_->host = rest.substr(0, colon);
-  impl_->port = rest.substr(colon + 1);
-  while (!impl_->port.empty() && impl_->port.back() == '/') impl_->port.pop_back();
+  std::string port = rest.substr(colon + 1);
+  while (!port.empty() && port.back() == '/') port.pop_back();
+  return {rest.substr(0, colon), port};
+}
+
+HttpClient::HttpClient(const std::string& base_url) : impl_(std::make_unique<Impl>()) {
+  std::tie(impl_->host, impl_->port) = HostAndPortOf(base_url);
 }
 
 HttpClient::~HttpClient() = default;

@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include <boost/json/value.hpp>
 
@@ -44,6 +45,9 @@ class HttpClient {
   std::unique_ptr<Impl> impl_;
   int connections_opened_ = 0;
 };
+
+// "http://host:port" → {host, port}; throws std::runtime_error when there is no port.
+std::pair<std::string, std::string> HostAndPortOf(const std::string& base_url);
 
 // Reads a string member ("" when absent or not a string), e.g. Str(v, "id").
 std::string Str(const boost::json::value& v, const char* key);
