@@ -31,6 +31,8 @@ class CustomerImporter {
  public:
   // Rows written per transaction.
   static constexpr size_t kBatchRows = 2000;
+  // Batches written at once, each on its own connection.
+  static constexpr size_t kCopiesInFlight = 2;
   // Bad rows listed in full; beyond this they are only counted.
   static constexpr size_t kMaxListedErrors = 1000;
 

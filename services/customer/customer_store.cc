@@ -70,10 +70,18 @@ const NamedQuery kPhoneOwners{
     "SELECT customer_id FROM customer_phones WHERE tenant_id = $1 AND active "
     "  AND blind_index IN (SELECT decode(x, 'hex') FROM unnest($2::text[]) x) "
     "  AND customer_id <> $3::uuid LIMIT 1"};
-const NamedQuery kDeleteSearchTerms{"DeleteSearchTerms",
-                                    "DELETE FROM customer_search_terms WHERE customer_id = $1"};
+// The terms a customer was last given are kept on its row (migration 0006): deleting
+// exactly those goes through the prefix index.
+const NamedQuery kDeleteSearchTerms{
+    "DeleteSearchTerms",
+    "DELETE FROM customer_search_terms t USING customers c, "
+    "  unnest(c.search_terms, c.search_term_kinds) AS old(term, kind) "
+    "WHERE c.tenant_id = $1 AND c.id = $2 AND t.tenant_id = $1 AND t.kind = old.kind "
+    "  AND t.term = old.term AND t.customer_id = $2"};
 const NamedQuery kInsertSearchTerms{
     "InsertSearchTerms",
+    "WITH kept AS (UPDATE customers SET search_terms = $3::text[], "
+    "  search_term_kinds = $4::smallint[] WHERE tenant_id = $1 AND id = $2) "
     "INSERT INTO customer_search_terms (tenant_id, term, customer_id, kind) "
     "SELECT $1, t.term, $2, t.kind FROM unnest($3::text[], $4::smallint[]) AS t(term, kind)"};
 const NamedQuery kSelectCustomers{
@@ -219,9 +227,8 @@ const NamedQuery kSealIdNumber{
 
 const NamedQuery kCustomersWithoutTerms{
     "CustomersWithoutSearchTerms",
-    "SELECT c.tenant_id, c.id, c.name FROM customers c WHERE c.deleted_at IS NULL "
-    "  AND NOT EXISTS (SELECT 1 FROM customer_search_terms t WHERE t.customer_id = c.id) "
-    "LIMIT $1 FOR UPDATE SKIP LOCKED"};
+    "SELECT c.tenant_id, c.id, c.name FROM customers c "
+    "WHERE c.search_terms IS NULL AND c.deleted_at IS NULL LIMIT $1 FOR UPDATE SKIP LOCKED"};
 const NamedQuery kFindStaffAccount{
     "FindStaffAccount",
     "SELECT id, password_hash, array_to_string(roles, ','), disabled FROM qq_auth.users "
@@ -367,8 +374,7 @@ void CustomerStore::InsertPhones(pqxx::work& txn, const std::string& tenant,
 void CustomerStore::ReplaceSearchTerms(pqxx::work& txn, const std::string& tenant,
                                        const std::string& customer_id,
                                        const std::vector<SearchTerm>& terms) {
-  txn.exec_prepared(kDeleteSearchTerms.name, customer_id);
-  if (terms.empty()) return;
+  txn.exec_prepared(kDeleteSearchTerms.name, tenant, customer_id);
   std::string kinds;
   std::string texts = JoinedTerms(terms, &kinds);
   txn.exec_prepared(kInsertSearchTerms.name, tenant, customer_id, texts, kinds);
@@ -553,7 +559,7 @@ absl::StatusOr<v1::Customer> CustomerStore::DeleteCustomer(const std::string& te
     customer = std::move(loaded.front());
     txn.exec_prepared(kDeleteCustomer.name, tenant, id);
     txn.exec_prepared(kReleasePhones.name, tenant, id);
-    txn.exec_prepared(kDeleteSearchTerms.name, id);
+    txn.exec_prepared(kDeleteSearchTerms.name, tenant, id);
     *customer.mutable_delete_time() = TimeUtil::GetCurrentTime();
     return absl::OkStatus();
   });
@@ -870,8 +876,8 @@ absl::StatusOr<int> CustomerStore::BackfillSearchTermsBatch(
   absl::Status status = pool_.Transact([&](pqxx::work& txn) -> absl::Status {
     done = 0;
     for (const auto& row : txn.exec_prepared(kCustomersWithoutTerms.name, batch_size)) {
+      // Also a name with nothing searchable in it: its empty list marks it done.
       std::vector<SearchTerm> terms = terms_of(row[2].as<std::string>());
-      if (terms.empty()) continue;  // a name with nothing searchable in it
       ReplaceSearchTerms(txn, row[0].as<std::string>(), row[1].as<std::string>(), terms);
       ++done;
     }

@@ -1,10 +1,13 @@
 // The customer archive against a real PostgreSQL: personal data is sealed at rest and
 // found by blind index and last digits, search by pinyin and name fragments, duplicate
-// phones, soft delete, key rotation.
+// phones, soft delete, search terms kept in step with renames and deletes, key rotation.
 #include <gmock/gmock.h>
+
+#include <pqxx/pqxx>
 
 #include "services/common/status.h"
 #include "services/customer/customer_pgtest_fixture.h"
+#include "services/customer/import_store.h"
 
 namespace qq::customer {
 namespace {
@@ -92,6 +95,64 @@ TEST_F(CustomerPgTest, PinyinAndNameFragmentsFindEveryReading) {
   EXPECT_THAT(name("%"), Not(Contains(zhang)));  // LIKE wildcards are literal
 }
 
+TEST_F(CustomerPgTest, RenameAndDeleteReplaceTheSearchTerms) {
+  // One customer created one by one, one imported through COPY: both keep the terms they
+  // were given, and a rename or a delete removes exactly those.
+  const std::string created = CreateCustomer("张三", "13500000001");
+  ImportStore imports(pool(), cipher());
+  ImportedRow row;
+  row.row = 2;
+  row.draft.kind = "PERSON";
+  row.draft.name = "单丽";
+  row.draft.phones = {"13500000002"};
+  ASSERT_TRUE(imports
+                  .CopyNewCustomers(tenant_, "tester", "客户.csv",
+                                    {{&row, SearchTermsForName(row.draft.name)}})
+                  .ok());
+  auto owners = imports.PhoneOwners(tenant_, {"13500000002"});
+  ASSERT_TRUE(owners.ok()) << owners.status();
+  const std::string imported = (*owners)["13500000002"];
+  ASSERT_FALSE(imported.empty());
+  auto pinyin = [&](const std::string& q) {
+    return IdsOf(store().FindByTermPrefix(tenant_, SearchTerm::kPinyin, q, 20));
+  };
+  auto name = [&](const std::string& q) {
+    return IdsOf(store().FindByTermPrefix(tenant_, SearchTerm::kNameFragment, q, 20));
+  };
+  ASSERT_THAT(pinyin("danli"), Contains(imported));
+
+  for (const auto& [id, new_name] : {std::pair{created, "李四"}, std::pair{imported, "王芳"}}) {
+    CustomerDraft draft;
+    draft.kind = "PERSON";
+    draft.name = new_name;
+    draft.phones = {id == created ? "13500000001" : "13500000002"};
+    ASSERT_TRUE(store().UpdateCustomer(tenant_, id, draft, SearchTermsForName(new_name)).ok());
+  }
+  EXPECT_THAT(pinyin("zs"), Not(Contains(created)));
+  EXPECT_THAT(name("三"), Not(Contains(created)));
+  EXPECT_THAT(pinyin("ls"), Contains(created));
+  EXPECT_THAT(pinyin("danli"), Not(Contains(imported)));
+  EXPECT_THAT(pinyin("shanli"), Not(Contains(imported)));
+  EXPECT_THAT(pinyin("wangf"), Contains(imported));
+
+  ASSERT_TRUE(store().DeleteCustomer(tenant_, imported).ok());
+  EXPECT_THAT(pinyin("wangf"), Not(Contains(imported)));
+  EXPECT_THAT(name("芳"), Not(Contains(imported)));
+  // Nothing is left behind for either customer beyond the current name's terms.
+  ASSERT_TRUE(pool()
+                  .Read([&](pqxx::work& txn) {
+                    auto row = txn.exec_params1(
+                        "SELECT count(*) FILTER (WHERE customer_id = $1), "
+                        "  count(*) FILTER (WHERE customer_id = $2) "
+                        "FROM customer_search_terms WHERE tenant_id = $3",
+                        created, imported, tenant_);
+                    EXPECT_EQ(row[0].as<size_t>(), SearchTermsForName("李四").size());
+                    EXPECT_EQ(row[1].as<int>(), 0);
+                    return absl::OkStatus();
+                  })
+                  .ok());
+}
+
 TEST_F(CustomerPgTest, RotationResealsUnderTheCurrentKey) {
   // Seal with the old key alone, then open the store with the new key first.
   auto old_cipher =
@@ -132,6 +193,16 @@ TEST_F(CustomerPgTest, OlderCustomersGetSearchTermsBackfilled) {
   draft.name = "欧阳娜娜";
   auto created = store().CreateCustomer(tenant_, draft, /*terms=*/{}, IdempotencyScope{});
   ASSERT_TRUE(created.ok()) << created.status();
+  // As saved before search terms existed: none computed (an empty list means "none").
+  ASSERT_TRUE(pool()
+                  .Transact([&](pqxx::work& txn) {
+                    txn.exec_params(
+                        "UPDATE customers SET search_terms = NULL, "
+                        "search_term_kinds = NULL WHERE id = $1",
+                        created->id());
+                    return absl::OkStatus();
+                  })
+                  .ok());
   EXPECT_TRUE(IdsOf(store().FindByTermPrefix(tenant_, SearchTerm::kPinyin, "oy", 20)).empty());
   while (true) {
     auto done = store().BackfillSearchTermsBatch(100, SearchTermsForName);

@@ -8,6 +8,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "services/common/pg_pool.h"
 #include "services/common/status.h"
 #include "services/customer/domain/pii_cipher.h"
@@ -21,15 +22,30 @@ const NamedQuery kImportPhoneOwners{
     "WHERE tenant_id = $1 AND active "
     "  AND blind_index IN (SELECT decode(x, 'hex') FROM unnest($2::text[]) x)"};
 
-std::string NewUuid() {
-  unsigned char b[16];
-  randombytes_buf(b, sizeof b);
-  b[6] = (b[6] & 0x0f) | 0x40;  // version 4
-  b[8] = (b[8] & 0x3f) | 0x80;  // RFC 4122 variant
-  std::string hex =
-      absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(b), sizeof b));
-  return absl::StrCat(hex.substr(0, 8), "-", hex.substr(8, 4), "-", hex.substr(12, 4), "-",
-                      hex.substr(16, 4), "-", hex.substr(20));
+// Time-ordered ids (UUID version 7: milliseconds since 1970, then random bits). Rows of
+// one import get neighbouring ids, so the B-trees keyed by them (the customers' and the
+// addresses' primary keys, phones, ledger entries and balances by customer) take them on
+// a few pages at their right edge instead of one random page per row. The random bits
+// come from one seed per batch: a system call per id was 3 % of an import.
+std::vector<std::string> NewUuids(size_t count) {
+  std::vector<unsigned char> bytes(16 * count);
+  unsigned char seed[randombytes_SEEDBYTES];
+  randombytes_buf(seed, sizeof seed);
+  randombytes_buf_deterministic(bytes.data(), bytes.size(), seed);
+  const uint64_t millis = static_cast<uint64_t>(absl::ToUnixMillis(absl::Now()));
+  std::vector<std::string> ids;
+  ids.reserve(count);
+  for (size_t n = 0; n < count; ++n) {
+    unsigned char* b = bytes.data() + 16 * n;
+    for (int i = 0; i < 6; ++i) b[i] = static_cast<unsigned char>(millis >> (40 - 8 * i));
+    b[6] = (b[6] & 0x0f) | 0x70;  // version 7
+    b[8] = (b[8] & 0x3f) | 0x80;  // RFC 4122 variant
+    std::string hex =
+        absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(b), 16));
+    ids.push_back(absl::StrCat(hex.substr(0, 8), "-", hex.substr(8, 4), "-", hex.substr(12, 4), "-",
+                               hex.substr(16, 4), "-", hex.substr(20)));
+  }
+  return ids;
 }
 
 std::string Bytea(const std::string& bytes) { return "\\x" + absl::BytesToHexString(bytes); }
@@ -75,14 +91,18 @@ absl::Status ImportStore::CopyNewCustomers(const std::string& tenant, const std:
                                            const std::string& file_name,
                                            const std::vector<NewImportedCustomer>& customers) {
   if (customers.empty()) return absl::OkStatus();
-  // Everything is prepared before the transaction, so it holds no locks while we encrypt.
-  struct Prepared {
+  struct Ids {
     std::string id;
     std::string address_id;
+    std::string ticket_entry_id;
   };
-  std::vector<Prepared> ids;
+  std::vector<std::string> fresh_ids = NewUuids(3 * customers.size());
+  std::vector<Ids> ids;
   ids.reserve(customers.size());
-  for (size_t i = 0; i < customers.size(); ++i) ids.push_back({NewUuid(), NewUuid()});
+  for (size_t i = 0; i < customers.size(); ++i) {
+    ids.push_back({std::move(fresh_ids[3 * i]), std::move(fresh_ids[3 * i + 1]),
+                   std::move(fresh_ids[3 * i + 2])});
+  }
   const std::string key_id = cipher_.current_key_id();
 
   return pool_.Transact([&](pqxx::work& txn) -> absl::Status {
@@ -91,11 +111,17 @@ absl::Status ImportStore::CopyNewCustomers(const std::string& tenant, const std:
           txn, "customers",
           std::vector<std::string>{"id", "tenant_id", "kind", "name", "notes", "channel", "tags",
                                    "custom_fields", "id_number_ciphertext", "id_number_index",
-                                   "id_number_last4", "pii_key_id", "birthday"});
+                                   "id_number_last4", "pii_key_id", "birthday", "search_terms",
+                                   "search_term_kinds"});
       using Nullable = std::optional<std::string>;
       for (size_t i = 0; i < customers.size(); ++i) {
         const CustomerDraft& d = customers[i].row->draft;
         const bool has_id = !d.id_number.empty();
+        std::vector<std::string> terms, kinds;
+        for (const SearchTerm& t : customers[i].terms) {
+          terms.push_back(t.text);
+          kinds.push_back(absl::StrCat(static_cast<int>(t.kind)));
+        }
         out << std::make_tuple(
             ids[i].id, tenant, d.kind, d.name, d.notes, d.channel, PgTextArray(d.tags),
             Json(d.custom_fields),
@@ -103,7 +129,8 @@ absl::Status ImportStore::CopyNewCustomers(const std::string& tenant, const std:
             has_id ? Nullable(Bytea(cipher_.BlindIndex(tenant, d.id_number))) : std::nullopt,
             has_id ? Nullable(LastDigits(d.id_number)) : std::nullopt,
             has_id ? Nullable(key_id) : std::nullopt,
-            d.birthday.empty() ? std::nullopt : Nullable(d.birthday));
+            d.birthday.empty() ? std::nullopt : Nullable(d.birthday), PgTextArray(terms),
+            PgTextArray(kinds));
       }
       out.complete();
     }
@@ -146,14 +173,15 @@ absl::Status ImportStore::CopyNewCustomers(const std::string& tenant, const std:
     {
       pqxx::stream_to entries(
           txn, "ledger_entries",
-          std::vector<std::string>{"tenant_id", "customer_id", "kind", "asset_kind", "product",
-                                   "quantity_delta", "amount_fen_delta", "quantity_after",
-                                   "amount_fen_after", "reason", "actor_id"});
+          std::vector<std::string>{"id", "tenant_id", "customer_id", "kind", "asset_kind",
+                                   "product", "quantity_delta", "amount_fen_delta",
+                                   "quantity_after", "amount_fen_after", "reason", "actor_id"});
       for (size_t i = 0; i < customers.size(); ++i) {
         const int64_t tickets = customers[i].row->tickets;
         if (tickets <= 0) continue;
         entries << std::make_tuple(
-            tenant, ids[i].id, "ADJUSTMENT", "TICKET", kImportTicketProduct, tickets, 0, tickets, 0,
+            ids[i].ticket_entry_id, tenant, ids[i].id, "ADJUSTMENT", "TICKET", kImportTicketProduct,
+            tickets, 0, tickets, 0,
             absl::StrCat("导入期初水票：", file_name, " 第 ", customers[i].row->row, " 行"),
             actor_id);
       }
