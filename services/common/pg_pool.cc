@@ -135,13 +135,14 @@ absl::Status PgPool::EnsureReady(Slot& slot) {
   return absl::OkStatus();
 }
 
-absl::Status PgPool::Transact(const std::function<absl::Status(pqxx::work&)>& fn) {
+template <typename Txn>
+absl::Status PgPool::Run(const std::function<absl::Status(Txn&)>& fn) {
   absl::Status status;
   for (int attempt = 1; attempt <= kMaxAttempts; ++attempt) {
     auto slot = Acquire();
     if (!slot.ok()) return slot.status();
     try {
-      pqxx::work txn(*(*slot)->connection);
+      Txn txn(*(*slot)->connection);
       status = fn(txn);
       if (status.ok()) txn.commit();
     } catch (const pqxx::broken_connection& e) {
@@ -164,6 +165,14 @@ absl::Status PgPool::Transact(const std::function<absl::Status(pqxx::work&)>& fn
     std::this_thread::sleep_for(std::chrono::milliseconds(5 * attempt));
   }
   return status;
+}
+
+absl::Status PgPool::Transact(const std::function<absl::Status(pqxx::work&)>& fn) {
+  return Run(fn);
+}
+
+absl::Status PgPool::ReadStatement(const std::function<absl::Status(pqxx::nontransaction&)>& fn) {
+  return Run(fn);
 }
 
 void PgPool::ReportGauges() {

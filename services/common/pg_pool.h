@@ -55,6 +55,10 @@ class PgPool {
   // Same, read-only intent (no retry difference; documents the caller's intent).
   absl::Status Read(const std::function<absl::Status(pqxx::work&)>& fn) { return Transact(fn); }
 
+  // Runs `fn` without BEGIN and COMMIT, each statement its own snapshot: for a read that
+  // is one statement, two round trips fewer than Read().
+  absl::Status ReadStatement(const std::function<absl::Status(pqxx::nontransaction&)>& fn);
+
   const std::string& dsn() const { return dsn_; }
 
  private:
@@ -63,6 +67,8 @@ class PgPool {
     std::unique_ptr<pqxx::connection> connection;
     size_t prepared_count = 0;
   };
+  template <typename Txn>
+  absl::Status Run(const std::function<absl::Status(Txn&)>& fn);
   absl::StatusOr<std::unique_ptr<Slot>> Acquire();
   void Release(std::unique_ptr<Slot> slot);
   absl::Status EnsureReady(Slot& slot);

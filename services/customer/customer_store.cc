@@ -1,5 +1,6 @@
 #include "services/customer/customer_store.h"
 
+#include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/time_util.h>
 
 #include <map>
@@ -84,18 +85,25 @@ const NamedQuery kInsertSearchTerms{
     "  search_term_kinds = $4::smallint[] WHERE tenant_id = $1 AND id = $2) "
     "INSERT INTO customer_search_terms (tenant_id, term, customer_id, kind) "
     "SELECT $1, t.term, $2, t.kind FROM unnest($3::text[], $4::smallint[]) AS t(term, kind)"};
+// A customer with its phones and addresses in one statement (a get is then one round
+// trip): phones as "<ciphertext hex> <key id>" joined by chr(31) in position order,
+// addresses as a JSON array in the Address message's JSON form.
 const NamedQuery kSelectCustomers{
-    "SelectCustomers", "SELECT " QQ_CUSTOMER_COLUMNS
-                       " FROM customers c WHERE c.tenant_id = $1 AND c.id = ANY($2::uuid[]) "
-                       "  AND c.deleted_at IS NULL"};
-const NamedQuery kSelectDeletedCustomer{"SelectDeletedCustomer",
-                                        "SELECT " QQ_CUSTOMER_COLUMNS
-                                        " FROM customers c WHERE c.tenant_id = $1 AND c.id = $2"};
-const NamedQuery kSelectPhones{
-    "SelectCustomerPhones",
-    "SELECT customer_id, encode(ciphertext, 'hex'), key_id FROM customer_phones "
-    "WHERE tenant_id = $1 AND customer_id = ANY($2::uuid[]) AND ciphertext IS NOT NULL "
-    "ORDER BY customer_id, position"};
+    "SelectCustomers",
+    "SELECT " QQ_CUSTOMER_COLUMNS
+    ", (SELECT string_agg(encode(p.ciphertext, 'hex') || ' ' || coalesce(p.key_id, ''), "
+    "     chr(31) ORDER BY p.position) FROM customer_phones p "
+    "   WHERE p.tenant_id = c.tenant_id AND p.customer_id = c.id "
+    "     AND p.ciphertext IS NOT NULL), "
+    "  (SELECT json_agg(json_build_object('id', a.id, 'text', a.text, 'location', "
+    "     CASE WHEN a.lat IS NOT NULL AND a.lng IS NOT NULL "
+    "       THEN json_build_object('lat', a.lat, 'lng', a.lng) END, "
+    "     'deliveryNotes', a.delivery_notes, 'areaId', a.area_id, 'areaName', a.area_name, "
+    "     'outsideAreas', a.outside_areas, 'areaPending', a.area_pending, "
+    "     'customFields', a.custom_fields) ORDER BY a.position) FROM addresses a "
+    "   WHERE a.tenant_id = c.tenant_id AND a.customer_id = c.id AND a.deleted_at IS NULL) "
+    "FROM customers c WHERE c.tenant_id = $1 AND c.id = ANY($2::uuid[]) "
+    "  AND c.deleted_at IS NULL"};
 #define QQ_ADDRESS_COLUMNS                                                                \
   "a.id, a.customer_id, a.text, a.lat, a.lng, a.delivery_notes, a.area_id, a.area_name, " \
   "a.outside_areas, a.area_pending, a.custom_fields::text"
@@ -307,9 +315,6 @@ CustomerStore::CustomerStore(PgPool& pool, const PiiCipher& cipher) : pool_(pool
                  kDeleteSearchTerms,
                  kInsertSearchTerms,
                  kSelectCustomers,
-                 kSelectDeletedCustomer,
-                 kSelectPhones,
-                 kSelectAddresses,
                  kSelectAddress,
                  kInsertAddress,
                  kUpdateAddress,
@@ -415,12 +420,11 @@ absl::StatusOr<v1::Customer> CustomerStore::CreateCustomer(const std::string& te
 }
 
 absl::StatusOr<std::vector<v1::Customer>> CustomerStore::LoadCustomersIn(
-    pqxx::work& txn, const std::string& tenant, const std::vector<std::string>& ids) {
+    pqxx::transaction_base& txn, const std::string& tenant, const std::vector<std::string>& ids) {
   std::vector<v1::Customer> out;
   if (ids.empty()) return out;
-  const std::string id_array = PgTextArray(ids);
   std::map<std::string, v1::Customer> by_id;
-  for (const auto& row : txn.exec_prepared(kSelectCustomers.name, tenant, id_array)) {
+  for (const auto& row : txn.exec_prepared(kSelectCustomers.name, tenant, PgTextArray(ids))) {
     v1::Customer c;
     c.set_id(row[0].as<std::string>());
     c.set_kind(KindOf(row[1].as<std::string>()));
@@ -447,20 +451,25 @@ absl::StatusOr<std::vector<v1::Customer>> CustomerStore::LoadCustomersIn(
       c.set_status(customer_status);
     }
     *c.mutable_last_activity_time() = TimeUtil::MicrosecondsToTimestamp(row[13].as<long long>());
+    if (!row[15].is_null()) {
+      for (absl::string_view sealed : absl::StrSplit(row[15].c_str(), '\x1f')) {
+        std::pair<std::string, std::string> hex_and_key = absl::StrSplit(sealed, ' ');
+        QQ_ASSIGN_OR_RETURN(
+            std::string phone,
+            cipher_.Open(hex_and_key.second, tenant, absl::HexStringToBytes(hex_and_key.first)));
+        c.add_phones(phone);
+      }
+    }
+    if (!row[16].is_null()) {
+      v1::Customer addresses;
+      auto parsed = google::protobuf::util::JsonStringToMessage(
+          absl::StrCat(R"({"addresses":)", row[16].c_str(), "}"), &addresses);
+      if (!parsed.ok()) {
+        return absl::InternalError(absl::StrCat("addresses of ", c.id(), ": ", parsed.ToString()));
+      }
+      c.mutable_addresses()->Swap(addresses.mutable_addresses());
+    }
     by_id[c.id()] = std::move(c);
-  }
-  for (const auto& row : txn.exec_prepared(kSelectPhones.name, tenant, id_array)) {
-    auto it = by_id.find(row[0].as<std::string>());
-    if (it == by_id.end()) continue;
-    QQ_ASSIGN_OR_RETURN(std::string phone,
-                        cipher_.Open(row[2].as<std::string>(), tenant,
-                                     absl::HexStringToBytes(row[1].as<std::string>())));
-    it->second.add_phones(phone);
-  }
-  for (const auto& row : txn.exec_prepared(kSelectAddresses.name, tenant, id_array)) {
-    auto it = by_id.find(row[1].as<std::string>());
-    if (it == by_id.end()) continue;
-    FillAddressRow(row, *it->second.add_addresses());
   }
   for (const std::string& id : ids) {
     auto it = by_id.find(id);
@@ -472,7 +481,7 @@ absl::StatusOr<std::vector<v1::Customer>> CustomerStore::LoadCustomersIn(
 absl::StatusOr<std::vector<v1::Customer>> CustomerStore::LoadCustomers(
     const std::string& tenant, const std::vector<std::string>& ids) {
   std::vector<v1::Customer> out;
-  absl::Status status = pool_.Read([&](pqxx::work& txn) -> absl::Status {
+  absl::Status status = pool_.ReadStatement([&](pqxx::nontransaction& txn) -> absl::Status {
     QQ_ASSIGN_OR_RETURN(out, LoadCustomersIn(txn, tenant, ids));
     return absl::OkStatus();
   });

@@ -190,8 +190,9 @@ class CustomerStore {
                     const std::vector<std::string>& phones);
   void ReplaceSearchTerms(pqxx::work& txn, const std::string& tenant,
                           const std::string& customer_id, const std::vector<SearchTerm>& terms);
+  // One statement: customers with their phones and addresses.
   absl::StatusOr<std::vector<qingquan::customer::v1::Customer>> LoadCustomersIn(
-      pqxx::work& txn, const std::string& tenant, const std::vector<std::string>& ids);
+      pqxx::transaction_base& txn, const std::string& tenant, const std::vector<std::string>& ids);
 
   PgPool& pool_;
   const PiiCipher& cipher_;

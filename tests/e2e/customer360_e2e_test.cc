@@ -64,6 +64,18 @@ TEST_F(Customer360Test, ArchiveSearchAndViewWorkTogether) {
   EXPECT_EQ(customer.at("customFields").as_object().at("dispenser").as_string(), "standing");
   const auto& address = customer.at("addresses").as_array().at(0).as_object();
   EXPECT_EQ(Str(address, "areaName"), "城东区") << created.body;
+  // A get reads it back whole: phones opened, the address with its point and custom field.
+  HttpResponse got = http_->Get("/v1/customers/" + id, station_agent_);
+  ASSERT_EQ(got.status, 200) << got.body;
+  const boost::json::value got_json = got.Json();
+  EXPECT_EQ(got_json.at("phones").as_array().at(0).as_string(), phone) << got.body;
+  const auto& got_address = got_json.at("addresses").as_array().at(0).as_object();
+  EXPECT_EQ(Str(got_address, "id"), Str(address, "id"));
+  EXPECT_EQ(Str(got_address, "text"), "城东区 张杨路 500 弄 3 号 402 室");
+  EXPECT_DOUBLE_EQ(got_address.at("location").at("lat").to_number<double>(), 31.235);
+  EXPECT_DOUBLE_EQ(got_address.at("location").at("lng").to_number<double>(), 121.525);
+  EXPECT_EQ(got_address.at("customFields").at("floor").to_number<double>(), 4) << got.body;
+  EXPECT_EQ(Str(got_address, "areaName"), "城东区");
 
   // The same phone again: 409 naming the existing customer.
   HttpResponse duplicate = http_->Post(
