@@ -216,6 +216,7 @@ int main(int argc, char** argv) {
     // would share the cores with it working through the fresh ledger rows.
     pqxx::nontransaction vacuum(db);
     vacuum.exec("VACUUM (ANALYZE)");
+    vacuum.commit();
     pqxx::work count(db);
     long long entries = count.exec1("SELECT count(*) FROM ledger_entries")[0].as<long long>();
     std::printf("BENCH ledger_entries %lld entries\n", entries);
