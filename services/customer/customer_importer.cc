@@ -43,7 +43,6 @@ absl::StatusOr<v1::ImportCustomersResponse> CustomerImporter::Import(const std::
                                                                      const std::string& path,
                                                                      const ImportOptions& options) {
   const std::string& file_name = options.file_name;
-  const std::string& file_digest = options.file_digest;
   QQ_ASSIGN_OR_RETURN(auto reader, spreadsheet::OpenSpreadsheet(path));
   QQ_ASSIGN_OR_RETURN(auto definitions,
                       dictionary_.ListFieldDefinitions(tenant, v1::FieldDefinition::CUSTOMER));
@@ -134,53 +133,8 @@ absl::StatusOr<v1::ImportCustomersResponse> CustomerImporter::Import(const std::
         });
     pending.push_back(std::move(copy));
     for (size_t i = 0; i < existing.size(); ++i) {
-      const ImportedRow& r = *existing[i];
-      auto current = customers_.GetCustomer(tenant, existing_ids[i]);
-      if (!current.ok()) return current.status();
-      CustomerDraft merged = r.draft;
-      merged.phones.clear();
-      for (const auto& p : current->phones()) merged.phones.push_back(p);
-      for (const auto& p : r.draft.phones) {
-        if (std::find(merged.phones.begin(), merged.phones.end(), p) == merged.phones.end() &&
-            merged.phones.size() < kMaxPhones) {
-          merged.phones.push_back(p);
-        }
-      }
-      if (r.draft.id_number.empty()) merged.id_number = current->id_number();
-      if (r.draft.birthday.empty()) merged.birthday = current->birthday();
-      if (r.draft.notes.empty()) merged.notes = current->notes();
-      if (r.draft.tags.empty()) merged.tags = {current->tags().begin(), current->tags().end()};
-      merged.channel = v1::Customer::Channel_Name(current->channel());
-      for (const auto& [key, value] : current->custom_fields().fields()) {
-        merged.custom_fields.mutable_fields()->insert({key, value});
-      }
-      auto updated = customers_.UpdateCustomer(tenant, existing_ids[i], merged,
-                                               SearchTermsForName(merged.name));
-      if (!updated.ok()) {
-        AddError(response, {r.row, "", std::string(updated.status().message())});
-        continue;
-      }
-      if (!r.draft.addresses.empty()) {
-        bool known = false;
-        for (const auto& a : current->addresses()) known |= a.text() == r.draft.addresses[0].text;
-        if (!known) {
-          QQ_RETURN_IF_ERROR(
-              customers_.AddAddress(tenant, existing_ids[i], r.draft.addresses[0]).status());
-        }
-      }
-      if (r.tickets > 0) {
-        LedgerEntryDraft tickets{"ADJUSTMENT",
-                                 "TICKET",
-                                 kImportTicketProduct,
-                                 {r.tickets, 0},
-                                 absl::StrCat("导入水票：", file_name, " 第 ", r.row, " 行"),
-                                 ""};
-        IdempotencyScope once{tenant, actor_id, "ImportTickets",
-                              absl::StrCat(file_digest.substr(0, 32), ":", r.row), file_digest};
-        QQ_RETURN_IF_ERROR(
-            ledger_.PostEntry(tenant, existing_ids[i], tickets, actor_id, once).status());
-      }
-      response.set_updated(response.updated() + 1);
+      QQ_RETURN_IF_ERROR(
+          UpdateFromRow(tenant, actor_id, options, *existing[i], existing_ids[i], response));
     }
     batch = {};
     return absl::OkStatus();
@@ -237,6 +191,60 @@ absl::StatusOr<v1::ImportCustomersResponse> CustomerImporter::Import(const std::
   QQ_RETURN_IF_ERROR(flushed);
   QQ_RETURN_IF_ERROR(settled);
   return response;
+}
+
+// UPDATE policy: a row whose phone belongs to customer `id` fills in that customer. What
+// the row leaves empty keeps its current value, phones and custom fields are merged, a
+// new address is added, and tickets are added once per file and row.
+absl::Status CustomerImporter::UpdateFromRow(const std::string& tenant, const std::string& actor_id,
+                                             const ImportOptions& options, const ImportedRow& r,
+                                             const std::string& id,
+                                             v1::ImportCustomersResponse& response) {
+  auto current = customers_.GetCustomer(tenant, id);
+  if (!current.ok()) return current.status();
+  CustomerDraft merged = r.draft;
+  merged.phones.clear();
+  for (const auto& p : current->phones()) merged.phones.push_back(p);
+  for (const auto& p : r.draft.phones) {
+    if (std::find(merged.phones.begin(), merged.phones.end(), p) == merged.phones.end() &&
+        merged.phones.size() < kMaxPhones) {
+      merged.phones.push_back(p);
+    }
+  }
+  if (r.draft.id_number.empty()) merged.id_number = current->id_number();
+  if (r.draft.birthday.empty()) merged.birthday = current->birthday();
+  if (r.draft.notes.empty()) merged.notes = current->notes();
+  if (r.draft.tags.empty()) merged.tags = {current->tags().begin(), current->tags().end()};
+  merged.channel = v1::Customer::Channel_Name(current->channel());
+  for (const auto& [key, value] : current->custom_fields().fields()) {
+    merged.custom_fields.mutable_fields()->insert({key, value});
+  }
+  auto updated = customers_.UpdateCustomer(tenant, id, merged, SearchTermsForName(merged.name));
+  if (!updated.ok()) {
+    AddError(response, {r.row, "", std::string(updated.status().message())});
+    return absl::OkStatus();
+  }
+  if (!r.draft.addresses.empty()) {
+    bool known = false;
+    for (const auto& a : current->addresses()) known |= a.text() == r.draft.addresses[0].text;
+    if (!known) {
+      QQ_RETURN_IF_ERROR(customers_.AddAddress(tenant, id, r.draft.addresses[0]).status());
+    }
+  }
+  if (r.tickets > 0) {
+    LedgerEntryDraft tickets{"ADJUSTMENT",
+                             "TICKET",
+                             kImportTicketProduct,
+                             {r.tickets, 0},
+                             absl::StrCat("导入水票：", options.file_name, " 第 ", r.row, " 行"),
+                             ""};
+    IdempotencyScope once{tenant, actor_id, "ImportTickets",
+                          absl::StrCat(options.file_digest.substr(0, 32), ":", r.row),
+                          options.file_digest};
+    QQ_RETURN_IF_ERROR(ledger_.PostEntry(tenant, id, tickets, actor_id, once).status());
+  }
+  response.set_updated(response.updated() + 1);
+  return absl::OkStatus();
 }
 
 absl::Status CustomerImporter::Export(const std::string& tenant, const CustomerFilter& filter,

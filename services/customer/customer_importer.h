@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "qingquan/customer/v1/customer.pb.h"
 #include "services/customer/customer_store.h"
+#include "services/customer/domain/import_mapping.h"
 
 namespace qq::customer {
 
@@ -52,6 +53,11 @@ class CustomerImporter {
                       const std::string& path);
 
  private:
+  absl::Status UpdateFromRow(const std::string& tenant, const std::string& actor_id,
+                             const ImportOptions& options, const ImportedRow& row,
+                             const std::string& id,
+                             qingquan::customer::v1::ImportCustomersResponse& response);
+
   CustomerStore& customers_;
   DictionaryStore& dictionary_;
   ImportStore& imports_;
