@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <boost/json/serialize.hpp>
+
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -298,6 +300,92 @@ TEST_F(Customer360Test, ImportRefusesFilesThatAreNotSpreadsheets) {
   writer->WritesDone();
   grpc::Status status = writer->Finish();
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
+}
+
+// UPDATE fills in the customer a phone already belongs to: what the row leaves empty keeps
+// its value, a new address is added, tickets are added once per file and row (sending
+// the same file again adds none).
+TEST_F(Customer360Test, ImportUpdatesTheCustomerAPhoneBelongsTo) {
+  const std::string phone = UniquePhone();
+  auto import = [&](const std::string& policy, const std::string& file_name,
+                    const std::string& row) {
+    HttpResponse res =
+        http_->Send("POST", "/v1/customers:import?onDuplicate=" + policy + "&fileName=" + file_name,
+                    "姓名,电话,地址,水票,备注\n" + row + "\n",
+                    {{"Authorization", "Bearer " + station_agent_}, {"Content-Type", "text/csv"}});
+    EXPECT_EQ(res.status, 200) << res.body;
+    return res.Json();
+  };
+  auto count = [](const boost::json::value& result, const char* key) {
+    const auto* v = result.as_object().if_contains(key);
+    return v == nullptr ? 0 : std::stoll(std::string(v->as_string()));
+  };
+  const std::string first_row = "柏青," + phone + ",城东区 解放路 1 号,5,";
+  EXPECT_EQ(count(import("SKIP", "first.csv", first_row), "created"), 1);
+  const std::string update_row = "柏青," + phone + ",城东区 人民路 9 号,3,要发票";
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    boost::json::value result = import("UPDATE", "second.csv", update_row);
+    EXPECT_EQ(count(result, "updated"), 1) << boost::json::serialize(result);
+    EXPECT_EQ(count(result, "created"), 0);
+  }
+  EXPECT_EQ(count(import("SKIP", "second.csv", update_row), "skipped"), 1);
+
+  HttpResponse found = http_->Get("/v1/customers:search?q=" + phone, station_agent_);
+  ASSERT_EQ(found.status, 200) << found.body;
+  const std::string id =
+      Str(found.Json().at("hits").as_array().at(0).as_object().at("customer"), "id");
+  HttpResponse view = http_->Get("/v1/customers/" + id + "/view", station_agent_);
+  ASSERT_EQ(view.status, 200) << view.body;
+  const boost::json::value v = view.Json();
+  const auto& customer = v.at("customer").as_object();
+  EXPECT_EQ(Str(customer, "notes"), "要发票");
+  ASSERT_EQ(customer.at("phones").as_array().size(), 1u) << view.body;
+  const auto& addresses = customer.at("addresses").as_array();
+  ASSERT_EQ(addresses.size(), 2u) << view.body;
+  EXPECT_EQ(Str(addresses.at(0).as_object(), "text"), "城东区 解放路 1 号");
+  EXPECT_EQ(Str(addresses.at(1).as_object(), "text"), "城东区 人民路 9 号");
+  // 5 from the first file, 3 once from the second however often it was sent.
+  EXPECT_EQ(v.at("balances").as_array().at(0).as_object().at("quantity").as_string(), "8")
+      << view.body;
+}
+
+// A file of several batches: they are written two at a time, and every good row lands
+// once; a phone repeated across batches is a bad row naming the first.
+TEST_F(Customer360Test, ImportOfManyBatchesLandsEveryGoodRowOnce) {
+  constexpr int kRows = 5000;  // three batches of at most 2,000
+  const std::string prefix = UniquePhone().substr(0, 7);
+  std::string csv = "姓名,电话,地址\n";
+  for (int i = 0; i < kRows; ++i) {
+    char phone[16];
+    std::snprintf(phone, sizeof phone, "%s%04d", prefix.c_str(), i);
+    csv +=
+        "批量" + std::to_string(i) + "," + phone + ",城东区 解放路 " + std::to_string(i) + " 号\n";
+  }
+  char repeated[16];
+  std::snprintf(repeated, sizeof repeated, "%s%04d", prefix.c_str(), 7);
+  csv += std::string("重复,") + repeated + ",城东区\n";
+  HttpResponse res =
+      http_->Send("POST", "/v1/customers:import?onDuplicate=SKIP&fileName=many.csv", csv,
+                  {{"Authorization", "Bearer " + station_agent_}, {"Content-Type", "text/csv"}});
+  ASSERT_EQ(res.status, 200) << res.body;
+  const boost::json::value result = res.Json();
+  auto count = [&](const char* key) {
+    const auto* v = result.as_object().if_contains(key);
+    return v == nullptr ? 0 : std::stoll(std::string(v->as_string()));
+  };
+  EXPECT_EQ(count("rows"), kRows + 1);
+  EXPECT_EQ(count("created") + count("skipped"), kRows) << res.body.substr(0, 500);
+  EXPECT_EQ(count("failed"), 1);
+  EXPECT_NE(res.body.find("is also in row 9"), std::string::npos) << res.body.substr(0, 500);
+  // Rows of the first and of the last batch are found by their phone.
+  for (int i : {0, kRows - 1}) {
+    char phone[16];
+    std::snprintf(phone, sizeof phone, "%s%04d", prefix.c_str(), i);
+    HttpResponse found = http_->Get(std::string("/v1/customers:search?q=") + phone, station_agent_);
+    ASSERT_EQ(found.status, 200) << found.body;
+    EXPECT_NE(found.body.find("批量" + std::to_string(i) + "\""), std::string::npos)
+        << phone << ": " << found.body;
+  }
 }
 
 // The same through the gateway: the README's upload and download.
