@@ -81,6 +81,17 @@ class CallGuard {
   void RecordOutcome(absl::string_view method, const absl::Status& status,
                      std::chrono::steady_clock::time_point start);
 
+  // Runs `fn` (returning a Status or StatusOr); an exception escaping it is logged and
+  // becomes INTERNAL. Unary handlers run through it; streaming reactors call it directly.
+  template <typename Fn>
+  static auto RunGuarded(Fn&& fn) -> decltype(fn()) {
+    try {
+      return fn();
+    } catch (const std::exception& e) {
+      return UncaughtException(e.what());
+    }
+  }
+
   // For the few RPCs callable without a token (login).
   template <typename Handler>
   grpc::ServerUnaryReactor* PublicUnary(grpc::CallbackServerContext* ctx, absl::string_view method,
@@ -102,14 +113,6 @@ class CallGuard {
     return RunGuarded([&] { return handler(*call); });
   }
 
-  template <typename Fn>
-  static absl::Status RunGuarded(Fn&& fn) {
-    try {
-      return fn();
-    } catch (const std::exception& e) {
-      return UncaughtException(e.what());
-    }
-  }
   static absl::Status UncaughtException(const char* what);
   static std::string RequestIdOf(grpc::CallbackServerContext* ctx);
   absl::StatusOr<CallContext> Authenticate(grpc::CallbackServerContext* ctx) const;

@@ -297,11 +297,7 @@ class RouteServiceImpl::TrackingWatch final : public grpc::ServerWriteReactor<v1
   void Read() {
     absl::StatusOr<TrackingView> view = [&]() -> absl::StatusOr<TrackingView> {
       ScopedLogContext log_context(call_.request_id, call_.identity.tenant);
-      try {
-        return service_.TrackingOf(call_, order_id_);
-      } catch (const std::exception& e) {
-        return absl::InternalError(e.what());
-      }
+      return CallGuard::RunGuarded([&] { return service_.TrackingOf(call_, order_id_); });
     }();
     if (view.ok() && watcher_ != 0) {
       const long long seen_report = view->tracking.has_position_time()

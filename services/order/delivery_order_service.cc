@@ -151,6 +151,21 @@ grpc::ServerUnaryReactor* DeliveryOrderServiceImpl::TransitionDeliveryOrder(
       });
 }
 
+namespace {
+
+// Dispatch's events are settled once handled, and also when the order has moved on (the
+// decision said CANCELLED) or is unknown here; only a failure is retried.
+template <typename T>
+absl::Status SettledUnlessFailed(const absl::StatusOr<T>& changed) {
+  if (changed.ok() || changed.status().code() == absl::StatusCode::kCancelled ||
+      changed.status().code() == absl::StatusCode::kNotFound) {
+    return absl::OkStatus();
+  }
+  return changed.status();
+}
+
+}  // namespace
+
 absl::Status HandleDeliveryAssigned(DeliveryStore& store, pqxx::work& txn,
                                     const StreamEvent& event) {
   const bool reassigned = event.type == "delivery.reassigned";
@@ -192,12 +207,7 @@ absl::Status HandleDeliveryAssigned(DeliveryStore& store, pqxx::work& txn,
                           .courier_id = assigned.courier_id(),
                           .event_type = TransitionEventType(workflow, *step)};
   };
-  auto changed = store.ChangeIn(txn, event.tenant, assigned.order_id(), decide);
-  if (changed.ok() || changed.status().code() == absl::StatusCode::kCancelled ||
-      changed.status().code() == absl::StatusCode::kNotFound) {
-    return absl::OkStatus();
-  }
-  return changed.status();
+  return SettledUnlessFailed(store.ChangeIn(txn, event.tenant, assigned.order_id(), decide));
 }
 
 absl::Status HandleDeliveryUnplaced(DeliveryStore& store, pqxx::work& txn,
@@ -218,12 +228,7 @@ absl::Status HandleDeliveryUnplaced(DeliveryStore& store, pqxx::work& txn,
         .comment = absl::StrCat("未能自动派单: ",
                                 unplaced.detail().empty() ? unplaced.reason() : unplaced.detail())};
   };
-  auto changed = store.ChangeIn(txn, event.tenant, unplaced.order_id(), decide);
-  if (changed.ok() || changed.status().code() == absl::StatusCode::kCancelled ||
-      changed.status().code() == absl::StatusCode::kNotFound) {
-    return absl::OkStatus();
-  }
-  return changed.status();
+  return SettledUnlessFailed(store.ChangeIn(txn, event.tenant, unplaced.order_id(), decide));
 }
 
 grpc::ServerUnaryReactor* WorkflowServiceImpl::ListWorkflows(
