@@ -233,61 +233,87 @@ class StringBodyReader final : public RequestBodyReader {
   size_t offset_ = 0;
 };
 
-// The rest of a download's body: each further HttpBody message's `data`.
-class DownloadBody final : public ResponseBodySource,
-                           public std::enable_shared_from_this<DownloadBody> {
+// The rest of a streamed response's body, relayed from a server-streaming call one
+// message at a time. Subclasses turn a message (or the call's end or failure) into the
+// next piece of the body. The call is cancelled when the body is dropped or cancelled
+// before the call ended.
+class RelayedBody : public ResponseBodySource, public std::enable_shared_from_this<RelayedBody> {
  public:
-  DownloadBody(const Route& route, std::shared_ptr<DownloadCall> download, std::string request_id,
-               std::string tenant)
+  RelayedBody(const Route& route, std::shared_ptr<DownloadCall> call, std::string request_id,
+              std::string tenant)
       : route_(route),
-        download_(std::move(download)),
+        call_(std::move(call)),
         request_id_(std::move(request_id)),
         tenant_(std::move(tenant)) {}
 
-  ~DownloadBody() override {
-    if (!ended_) download_->Cancel();
+  ~RelayedBody() override {
+    if (!ended_) call_->Cancel();
   }
 
-  void Next(NextDone done) override {
-    download_->Next([self = shared_from_this(),
-                     done = std::move(done)](absl::StatusOr<std::optional<std::string>> message) {
-      const Route& route = self->route_;
-      qingquan::common::v1::HttpBody chunk;
-      absl::Status failure;
-      if (!message.ok()) {
-        failure = message.status();
-      } else if (*message && !chunk.ParseFromString(**message)) {
-        failure = absl::InternalError(absl::StrCat("unreadable response from ", route.grpc_method));
-        self->download_->Cancel();  // the call itself goes on: stop it
-      }
-      if (!failure.ok()) {
-        if (!self->ended_.exchange(true)) {  // else the server gave up first: nothing to tell
-          ScopedLogContext log_context(self->request_id_, self->tenant_);
-          LogWarn("download failed after the response started; closing the connection",
-                  {{"method", route.grpc_method},
-                   {"code", CodeName(failure.code())},
-                   {"error", std::string(failure.message())}});
-        }
-        return done(failure);
-      }
-      if (!*message) {
+  void Next(NextDone done) final {
+    if (ended_) return done(std::nullopt);
+    call_->Next([self = shared_from_this(),
+                 done = std::move(done)](absl::StatusOr<std::optional<std::string>> message) {
+      if (message.ok() && !*message) {
         self->ended_ = true;
         return done(std::nullopt);
       }
-      done(std::move(*chunk.mutable_data()));
+      self->Relay(std::move(message), std::move(done));
     });
   }
 
   void Cancel() override {
-    if (!ended_.exchange(true)) download_->Cancel();
+    if (!ended_.exchange(true)) call_->Cancel();
   }
 
- private:
+ protected:
+  // A message, or the call's failure (never its end, which Next handles).
+  virtual void Relay(absl::StatusOr<std::optional<std::string>> message, NextDone done) = 0;
+
+  // Ends the body after a failure. False when it had already ended (the server gave up
+  // first): then there is nothing to tell. A message that could not be used leaves the
+  // call going, so it is stopped.
+  bool EndOnFailure(bool call_still_going) {
+    if (ended_.exchange(true)) return false;
+    if (call_still_going) call_->Cancel();
+    return true;
+  }
+
+  void LogFailure(const char* what, const absl::Status& failure) const {
+    ScopedLogContext log_context(request_id_, tenant_);
+    LogWarn(what, {{"method", route_.grpc_method},
+                   {"code", CodeName(failure.code())},
+                   {"error", std::string(failure.message())}});
+  }
+
   const Route& route_;
-  std::shared_ptr<DownloadCall> download_;
+
+ private:
+  std::shared_ptr<DownloadCall> call_;
   std::string request_id_;
   std::string tenant_;
   std::atomic<bool> ended_{false};
+};
+
+// The rest of a download's body: each further HttpBody message's `data`. A failure
+// closes the connection: the client sees a file cut short.
+class DownloadBody final : public RelayedBody {
+ public:
+  using RelayedBody::RelayedBody;
+
+ private:
+  void Relay(absl::StatusOr<std::optional<std::string>> message, NextDone done) override {
+    qingquan::common::v1::HttpBody chunk;
+    absl::Status failure = message.status();
+    if (message.ok() && !chunk.ParseFromString(**message)) {
+      failure = absl::InternalError(absl::StrCat("unreadable response from ", route_.grpc_method));
+    }
+    if (failure.ok()) return done(std::move(*chunk.mutable_data()));
+    if (EndOnFailure(message.ok())) {
+      LogFailure("download failed after the response started; closing the connection", failure);
+    }
+    done(failure);
+  }
 };
 
 // One server-sent event: "event: <name>" and the message's JSON as its data (printed
@@ -299,56 +325,20 @@ absl::StatusOr<std::string> EventFor(const Route& route, const std::string& mess
 
 // The rest of an event stream: an event per further message. The stream's deadline
 // ends it cleanly (clients reconnect); another failure becomes a last "error" event.
-class EventStreamBody final : public ResponseBodySource,
-                              public std::enable_shared_from_this<EventStreamBody> {
+class EventStreamBody final : public RelayedBody {
  public:
-  EventStreamBody(const Route& route, std::shared_ptr<DownloadCall> stream, std::string request_id,
-                  std::string tenant)
-      : route_(route),
-        stream_(std::move(stream)),
-        request_id_(std::move(request_id)),
-        tenant_(std::move(tenant)) {}
-
-  ~EventStreamBody() override {
-    if (!ended_) stream_->Cancel();
-  }
-
-  void Next(NextDone done) override {
-    if (ended_) return done(std::nullopt);
-    stream_->Next([self = shared_from_this(),
-                   done = std::move(done)](absl::StatusOr<std::optional<std::string>> message) {
-      absl::StatusOr<std::string> event =
-          message.ok() && *message ? EventFor(self->route_, **message) : std::string();
-      absl::Status failure = !message.ok() ? message.status() : event.status();
-      if (message.ok() && !*message) {
-        self->ended_ = true;
-        return done(std::nullopt);
-      }
-      if (failure.ok()) return done(*std::move(event));
-      if (self->ended_.exchange(true)) return done(std::nullopt);  // the server gave up first
-      if (message.ok()) self->stream_->Cancel();  // the call itself goes on: stop it
-      if (failure.code() == absl::StatusCode::kDeadlineExceeded) return done(std::nullopt);
-      {
-        ScopedLogContext log_context(self->request_id_, self->tenant_);
-        LogWarn("event stream failed after it started",
-                {{"method", self->route_.grpc_method},
-                 {"code", CodeName(failure.code())},
-                 {"error", std::string(failure.message())}});
-      }
-      done(absl::StrCat("event: error\ndata: ", ErrorJson(ForClient(failure)), "\n\n"));
-    });
-  }
-
-  void Cancel() override {
-    if (!ended_.exchange(true)) stream_->Cancel();
-  }
+  using RelayedBody::RelayedBody;
 
  private:
-  const Route& route_;
-  std::shared_ptr<DownloadCall> stream_;
-  std::string request_id_;
-  std::string tenant_;
-  std::atomic<bool> ended_{false};
+  void Relay(absl::StatusOr<std::optional<std::string>> message, NextDone done) override {
+    absl::StatusOr<std::string> event =
+        message.ok() ? EventFor(route_, **message) : absl::StatusOr<std::string>(message.status());
+    if (event.ok()) return done(*std::move(event));
+    if (!EndOnFailure(message.ok())) return done(std::nullopt);
+    if (event.status().code() == absl::StatusCode::kDeadlineExceeded) return done(std::nullopt);
+    LogFailure("event stream failed after it started", event.status());
+    done(absl::StrCat("event: error\ndata: ", ErrorJson(ForClient(event.status())), "\n\n"));
+  }
 };
 
 std::string ReadinessJson(const std::vector<BackendHealth>& backends, bool ready) {

@@ -10,6 +10,7 @@
 #include "gateway/fake_backends.h"
 #include "gateway/linked_services.h"
 #include "qingquan/customer/v1/customer.pb.h"
+#include "qingquan/dispatch/v1/dispatch.pb.h"
 #include "qingquan/order/v1/order.pb.h"
 #include "services/common/status.h"
 
@@ -499,6 +500,80 @@ TEST_F(GatewayHandlerTest, ADownloadGivenUpByTheServerIsCancelled) {
   ASSERT_NE(response.body_source, nullptr);
   response.body_source->Cancel();
   EXPECT_TRUE(backends_.Downloads()[0].cancelled);
+}
+
+std::string TrackingMessage(const std::string& state) {
+  qingquan::dispatch::v1::Tracking tracking;
+  tracking.set_order_id("o-1");
+  tracking.set_state(state);
+  return tracking.SerializeAsString();
+}
+
+// The event the gateway sends for TrackingMessage(state): its JSON with default fields.
+std::string TrackingEvent(const std::string& state) {
+  return "event: tracking\ndata: {\"orderId\":\"o-1\",\"number\":\"\",\"state\":\"" + state +
+         "\",\"courierName\":\"\",\"stopsBefore\":0}\n\n";
+}
+
+TEST_F(GatewayHandlerTest, EventStreamSendsAnEventPerMessageUntilTheCallEnds) {
+  backends_.download_script = {TrackingMessage("ASSIGNED"), TrackingMessage("DELIVERING"),
+                               TrackingMessage("DELIVERED")};
+  HttpResponse response = Run("GET", "/v1/delivery-orders/o-1/tracking:watch", "", bearer_);
+  ASSERT_EQ(response.status, 200) << response.body;
+  EXPECT_EQ(response.content_type, "text/event-stream; charset=utf-8");
+  EXPECT_TRUE(response.open_ended);
+  EXPECT_EQ(response.body, "retry: 3000\n\n" + TrackingEvent("ASSIGNED"));
+  ASSERT_NE(response.body_source, nullptr);
+  absl::StatusOr<std::string> rest = Drain(*response.body_source);
+  ASSERT_TRUE(rest.ok()) << rest.status();
+  EXPECT_EQ(*rest, TrackingEvent("DELIVERING") + TrackingEvent("DELIVERED"));
+  std::vector<FakeBackends::Download> calls = backends_.Downloads();
+  ASSERT_EQ(calls.size(), 1u);
+  EXPECT_EQ(calls[0].call.grpc_method, "/qingquan.dispatch.v1.RouteService/WatchTracking");
+  EXPECT_EQ(calls[0].call.timeout, GatewayOptions{}.event_stream_timeout);
+  EXPECT_FALSE(calls[0].cancelled);
+}
+
+TEST_F(GatewayHandlerTest, EventStreamFailureBeforeTheFirstEventIsAnHttpError) {
+  backends_.download_script = {absl::NotFoundError("no such order")};
+  HttpResponse response = Run("GET", "/v1/delivery-orders/o-1/tracking:watch", "", bearer_);
+  EXPECT_EQ(response.status, 404);
+  EXPECT_EQ(Json(response).at("error").at("code").as_string(), "NOT_FOUND");
+  EXPECT_EQ(response.body_source, nullptr);
+}
+
+TEST_F(GatewayHandlerTest, EventStreamFailureAfterItStartedIsAnErrorEventThenTheEnd) {
+  backends_.download_script = {TrackingMessage("ASSIGNED"),
+                               absl::UnavailableError("connection to 10.1.2.3:50053 lost")};
+  HttpResponse response = Run("GET", "/v1/delivery-orders/o-1/tracking:watch", "", bearer_);
+  ASSERT_EQ(response.status, 200);
+  ASSERT_NE(response.body_source, nullptr);
+  absl::StatusOr<std::string> rest = Drain(*response.body_source);
+  ASSERT_TRUE(rest.ok()) << rest.status();
+  EXPECT_EQ(rest->rfind("event: error\ndata: {\"error\":", 0), 0u) << *rest;
+  EXPECT_NE(rest->find("UNAVAILABLE"), std::string::npos) << *rest;
+  EXPECT_EQ(rest->find("10.1.2.3"), std::string::npos) << *rest;  // internal detail stays
+}
+
+TEST_F(GatewayHandlerTest, EventStreamReachingItsTimeLimitEndsCleanly) {
+  backends_.download_script = {TrackingMessage("ASSIGNED"),
+                               absl::DeadlineExceededError("deadline exceeded")};
+  HttpResponse response = Run("GET", "/v1/delivery-orders/o-1/tracking:watch", "", bearer_);
+  ASSERT_NE(response.body_source, nullptr);
+  absl::StatusOr<std::string> rest = Drain(*response.body_source);
+  ASSERT_TRUE(rest.ok()) << rest.status();
+  EXPECT_EQ(*rest, "");  // no error event: the client reconnects after `retry`
+}
+
+TEST_F(GatewayHandlerTest, AnEventStreamGivenUpByTheServerIsCancelled) {
+  backends_.download_script = {TrackingMessage("ASSIGNED"), TrackingMessage("DELIVERING")};
+  HttpResponse response = Run("GET", "/v1/delivery-orders/o-1/tracking:watch", "", bearer_);
+  ASSERT_NE(response.body_source, nullptr);
+  response.body_source->Cancel();
+  EXPECT_TRUE(backends_.Downloads()[0].cancelled);
+  absl::StatusOr<std::string> rest = Drain(*response.body_source);
+  ASSERT_TRUE(rest.ok());
+  EXPECT_EQ(*rest, "");  // nothing more once given up
 }
 
 }  // namespace
