@@ -104,6 +104,7 @@ const NamedQuery kSelectCustomers{
     "   WHERE a.tenant_id = c.tenant_id AND a.customer_id = c.id AND a.deleted_at IS NULL) "
     "FROM customers c WHERE c.tenant_id = $1 AND c.id = ANY($2::uuid[]) "
     "  AND c.deleted_at IS NULL"};
+// Kept in step with the addresses' JSON form in kSelectCustomers.
 #define QQ_ADDRESS_COLUMNS                                                                \
   "a.id, a.customer_id, a.text, a.lat, a.lng, a.delivery_notes, a.area_id, a.area_name, " \
   "a.outside_areas, a.area_pending, a.custom_fields::text"
@@ -292,17 +293,16 @@ SealedValue SealOptional(const PiiCipher& cipher, const std::string& tenant,
           NullableParam{cipher.current_key_id()}};
 }
 
-std::string JoinedTerms(const std::vector<SearchTerm>& terms, std::string* kinds) {
-  std::vector<std::string> texts, kind_texts;
+}  // namespace
+
+SearchTermArrays SearchTermArraysOf(const std::vector<SearchTerm>& terms) {
+  std::vector<std::string> texts, kinds;
   for (const SearchTerm& t : terms) {
     texts.push_back(t.text);
-    kind_texts.push_back(absl::StrCat(static_cast<int>(t.kind)));
+    kinds.push_back(absl::StrCat(static_cast<int>(t.kind)));
   }
-  *kinds = PgTextArray(kind_texts);
-  return PgTextArray(texts);
+  return {PgTextArray(texts), PgTextArray(kinds)};
 }
-
-}  // namespace
 
 CustomerStore::CustomerStore(PgPool& pool, const PiiCipher& cipher) : pool_(pool), cipher_(cipher) {
   pool_.Prepare({kInsertCustomer,
@@ -380,9 +380,8 @@ void CustomerStore::ReplaceSearchTerms(pqxx::work& txn, const std::string& tenan
                                        const std::string& customer_id,
                                        const std::vector<SearchTerm>& terms) {
   txn.exec_prepared(kDeleteSearchTerms.name, tenant, customer_id);
-  std::string kinds;
-  std::string texts = JoinedTerms(terms, &kinds);
-  txn.exec_prepared(kInsertSearchTerms.name, tenant, customer_id, texts, kinds);
+  SearchTermArrays arrays = SearchTermArraysOf(terms);
+  txn.exec_prepared(kInsertSearchTerms.name, tenant, customer_id, arrays.terms, arrays.kinds);
 }
 
 absl::StatusOr<v1::Customer> CustomerStore::CreateCustomer(const std::string& tenant,

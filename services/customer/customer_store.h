@@ -37,6 +37,15 @@ struct StaffAccount {
   bool disabled = false;
 };
 
+// A customer's search terms as the two parallel text[] literals (terms, kinds) written
+// both as customer_search_terms rows and on the customer (search_terms,
+// search_term_kinds), so that replacing them later deletes exactly these.
+struct SearchTermArrays {
+  std::string terms;
+  std::string kinds;
+};
+SearchTermArrays SearchTermArraysOf(const std::vector<SearchTerm>& terms);
+
 struct CustomerPage {
   std::vector<qingquan::customer::v1::Customer> customers;
   std::string next_page_token;

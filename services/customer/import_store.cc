@@ -11,6 +11,7 @@
 #include "absl/time/clock.h"
 #include "services/common/pg_pool.h"
 #include "services/common/status.h"
+#include "services/customer/customer_store.h"
 #include "services/customer/domain/pii_cipher.h"
 
 namespace qq::customer {
@@ -26,7 +27,8 @@ const NamedQuery kImportPhoneOwners{
 // one import get neighbouring ids, so the B-trees keyed by them (the customers' and the
 // addresses' primary keys, phones, ledger entries and balances by customer) take them on
 // a few pages at their right edge instead of one random page per row. The random bits
-// come from one seed per batch: a system call per id was 3 % of an import.
+// come from one seed per call (three per batch): a system call per id was 3 % of an
+// import.
 std::vector<std::string> NewUuids(size_t count) {
   std::vector<unsigned char> bytes(16 * count);
   unsigned char seed[randombytes_SEEDBYTES];
@@ -91,18 +93,9 @@ absl::Status ImportStore::CopyNewCustomers(const std::string& tenant, const std:
                                            const std::string& file_name,
                                            const std::vector<NewImportedCustomer>& customers) {
   if (customers.empty()) return absl::OkStatus();
-  struct Ids {
-    std::string id;
-    std::string address_id;
-    std::string ticket_entry_id;
-  };
-  std::vector<std::string> fresh_ids = NewUuids(3 * customers.size());
-  std::vector<Ids> ids;
-  ids.reserve(customers.size());
-  for (size_t i = 0; i < customers.size(); ++i) {
-    ids.push_back({std::move(fresh_ids[3 * i]), std::move(fresh_ids[3 * i + 1]),
-                   std::move(fresh_ids[3 * i + 2])});
-  }
+  const std::vector<std::string> customer_ids = NewUuids(customers.size());
+  const std::vector<std::string> address_ids = NewUuids(customers.size());
+  const std::vector<std::string> ticket_entry_ids = NewUuids(customers.size());
   const std::string key_id = cipher_.current_key_id();
 
   return pool_.Transact([&](pqxx::work& txn) -> absl::Status {
@@ -117,20 +110,15 @@ absl::Status ImportStore::CopyNewCustomers(const std::string& tenant, const std:
       for (size_t i = 0; i < customers.size(); ++i) {
         const CustomerDraft& d = customers[i].row->draft;
         const bool has_id = !d.id_number.empty();
-        std::vector<std::string> terms, kinds;
-        for (const SearchTerm& t : customers[i].terms) {
-          terms.push_back(t.text);
-          kinds.push_back(absl::StrCat(static_cast<int>(t.kind)));
-        }
+        SearchTermArrays terms = SearchTermArraysOf(customers[i].terms);
         out << std::make_tuple(
-            ids[i].id, tenant, d.kind, d.name, d.notes, d.channel, PgTextArray(d.tags),
+            customer_ids[i], tenant, d.kind, d.name, d.notes, d.channel, PgTextArray(d.tags),
             Json(d.custom_fields),
             has_id ? Nullable(Bytea(cipher_.Seal(tenant, d.id_number))) : std::nullopt,
             has_id ? Nullable(Bytea(cipher_.BlindIndex(tenant, d.id_number))) : std::nullopt,
             has_id ? Nullable(LastDigits(d.id_number)) : std::nullopt,
             has_id ? Nullable(key_id) : std::nullopt,
-            d.birthday.empty() ? std::nullopt : Nullable(d.birthday), PgTextArray(terms),
-            PgTextArray(kinds));
+            d.birthday.empty() ? std::nullopt : Nullable(d.birthday), terms.terms, terms.kinds);
       }
       out.complete();
     }
@@ -142,7 +130,7 @@ absl::Status ImportStore::CopyNewCustomers(const std::string& tenant, const std:
         const auto& phones = customers[i].row->draft.phones;
         for (size_t p = 0; p < phones.size(); ++p) {
           out << std::make_tuple(
-              tenant, ids[i].id, static_cast<int>(p), Bytea(cipher_.Seal(tenant, phones[p])),
+              tenant, customer_ids[i], static_cast<int>(p), Bytea(cipher_.Seal(tenant, phones[p])),
               Bytea(cipher_.BlindIndex(tenant, phones[p])), LastDigits(phones[p]), key_id);
         }
       }
@@ -155,7 +143,7 @@ absl::Status ImportStore::CopyNewCustomers(const std::string& tenant, const std:
       for (size_t i = 0; i < customers.size(); ++i) {
         const auto& addresses = customers[i].row->draft.addresses;
         if (addresses.empty()) continue;
-        out << std::make_tuple(ids[i].address_id, tenant, ids[i].id, 0, addresses[0].text,
+        out << std::make_tuple(address_ids[i], tenant, customer_ids[i], 0, addresses[0].text,
                                addresses[0].delivery_notes, "false");
       }
       out.complete();
@@ -165,7 +153,7 @@ absl::Status ImportStore::CopyNewCustomers(const std::string& tenant, const std:
                           std::vector<std::string>{"tenant_id", "term", "customer_id", "kind"});
       for (size_t i = 0; i < customers.size(); ++i) {
         for (const SearchTerm& t : customers[i].terms) {
-          out << std::make_tuple(tenant, t.text, ids[i].id, static_cast<int>(t.kind));
+          out << std::make_tuple(tenant, t.text, customer_ids[i], static_cast<int>(t.kind));
         }
       }
       out.complete();
@@ -180,8 +168,8 @@ absl::Status ImportStore::CopyNewCustomers(const std::string& tenant, const std:
         const int64_t tickets = customers[i].row->tickets;
         if (tickets <= 0) continue;
         entries << std::make_tuple(
-            ids[i].ticket_entry_id, tenant, ids[i].id, "ADJUSTMENT", "TICKET", kImportTicketProduct,
-            tickets, 0, tickets, 0,
+            ticket_entry_ids[i], tenant, customer_ids[i], "ADJUSTMENT", "TICKET",
+            kImportTicketProduct, tickets, 0, tickets, 0,
             absl::StrCat("导入期初水票：", file_name, " 第 ", customers[i].row->row, " 行"),
             actor_id);
       }
@@ -194,7 +182,8 @@ absl::Status ImportStore::CopyNewCustomers(const std::string& tenant, const std:
       for (size_t i = 0; i < customers.size(); ++i) {
         const int64_t tickets = customers[i].row->tickets;
         if (tickets <= 0) continue;
-        balances << std::make_tuple(tenant, ids[i].id, "TICKET", kImportTicketProduct, tickets, 0);
+        balances << std::make_tuple(tenant, customer_ids[i], "TICKET", kImportTicketProduct,
+                                    tickets, 0);
       }
       balances.complete();
     }
