@@ -118,6 +118,9 @@ absl::StatusOr<Identity> TokenVerifier::Verify(absl::string_view token) const {
   identity.tenant = tenant;
   identity.user_id = sub;
   if (const char* name = jwt_get_grant(verified.get(), "name")) identity.username = name;
+  if (const char* shown = jwt_get_grant(verified.get(), "display_name")) {
+    identity.display_name = shown;
+  }
   std::unique_ptr<char, FreeDeleter> roles_json(jwt_get_grants_json(verified.get(), "roles"));
   if (roles_json) identity.roles = ParseRoleArray(roles_json.get());
   return identity;
@@ -149,6 +152,8 @@ absl::StatusOr<std::string> TokenIssuer::Issue(const Identity& identity,
             jwt_add_grant(jwt.get(), "sub", identity.user_id.c_str()) == 0 &&
             jwt_add_grant(jwt.get(), "tid", identity.tenant.c_str()) == 0 &&
             jwt_add_grant(jwt.get(), "name", identity.username.c_str()) == 0 &&
+            (identity.display_name.empty() ||
+             jwt_add_grant(jwt.get(), "display_name", identity.display_name.c_str()) == 0) &&
             jwt_add_grant_int(jwt.get(), "iat", now) == 0 &&
             jwt_add_grant_int(jwt.get(), "exp", now + static_cast<long>(ttl.count())) == 0 &&
             jwt_add_grants_json(jwt.get(), roles.c_str()) == 0 &&

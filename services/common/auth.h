@@ -18,7 +18,13 @@ struct Identity {
   std::string user_id;
   std::string username;
   std::vector<std::string> roles;
+  // The name people know them by (王师傅), for timelines; may be empty (machines, old
+  // tokens): NameOrUsername() then falls back.
+  std::string display_name;
 
+  const std::string& NameOrUsername() const {
+    return display_name.empty() ? username : display_name;
+  }
   bool HasRole(absl::string_view role) const;
   bool HasAnyRole(std::initializer_list<absl::string_view> roles) const;
 };

@@ -33,6 +33,20 @@ TEST(TokenVerifier, AcceptsWhatTheIssuerSigned) {
   EXPECT_EQ(identity->user_id, "u-1");
   EXPECT_EQ(identity->username, "agent");
   EXPECT_EQ(identity->roles, (std::vector<std::string>{"agent", "leader"}));
+  EXPECT_EQ(identity->NameOrUsername(), "agent");  // no display name: the username
+}
+
+TEST(TokenVerifier, CarriesTheDisplayName) {
+  TokenIssuer issuer({"k1", kSecretA});
+  TokenVerifier verifier({{"k1", kSecretA}});
+  Identity worker = Agent();
+  worker.display_name = "王师傅💧";
+  auto token = issuer.Issue(worker, std::chrono::seconds(60));
+  ASSERT_TRUE(token.ok()) << token.status();
+  auto identity = verifier.Verify(*token);
+  ASSERT_TRUE(identity.ok()) << identity.status();
+  EXPECT_EQ(identity->display_name, "王师傅💧");
+  EXPECT_EQ(identity->NameOrUsername(), "王师傅💧");
 }
 
 TEST(TokenVerifier, KeysRotateByKid) {

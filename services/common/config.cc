@@ -28,7 +28,7 @@ ABSL_FLAG(std::string, analytics_addr, "127.0.0.1:50055", "analytics-svc gRPC ho
 
 namespace qq {
 
-void InitFlags(int argc, char** argv, const char* usage) {
+std::vector<char*> InitFlags(int argc, char** argv, const char* usage) {
   absl::SetProgramUsageMessage(usage);
   for (const auto& [name, flag] : absl::GetAllFlags()) {
     std::string env_name = "QQ_" + absl::AsciiStrToUpper(name);
@@ -40,7 +40,7 @@ void InitFlags(int argc, char** argv, const char* usage) {
       std::exit(2);
     }
   }
-  absl::ParseCommandLine(argc, argv);
+  return absl::ParseCommandLine(argc, argv);
 }
 
 absl::StatusOr<HostPort> ParseHostPort(const std::string& flag, const std::string& value) {

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/flags/declare.h"
 #include "absl/status/statusor.h"
@@ -25,8 +26,9 @@ ABSL_DECLARE_FLAG(std::string, analytics_addr);
 namespace qq {
 
 // Applies QQ_* environment variables to matching flags, then parses argv over them.
-// Exits with a message naming the variable when a value does not parse.
-void InitFlags(int argc, char** argv, const char* usage);
+// Exits with a message naming the variable when a value does not parse. Returns the
+// positional arguments (argv[0] first), for tools with subcommands.
+std::vector<char*> InitFlags(int argc, char** argv, const char* usage);
 
 struct HostPort {
   std::string host;

@@ -169,14 +169,28 @@ absl::Status EventConsumer::ReclaimStale() {
       if (p.elements.size() < 4 || p.elements[3].integer < options_.max_deliveries) continue;
       const std::string& id = p.elements[0].str;
       auto range = redis_->Command({"XRANGE", stream, id, id});
+      StreamEvent event;
       if (range.ok() && !range->elements.empty()) {
+        event = ParseEntry(stream, range->elements[0]);
         std::vector<std::string> argv = {"XADD", stream + ":dead", "*",           "entry_id",
                                          id,     "group",          options_.group};
         for (const RedisReply& f : range->elements[0].elements[1].elements) argv.push_back(f.str);
-        (void)redis_->Command(argv);
+        // Not acknowledged unless kept: a dead letter must never be lost on the way.
+        if (!redis_->Command(argv).ok()) continue;
       }
       (void)redis_->Command({"XACK", stream, options_.group, id});
-      LogError("event dead-lettered", {{"group", options_.group}, {"entry", id}});
+      LogError("event dead-lettered; list and replay with qq-dead-letters",
+               {{"group", options_.group},
+                {"stream", stream},
+                {"entry", id},
+                {"type", event.type},
+                {"event_id", event.event_id},
+                {"tenant", event.tenant}});
+      if (metrics_ != nullptr) {
+        metrics_->Increment("qq_events_dead_lettered_total",
+                            "Events a consumer group gave up on (moved to <stream>:dead).",
+                            {{"stream", stream}, {"group", options_.group}});
+      }
     }
     auto claimed = redis_->Command(
         {"XAUTOCLAIM", stream, options_.group, options_.consumer, min_idle, "0-0", "COUNT", "100"});

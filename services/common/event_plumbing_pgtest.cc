@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "qingquan/common/v1/common.pb.h"
+#include "services/common/dead_letters.h"
 #include "services/common/event_consumer.h"
 #include "services/common/idempotency.h"
 #include "services/common/migrations.h"
@@ -17,6 +18,7 @@
 #include "services/common/pg_pool.h"
 #include "services/common/redis_client.h"
 #include "services/common/status.h"
+#include "services/common/testing/require_stack.h"
 #include "services/common/testing/scratch_database.h"
 
 namespace qq {
@@ -33,7 +35,7 @@ class PlumbingPgTest : public ::testing::Test {
  protected:
   void SetUp() override {
     if (testing::PgAdminDsn().empty() || RedisAddr().empty()) {
-      GTEST_SKIP() << "QQ_TEST_PG_ADMIN_DSN / QQ_TEST_REDIS_ADDR not set: run ./deploy/dev test";
+      QQ_SKIP_WITHOUT_STACK("QQ_TEST_PG_ADMIN_DSN / QQ_TEST_REDIS_ADDR");
     }
     auto db = testing::ScratchDatabase::Create(
         "qq_common_test_" + std::to_string(getpid()) + "_" +
@@ -184,6 +186,61 @@ TEST_F(PlumbingPgTest, FailingEventIsRetriedThenDeadLettered) {
                     return absl::OkStatus();
                   })
                   .ok());
+}
+
+// A dead letter is listed with what it was, and once the cause is fixed a replay brings
+// it back to its stream, where the group handles it once.
+TEST_F(PlumbingPgTest, ADeadLetterIsListedAndReplayedOnceFixed) {
+  auto pool = MigratedPool();
+  Append(*pool, "needs a fix");
+  OutboxRelay relay(*pool, *redis_, nullptr, {});
+  ASSERT_EQ(*relay.RelayOnce(), 1);
+  ASSERT_TRUE(redis_->Command({"XGROUP", "CREATE", stream_, "g", "0", "MKSTREAM"}).ok());
+
+  std::atomic<bool> fixed{false};
+  std::vector<std::string> handled;
+  EventConsumer consumer(*pool, RedisAddr(), nullptr,
+                         {.group = "g",
+                          .consumer = "c1",
+                          .streams = {stream_},
+                          .reclaim_idle = 20ms,
+                          .max_deliveries = 2},
+                         [&](pqxx::work&, const StreamEvent& e) {
+                           if (!fixed) return absl::InternalError("a bug in the handler");
+                           handled.push_back(e.payload);
+                           return absl::OkStatus();
+                         });
+  const std::string prefix = "qq:test:" + std::to_string(getpid()) + ":";
+  std::vector<DeadLetter> letters;
+  for (int i = 0; i < 40 && letters.empty(); ++i) {
+    ASSERT_TRUE(consumer.PollOnce(10ms).ok());
+    std::this_thread::sleep_for(15ms);
+    auto listed = ListDeadLetters(*redis_, prefix);
+    ASSERT_TRUE(listed.ok()) << listed.status();
+    for (const auto& d : *listed) {
+      if (d.stream == stream_) letters.push_back(d);
+    }
+  }
+  ASSERT_EQ(letters.size(), 1u);
+  EXPECT_EQ(letters[0].dead_stream, stream_ + ":dead");
+  EXPECT_EQ(letters[0].group, "g");
+  EXPECT_EQ(letters[0].type, "thing.happened");
+  EXPECT_EQ(letters[0].tenant, "tenant-a");
+  EXPECT_FALSE(letters[0].event_id.empty());
+  EXPECT_TRUE(handled.empty());
+
+  EXPECT_EQ(ReplayDeadLetter(*redis_, stream_ + ":dead", "1-1").code(),
+            absl::StatusCode::kNotFound);
+  fixed = true;
+  ASSERT_TRUE(ReplayDeadLetter(*redis_, letters[0].dead_stream, letters[0].id).ok());
+  ASSERT_TRUE(consumer.PollOnce(100ms).ok());
+  EXPECT_EQ(handled, (std::vector<std::string>{"needs a fix"}));
+  auto dead = redis_->Command({"XLEN", stream_ + ":dead"});
+  ASSERT_TRUE(dead.ok());
+  EXPECT_EQ(dead->integer, 0);
+  // A second replay of the same letter finds nothing; a re-sent event is not handled twice.
+  EXPECT_EQ(ReplayDeadLetter(*redis_, letters[0].dead_stream, letters[0].id).code(),
+            absl::StatusCode::kNotFound);
 }
 
 TEST_F(PlumbingPgTest, PoolMapsDatabaseErrorsToStatus) {

@@ -9,11 +9,13 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
   std::string field = FieldOf(status);
   int http_status = HttpStatusFor(status);
+  std::string error_code = ErrorCodeOf(status);
   std::string details;
-  if (!field.empty() || http_status != HttpStatusFor(status.code())) {
+  if (!field.empty() || !error_code.empty() || http_status != HttpStatusFor(status.code())) {
     qingquan::common::v1::ErrorDetail detail;
     detail.set_field(field);
     detail.set_reason(std::string(status.message()));
+    detail.set_error_code(error_code);
     if (http_status != HttpStatusFor(status.code())) detail.set_http_status(http_status);
     details = detail.SerializeAsString();
   }
@@ -28,6 +30,7 @@ absl::Status FromGrpcStatus(const grpc::Status& status) {
     qingquan::common::v1::ErrorDetail detail;
     if (detail.ParseFromString(status.error_details())) {
       out = WithField(out, detail.field());
+      out = WithErrorCode(out, detail.error_code());
       if (detail.http_status() != 0) out = WithHttpStatus(out, detail.http_status());
     }
   }

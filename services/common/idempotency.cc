@@ -76,10 +76,12 @@ absl::StatusOr<bool> ClaimIdempotencyKey(pqxx::work& txn, const IdempotencyScope
     return absl::AbortedError("idempotency key changed hands; retry");
   }
   if (prior[0][0].as<std::string>() != scope.request_hash) {
-    return WithHttpStatus(WithField(absl::FailedPreconditionError(
-                                        "this Idempotency-Key was used for a different request"),
-                                    "Idempotency-Key"),
-                          422);
+    return WithErrorCode(
+        WithHttpStatus(WithField(absl::FailedPreconditionError(
+                                     "this Idempotency-Key was used for a different request"),
+                                 "Idempotency-Key"),
+                       422),
+        "IDEMPOTENCY_KEY_REUSED");
   }
   if (!first_response.ParseFromString(absl::HexStringToBytes(prior[0][1].as<std::string>()))) {
     return absl::InternalError("stored response of the idempotency key is unreadable");

@@ -18,6 +18,7 @@ struct Metrics::Impl {
   prometheus::Family<prometheus::Histogram>* latency = nullptr;
   std::mutex gauges_mu;
   std::map<std::string, prometheus::Family<prometheus::Gauge>*, std::less<>> gauges;
+  std::map<std::string, prometheus::Family<prometheus::Counter>*, std::less<>> counters;
 };
 
 Metrics::Metrics(std::string service) : impl_(std::make_unique<Impl>()) {
@@ -74,6 +75,27 @@ void Metrics::SetGauge(absl::string_view name, absl::string_view help,
   auto all = labels;
   all.emplace("service", impl_->service);
   family->Add(all).Set(value);
+}
+
+void Metrics::Increment(absl::string_view name, absl::string_view help,
+                        const std::map<std::string, std::string>& labels, double by) {
+  prometheus::Family<prometheus::Counter>* family;
+  {
+    std::lock_guard lock(impl_->gauges_mu);
+    auto it = impl_->counters.find(name);
+    if (it == impl_->counters.end()) {
+      family = &prometheus::BuildCounter()
+                    .Name(std::string(name))
+                    .Help(std::string(help))
+                    .Register(*impl_->registry);
+      impl_->counters.emplace(std::string(name), family);
+    } else {
+      family = it->second;
+    }
+  }
+  auto all = labels;
+  all.emplace("service", impl_->service);
+  family->Add(all).Increment(by);
 }
 
 }  // namespace qq

@@ -28,6 +28,11 @@ class Metrics {
   void SetGauge(absl::string_view name, absl::string_view help,
                 const std::map<std::string, std::string>& labels, double value);
 
+  // Adds `by` to the counter `name` (created on first use) with one label set, e.g. events
+  // dead-lettered or scheduler items that failed.
+  void Increment(absl::string_view name, absl::string_view help,
+                 const std::map<std::string, std::string>& labels, double by = 1);
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

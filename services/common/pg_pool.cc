@@ -33,6 +33,20 @@ absl::Status StatusFromSqlError(const pqxx::sql_error& e) {
 
 }  // namespace
 
+absl::Status RunGuardedSql(const std::function<absl::Status()>& fn) {
+  try {
+    return fn();
+  } catch (const pqxx::broken_connection&) {
+    throw;
+  } catch (const pqxx::in_doubt_error&) {
+    throw;
+  } catch (const pqxx::sql_error& e) {
+    return StatusFromSqlError(e);
+  } catch (const std::exception& e) {
+    return absl::InternalError(absl::StrCat("database call failed: ", e.what()));
+  }
+}
+
 NullableParam NullIfEmpty(const std::string& value) {
   return value.empty() ? NullableParam{} : NullableParam{value};
 }

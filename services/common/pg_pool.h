@@ -37,6 +37,12 @@ NullableParam NullableNumber(const std::optional<double>& value);
 // A text[] literal ('{"a","b"}') for a parameter cast with ::text[] in SQL.
 std::string PgTextArray(const std::vector<std::string>& values);
 
+// Runs `fn`, statements of a transaction the caller holds (e.g. one item of a batch between
+// a SAVEPOINT and its release), and returns what libpqxx throws as a status, so the caller
+// can roll back to the savepoint and go on with the next item. A lost connection is
+// rethrown: the whole transaction is gone then.
+absl::Status RunGuardedSql(const std::function<absl::Status()>& fn);
+
 class PgPool {
  public:
   // Opens one connection to check the DSN; more open on demand up to `size`.

@@ -81,6 +81,19 @@ absl::Status RedisClient::ConnectLocked() {
   return absl::OkStatus();
 }
 
+absl::Status StatusOfRedisError(absl::string_view error) {
+  // Redis answers these while it cannot serve for now: loading its data after a restart,
+  // running a long script, a replica without its primary, a disk that refuses writes.
+  static constexpr absl::string_view kNotNow[] = {"LOADING",     "BUSY",      "MASTERDOWN",
+                                                  "TRYAGAIN",    "READONLY",  "MISCONF",
+                                                  "CLUSTERDOWN", "NOREPLICAS"};
+  const absl::string_view prefix = error.substr(0, error.find(' '));
+  for (absl::string_view code : kNotNow) {
+    if (prefix == code) return absl::UnavailableError(absl::StrCat("redis: ", error));
+  }
+  return absl::InternalError(absl::StrCat("redis: ", error));
+}
+
 absl::StatusOr<RedisReply> RedisClient::Command(const std::vector<std::string>& argv,
                                                 std::chrono::milliseconds timeout_override) {
   std::vector<const char*> args;
@@ -112,7 +125,7 @@ absl::StatusOr<RedisReply> RedisClient::Command(const std::vector<std::string>& 
     }
     RedisReply out = CopyReply(reply);
     freeReplyObject(reply);
-    if (out.type == RedisReply::Type::kError) return absl::InternalError("redis: " + out.str);
+    if (out.type == RedisReply::Type::kError) return StatusOfRedisError(out.str);
     return out;
   }
   return last;

@@ -25,6 +25,11 @@ struct RedisReply {
   bool is_nil() const { return type == Type::kNil; }
 };
 
+// An error reply as a status: UNAVAILABLE for the replies that mean "not now" (LOADING after
+// a restart, BUSY, MASTERDOWN, TRYAGAIN, READONLY, MISCONF, CLUSTERDOWN, NOREPLICAS), so
+// callers fall back or answer 503; INTERNAL for the rest (a bug: wrong type, bad script).
+absl::Status StatusOfRedisError(absl::string_view error);
+
 class RedisClient {
  public:
   // `address` is host:port. Nothing connects until the first command.

@@ -78,6 +78,18 @@ int HttpStatusFor(const absl::Status& status) {
   return HttpStatusFor(status.code());
 }
 
+absl::Status WithErrorCode(absl::Status status, absl::string_view error_code) {
+  if (!status.ok() && !error_code.empty()) {
+    status.SetPayload(kErrorCodePayloadKey, absl::Cord(error_code));
+  }
+  return status;
+}
+
+std::string ErrorCodeOf(const absl::Status& status) {
+  auto payload = status.GetPayload(kErrorCodePayloadKey);
+  return payload ? std::string(*payload) : std::string();
+}
+
 std::string CodeName(absl::StatusCode code) {
   // absl spells these in CamelCase; gRPC and our API use SCREAMING_SNAKE.
   switch (code) {
@@ -156,7 +168,9 @@ std::string JsonQuote(absl::string_view text) {
 }
 
 std::string ErrorJson(const absl::Status& status) {
-  std::string out = absl::StrCat("{\"error\":{\"code\":", JsonQuote(CodeName(status.code())),
+  std::string code = ErrorCodeOf(status);
+  if (code.empty()) code = CodeName(status.code());
+  std::string out = absl::StrCat("{\"error\":{\"code\":", JsonQuote(code),
                                  ",\"message\":", JsonQuote(status.message()));
   std::string field = FieldOf(status);
   if (!field.empty()) absl::StrAppend(&out, ",\"field\":", JsonQuote(field));

@@ -32,6 +32,7 @@ namespace qq {
 // Payload key under which a Status carries the offending request field.
 inline constexpr absl::string_view kFieldPayloadKey = "qingquan.dev/field";
 inline constexpr absl::string_view kHttpStatusPayloadKey = "qingquan.dev/http-status";
+inline constexpr absl::string_view kErrorCodePayloadKey = "qingquan.dev/error-code";
 
 // INVALID_ARGUMENT naming `field` (lowerCamelCase path, e.g. "phones[0]").
 absl::Status InvalidField(absl::string_view field, absl::string_view reason);
@@ -52,10 +53,19 @@ absl::Status WithHttpStatus(absl::Status status, int http_status);
 // The status's own HTTP status if it carries one, else HttpStatusFor(code).
 int HttpStatusFor(const absl::Status& status);
 
+// A stable code more specific than the status code (e.g. "IDEMPOTENCY_KEY_REUSED"), for
+// clients that act on it: carried across gRPC in ErrorDetail.error_code and answered as
+// the JSON error's "code" in place of the status code's name.
+absl::Status WithErrorCode(absl::Status status, absl::string_view error_code);
+
+// The status's specific error code, or "" when it has none.
+std::string ErrorCodeOf(const absl::Status& status);
+
 // Canonical upper-case name, e.g. "INVALID_ARGUMENT".
 std::string CodeName(absl::StatusCode code);
 
-// {"error":{"code":"INVALID_ARGUMENT","message":"...","field":"phone"}}
+// {"error":{"code":"INVALID_ARGUMENT","message":"...","field":"phone"}}; "code" is the
+// specific error code where the status has one (WithErrorCode).
 std::string ErrorJson(const absl::Status& status);
 
 // JSON string literal (with quotes) for `text`; escapes control characters and quotes.

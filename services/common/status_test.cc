@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "services/common/grpc_status.h"
+#include "services/common/redis_client.h"
 
 namespace qq {
 namespace {
@@ -42,6 +43,10 @@ TEST(Status, HttpStatusOverrideSurvivesGrpc) {
   EXPECT_EQ(HttpStatusFor(reused), 422);
   EXPECT_EQ(HttpStatusFor(absl::FailedPreconditionError("plain")), 400);
   EXPECT_EQ(HttpStatusFor(FromGrpcStatus(ToGrpcStatus(reused))), 422);
+  absl::Status coded = WithErrorCode(reused, "IDEMPOTENCY_KEY_REUSED");
+  EXPECT_EQ(ErrorCodeOf(FromGrpcStatus(ToGrpcStatus(coded))), "IDEMPOTENCY_KEY_REUSED");
+  EXPECT_NE(ErrorJson(coded).find(R"("code":"IDEMPOTENCY_KEY_REUSED")"), std::string::npos);
+  EXPECT_NE(ErrorJson(reused).find(R"("code":"FAILED_PRECONDITION")"), std::string::npos);
 }
 
 TEST(Status, MacrosPropagate) {
@@ -64,4 +69,19 @@ TEST(JsonQuote, EscapesControlCharactersAndKeepsUtf8) {
 }
 
 }  // namespace
+TEST(StatusOfRedisError, NotNowIsUnavailableAndABugIsInternal) {
+  EXPECT_EQ(StatusOfRedisError("LOADING Redis is loading the dataset in memory").code(),
+            absl::StatusCode::kUnavailable);
+  EXPECT_EQ(HttpStatusFor(StatusOfRedisError("LOADING Redis is loading the dataset in memory")),
+            503);
+  EXPECT_EQ(StatusOfRedisError("BUSY Redis is busy running a script").code(),
+            absl::StatusCode::kUnavailable);
+  EXPECT_EQ(StatusOfRedisError("MASTERDOWN Link with MASTER is down").code(),
+            absl::StatusCode::kUnavailable);
+  EXPECT_EQ(StatusOfRedisError("WRONGTYPE Operation against a key").code(),
+            absl::StatusCode::kInternal);
+  EXPECT_EQ(StatusOfRedisError("ERR unknown command").code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(StatusOfRedisError("LOADINGX").code(), absl::StatusCode::kInternal);
+}
+
 }  // namespace qq

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "services/common/testing/require_stack.h"
 #include "tests/support/http_client.h"
 #include "tests/support/stack.h"
 
@@ -15,7 +16,9 @@ namespace qq::testing {
 class GatewayTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (GatewayUrl().empty()) GTEST_SKIP() << "QQ_TEST_GATEWAY_URL not set: run ./deploy/dev test";
+    if (GatewayUrl().empty()) {
+      QQ_SKIP_WITHOUT_STACK("QQ_TEST_GATEWAY_URL");
+    }
     http_ = std::make_unique<HttpClient>(GatewayUrl());
     agent_ = LoginAs(*http_, "utility-demo", "agent");
   }

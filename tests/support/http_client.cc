@@ -113,6 +113,12 @@ std::string Str(const boost::json::value& v, const char* key) {
   return std::string(found->as_string());
 }
 
+boost::json::value ErrorOf(const HttpResponse& response) {
+  const boost::json::value body = response.Json();
+  if (!body.is_object() || !body.as_object().contains("error")) return nullptr;
+  return body.as_object().at("error");
+}
+
 double Num(const boost::json::value& v, const char* key) {
   if (!v.is_object()) return 0;
   const auto* found = v.as_object().if_contains(key);

@@ -51,6 +51,10 @@ std::pair<std::string, std::string> HostAndPortOf(const std::string& base_url);
 
 // Reads a string member ("" when absent or not a string), e.g. Str(v, "id").
 std::string Str(const boost::json::value& v, const char* key);
+// The "error" object of an error answer ({"error":{"code":…,"message":…,"field":…}}); null
+// when the body has none.
+boost::json::value ErrorOf(const HttpResponse& response);
+
 // A number field of an object; 0 when absent (proto3 JSON may leave zeros out).
 double Num(const boost::json::value& v, const char* key);
 
