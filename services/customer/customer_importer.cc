@@ -15,6 +15,7 @@
 #include "services/common/status.h"
 #include "services/customer/dictionary_store.h"
 #include "services/customer/domain/import_mapping.h"
+#include "services/customer/domain/tag_rules.h"
 #include "services/customer/import_store.h"
 #include "services/customer/ledger_store.h"
 #include "services/customer/spreadsheet/header_map.h"
@@ -150,15 +151,16 @@ absl::StatusOr<v1::ImportCustomersResponse> CustomerImporter::Import(const std::
     if (options.create_missing_tags) {
       for (const std::string& tag : SplitImportTags(header.Value(row, "tags"))) {
         if (std::find(rules.tag_names.begin(), rules.tag_names.end(), tag) !=
-                rules.tag_names.end() ||
-            tag.size() > 60) {
-          continue;  // known, or too long: the row check reports it
+            rules.tag_names.end()) {
+          continue;
         }
-        v1::Tag created;
-        created.set_name(tag);
-        absl::Status added = dictionary_.CreateTag(tenant, created).status();
+        v1::Tag wanted;
+        wanted.set_name(tag);
+        absl::StatusOr<v1::Tag> checked = CheckTag(wanted);
+        if (!checked.ok()) continue;  // e.g. too long: the row check reports it
+        absl::Status added = dictionary_.CreateTag(tenant, *checked).status();
         if (!added.ok() && added.code() != absl::StatusCode::kAlreadyExists) return added;
-        rules.tag_names.push_back(tag);
+        rules.tag_names.push_back(checked->name());
       }
     }
     if (!MapImportRow(row, header, definitions, rules, &imported, &errors)) {

@@ -12,6 +12,7 @@
 
 #include "services/common/migrations.h"
 #include "services/common/pg_pool.h"
+#include "services/common/testing/require_stack.h"
 #include "services/common/testing/scratch_database.h"
 #include "services/customer/customer_store.h"
 #include "services/customer/domain/pii_cipher.h"
@@ -67,7 +68,7 @@ class CustomerPgTest : public ::testing::Test {
 
   void SetUp() override {
     if (testing::PgAdminDsn().empty()) {
-      GTEST_SKIP() << "QQ_TEST_PG_ADMIN_DSN is not set; set it to a PostgreSQL superuser DSN";
+      QQ_SKIP_WITHOUT_STACK("QQ_TEST_PG_ADMIN_DSN (a PostgreSQL superuser DSN)");
     }
     ASSERT_TRUE(setup_error_.empty()) << setup_error_;
     tenant_ = std::string("t-") + ::testing::UnitTest::GetInstance()->current_test_info()->name();
@@ -93,6 +94,10 @@ class CustomerPgTest : public ::testing::Test {
   const PiiCipher& cipher() { return *cipher_; }
 
   std::string tenant_;
+
+  // The suite's pool (null without a database), for fixtures that build more stores on it
+  // in their own SetUpTestSuite.
+  static PgPool* suite_pool() { return pool_; }
 
  private:
   static inline testing::ScratchDatabase* database_ = nullptr;

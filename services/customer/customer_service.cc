@@ -26,12 +26,16 @@
 #include "services/common/pg_pool.h"
 #include "services/common/sha256.h"
 #include "services/common/status.h"
+#include "services/common/text/utf8_text.h"
+#include "services/common/text_limits.h"
 #include "services/customer/domain/custom_fields.h"
 #include "services/customer/domain/customer_draft.h"
 #include "services/customer/domain/password_hash.h"
 #include "services/customer/domain/pii_cipher.h"
 #include "services/customer/domain/pinyin/pinyin_search_keys.h"
 #include "services/customer/domain/search_query.h"
+#include "services/customer/domain/tag_rules.h"
+#include "services/customer/domain/utility_rules.h"
 
 namespace qq::customer {
 
@@ -46,6 +50,10 @@ constexpr int kMaxSearchPageSize = 50;
 // Search ranks at most this many hits; nobody pages past them on a hotline.
 constexpr int kMaxSearchHits = 500;
 constexpr int kViewItems = 10;
+// Text limits of the handlers' own fields, in characters.
+constexpr size_t kMaxSummaryChars = 4000;
+constexpr size_t kMaxOrderIdChars = 100;
+constexpr size_t kMaxUploadNameChars = 200;
 
 // Who may read and write the archive: everyone on staff who talks to customers or
 // serves them, and other services acting for a tenant.
@@ -61,10 +69,6 @@ absl::Status CheckId(const std::string& id, const std::string& field, absl::stri
   if (!LooksLikeUuid(id))
     return WithField(absl::NotFoundError(absl::StrCat("no such ", what)), field);
   return absl::OkStatus();
-}
-
-size_t CodePointCount(const std::string& s) {
-  return std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; });
 }
 
 std::vector<std::string> IdsOf(const std::vector<SearchCandidate>& candidates, size_t from,
@@ -269,7 +273,7 @@ grpc::ServerUnaryReactor* CustomerServiceImpl::SearchCustomers(
           lists.push_back(std::move(names));
         }
         // Trigram lookups need three characters to be selective.
-        if (CodePointCount(plan.text) >= 3) {
+        if (text::CharCount(plan.text) >= 3) {
           QQ_ASSIGN_OR_RETURN(auto addresses,
                               store_.FindByAddressFragment(tenant, plan.text, limit));
           lists.push_back(std::move(addresses));
@@ -444,7 +448,9 @@ class CustomerServiceImpl::ImportReactor final
       first_ = false;
       options_.policy = chunk_.on_duplicate();
       options_.create_missing_tags = chunk_.create_missing_tags();
-      options_.file_name = chunk_.file_name().empty() ? "upload" : chunk_.file_name();
+      // The name is shown in ledger reasons and the import log: a safe base name only.
+      options_.file_name = text::SafeFileName(chunk_.file_name(), kMaxUploadNameChars);
+      if (options_.file_name.empty()) options_.file_name = "upload";
     }
     const std::string& data = chunk_.file().data();
     received_ += static_cast<int64_t>(data.size());
@@ -634,7 +640,10 @@ grpc::ServerUnaryReactor* CustomerServiceImpl::AddAddress(grpc::CallbackServerCo
     QQ_ASSIGN_OR_RETURN(AddressDraft draft, CheckAddress(request->address(), ""));
     QQ_RETURN_IF_ERROR(CheckCustomFields(tenant, v1::FieldDefinition::ADDRESS, &draft.custom_fields,
                                          forms::WriteMode::kCreate, nullptr, "customFields"));
-    QQ_ASSIGN_OR_RETURN(*response, store_.AddAddress(tenant, request->customer_id(), draft));
+    QQ_ASSIGN_OR_RETURN(IdempotencyScope idempotency,
+                        IdempotencyScopeOf(call, "AddAddress", *request));
+    QQ_ASSIGN_OR_RETURN(*response,
+                        store_.AddAddress(tenant, request->customer_id(), draft, idempotency));
     google::protobuf::RepeatedPtrField<v1::Address> one;
     *one.Add() = *response;
     ResolveAreasOf(areas_, tenant, one);
@@ -723,10 +732,11 @@ grpc::ServerUnaryReactor* CustomerServiceImpl::AddCommunication(
     if (record.kind() == v1::Communication::KIND_UNSPECIFIED) {
       return InvalidField("kind", "is required: CALL_IN, CALL_OUT, WECHAT, VISIT, FOLLOW_UP, SMS");
     }
-    std::string summary(absl::StripAsciiWhitespace(record.summary()));
+    std::string summary(text::TrimSpaces(record.summary()));
     if (summary.empty()) return InvalidField("summary", "is required");
-    if (summary.size() > 4000) return InvalidField("summary", "is longer than 4000 bytes");
+    QQ_RETURN_IF_ERROR(CheckTextLength("summary", summary, kMaxSummaryChars));
     record.set_summary(summary);
+    QQ_RETURN_IF_ERROR(CheckTextLength("orderId", record.order_id(), kMaxOrderIdChars));
     if (record.duration_seconds() < 0 || record.duration_seconds() > 24 * 3600) {
       return InvalidField("durationSeconds", "must be between 0 and 86400");
     }
@@ -737,9 +747,13 @@ grpc::ServerUnaryReactor* CustomerServiceImpl::AddCommunication(
       return InvalidField("time", "is in the future");
     }
     record.set_staff_id(call.identity.user_id);
-    record.set_staff_name(call.identity.username);
+    record.set_staff_name(call.identity.NameOrUsername());
+    // The key covers the request as sent (a defaulted time differs on every retry).
+    QQ_ASSIGN_OR_RETURN(IdempotencyScope idempotency,
+                        IdempotencyScopeOf(call, "AddCommunication", *request));
     QQ_ASSIGN_OR_RETURN(
-        *response, store_.AddCommunication(call.identity.tenant, request->customer_id(), record));
+        *response,
+        store_.AddCommunication(call.identity.tenant, request->customer_id(), record, idempotency));
     return absl::OkStatus();
   });
 }
@@ -769,17 +783,35 @@ grpc::ServerUnaryReactor* DictionaryServiceImpl::CreateTag(grpc::CallbackServerC
                                                            v1::Tag* response) {
   return guard_.Unary(ctx, "CreateTag", [&](const CallContext& call) -> absl::Status {
     QQ_RETURN_IF_ERROR(RequireRole(call, {roles::kManager}));
-    v1::Tag tag = request->tag();
-    tag.set_name(std::string(absl::StripAsciiWhitespace(tag.name())));
-    if (tag.name().empty()) return InvalidField("name", "is required");
-    if (tag.name().size() > 60) return InvalidField("name", "is longer than 60 bytes");
-    if (tag.name().find_first_of(",;") != std::string::npos) {
-      return InvalidField("name", "may not contain , or ; (they separate tags in imports)");
-    }
-    if (!tag.color().empty() && (tag.color().size() != 7 || tag.color()[0] != '#')) {
-      return InvalidField("color", "expected #rrggbb");
-    }
-    QQ_ASSIGN_OR_RETURN(*response, store_.CreateTag(call.identity.tenant, tag));
+    QQ_ASSIGN_OR_RETURN(v1::Tag tag, CheckTag(request->tag()));
+    QQ_ASSIGN_OR_RETURN(IdempotencyScope idempotency,
+                        IdempotencyScopeOf(call, "CreateTag", *request));
+    QQ_ASSIGN_OR_RETURN(*response, store_.CreateTag(call.identity.tenant, tag, idempotency));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* DictionaryServiceImpl::UpdateTag(grpc::CallbackServerContext* ctx,
+                                                           const v1::UpdateTagRequest* request,
+                                                           v1::Tag* response) {
+  return guard_.Unary(ctx, "UpdateTag", [&](const CallContext& call) -> absl::Status {
+    QQ_RETURN_IF_ERROR(RequireRole(call, {roles::kManager}));
+    QQ_RETURN_IF_ERROR(CheckId(request->tag().id(), "id", "tag"));
+    QQ_ASSIGN_OR_RETURN(v1::Tag current, store_.GetTag(call.identity.tenant, request->tag().id()));
+    QQ_ASSIGN_OR_RETURN(v1::Tag changed,
+                        ApplyTagUpdate(current, request->tag(), request->update_mask()));
+    QQ_ASSIGN_OR_RETURN(*response, store_.UpdateTag(call.identity.tenant, changed));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* DictionaryServiceImpl::DeleteTag(grpc::CallbackServerContext* ctx,
+                                                           const v1::DeleteTagRequest* request,
+                                                           v1::Tag* response) {
+  return guard_.Unary(ctx, "DeleteTag", [&](const CallContext& call) -> absl::Status {
+    QQ_RETURN_IF_ERROR(RequireRole(call, {roles::kManager}));
+    QQ_RETURN_IF_ERROR(CheckId(request->id(), "id", "tag"));
+    QQ_ASSIGN_OR_RETURN(*response, store_.DeleteTag(call.identity.tenant, request->id()));
     return absl::OkStatus();
   });
 }
@@ -800,9 +832,12 @@ grpc::ServerUnaryReactor* DictionaryServiceImpl::CreateFieldDefinition(
     v1::FieldDefinition* response) {
   return guard_.Unary(ctx, "CreateFieldDefinition", [&](const CallContext& call) -> absl::Status {
     QQ_RETURN_IF_ERROR(RequireRole(call, {roles::kAdmin}));
-    QQ_RETURN_IF_ERROR(CheckNewFieldDefinition(request->definition()));
-    QQ_ASSIGN_OR_RETURN(*response,
-                        store_.CreateFieldDefinition(call.identity.tenant, request->definition()));
+    QQ_ASSIGN_OR_RETURN(v1::FieldDefinition definition,
+                        CheckNewFieldDefinition(request->definition()));
+    QQ_ASSIGN_OR_RETURN(IdempotencyScope idempotency,
+                        IdempotencyScopeOf(call, "CreateFieldDefinition", *request));
+    QQ_ASSIGN_OR_RETURN(
+        *response, store_.CreateFieldDefinition(call.identity.tenant, definition, idempotency));
     return absl::OkStatus();
   });
 }
@@ -869,16 +904,17 @@ grpc::ServerUnaryReactor* UtilityServiceImpl::AddMeter(grpc::CallbackServerConte
     QQ_RETURN_IF_ERROR(RequireRole(call, kUtilityWriters));
     QQ_RETURN_IF_ERROR(CheckId(request->customer_id(), "customerId", "customer"));
     v1::Meter meter = request->meter();
-    meter.set_number(std::string(absl::StripAsciiWhitespace(meter.number())));
-    if (meter.number().empty()) return InvalidField("meter.number", "is required");
-    if (meter.number().size() > 40) return InvalidField("meter.number", "is longer than 40");
+    QQ_ASSIGN_OR_RETURN(*meter.mutable_number(),
+                        NormaliseIdentifier("meter.number", meter.number(), kMaxMeterNumberChars));
     if (meter.caliber_mm() < 10 || meter.caliber_mm() > 1000) {
       return InvalidField("meter.caliberMm", "must be between 10 and 1000 (DN, millimetres)");
     }
     QQ_RETURN_IF_ERROR(CheckIsoDate(meter.install_date(), "meter.installDate"));
     QQ_RETURN_IF_ERROR(CheckOptionalId(meter.address_id(), "meter.addressId"));
-    QQ_ASSIGN_OR_RETURN(*response,
-                        store_.AddMeter(call.identity.tenant, request->customer_id(), meter));
+    QQ_ASSIGN_OR_RETURN(IdempotencyScope idempotency,
+                        IdempotencyScopeOf(call, "AddMeter", *request));
+    QQ_ASSIGN_OR_RETURN(*response, store_.AddMeter(call.identity.tenant, request->customer_id(),
+                                                   meter, idempotency));
     return absl::OkStatus();
   });
 }
@@ -897,9 +933,12 @@ grpc::ServerUnaryReactor* UtilityServiceImpl::RecordMeterReading(
     if (time > now + TimeUtil::SecondsToDuration(300)) {
       return InvalidField("time", "is in the future");
     }
-    QQ_ASSIGN_OR_RETURN(*response, store_.RecordReading(call.identity.tenant, request->meter_id(),
-                                                        request->reading(),
-                                                        TimeUtil::TimestampToMicroseconds(time)));
+    QQ_ASSIGN_OR_RETURN(IdempotencyScope idempotency,
+                        IdempotencyScopeOf(call, "RecordMeterReading", *request));
+    QQ_ASSIGN_OR_RETURN(
+        *response,
+        store_.RecordReading(call.identity.tenant, request->meter_id(), request->reading(),
+                             TimeUtil::TimestampToMicroseconds(time), idempotency));
     return absl::OkStatus();
   });
 }
@@ -911,13 +950,12 @@ grpc::ServerUnaryReactor* UtilityServiceImpl::AddContract(grpc::CallbackServerCo
     QQ_RETURN_IF_ERROR(RequireRole(call, {roles::kAgent, roles::kManager}));
     QQ_RETURN_IF_ERROR(CheckId(request->customer_id(), "customerId", "customer"));
     v1::Contract contract = request->contract();
-    contract.set_account_number(std::string(absl::StripAsciiWhitespace(contract.account_number())));
-    if (contract.account_number().empty()) {
-      return InvalidField("contract.accountNumber", "is required");
-    }
-    if (contract.account_number().size() > 40) {
-      return InvalidField("contract.accountNumber", "is longer than 40");
-    }
+    QQ_ASSIGN_OR_RETURN(*contract.mutable_account_number(),
+                        NormaliseIdentifier("contract.accountNumber", contract.account_number(),
+                                            kMaxAccountNumberChars));
+    contract.set_water_use(std::string(text::TrimSpaces(contract.water_use())));
+    QQ_RETURN_IF_ERROR(
+        CheckTextLength("contract.waterUse", contract.water_use(), kMaxWaterUseChars));
     QQ_RETURN_IF_ERROR(CheckIsoDate(contract.start_date(), "contract.startDate"));
     QQ_RETURN_IF_ERROR(CheckIsoDate(contract.end_date(), "contract.endDate"));
     if (!contract.start_date().empty() && !contract.end_date().empty() &&
@@ -925,8 +963,10 @@ grpc::ServerUnaryReactor* UtilityServiceImpl::AddContract(grpc::CallbackServerCo
       return InvalidField("contract.endDate", "is before the start date");
     }
     QQ_RETURN_IF_ERROR(CheckOptionalId(contract.address_id(), "contract.addressId"));
-    QQ_ASSIGN_OR_RETURN(*response,
-                        store_.AddContract(call.identity.tenant, request->customer_id(), contract));
+    QQ_ASSIGN_OR_RETURN(IdempotencyScope idempotency,
+                        IdempotencyScopeOf(call, "AddContract", *request));
+    QQ_ASSIGN_OR_RETURN(*response, store_.AddContract(call.identity.tenant, request->customer_id(),
+                                                      contract, idempotency));
     return absl::OkStatus();
   });
 }
@@ -1018,15 +1058,26 @@ class IngestPaymentsReactor final : public grpc::ServerReadReactor<v1::PaymentRe
     v1::PaymentResult rejected;
     rejected.set_record_id(record.record_id());
     rejected.set_outcome(v1::PaymentResult::REJECTED);
-    auto reject = [&](const char* field, const char* reason) {
+    auto reject = [&](const char* field, absl::string_view reason) {
       rejected.set_field(field);
-      rejected.set_reason(reason);
+      rejected.set_reason(std::string(reason));
       return rejected;
     };
-    if (record.record_id().empty() || record.record_id().size() > 100) {
-      return reject("recordId", "is required (at most 100 characters)");
+    if (record.record_id().empty()) return reject("recordId", "is required");
+    if (absl::Status s = CheckTextLength("recordId", record.record_id(), kMaxPaymentRecordIdChars);
+        !s.ok()) {
+      return reject("recordId", s.message());
     }
-    if (record.account_number().empty()) return reject("accountNumber", "is required");
+    auto account =
+        NormaliseIdentifier("accountNumber", record.account_number(), kMaxAccountNumberChars);
+    if (!account.ok()) return reject("accountNumber", account.status().message());
+    record.set_account_number(*account);
+    for (const auto& [field, value] :
+         {std::pair{"period", &record.period()}, std::pair{"method", &record.method()}}) {
+      if (absl::Status s = CheckTextLength(field, *value, kMaxPaymentLabelChars); !s.ok()) {
+        return reject(field, s.message());
+      }
+    }
     if (record.amount_fen() == 0 || record.amount_fen() > 10'000'000'00LL ||
         record.amount_fen() < -10'000'000'00LL) {
       return reject("amountFen", "must be non-zero and at most 1000 万元 either way");
@@ -1137,6 +1188,7 @@ grpc::ServerUnaryReactor* LedgerServiceImpl::ReverseLedgerEntry(
     QQ_RETURN_IF_ERROR(CheckId(request->entry_id(), "entryId", "entry"));
     std::string reason(absl::StripAsciiWhitespace(request->reason()));
     if (reason.empty()) return InvalidField("reason", "is required: say why it is reversed");
+    QQ_RETURN_IF_ERROR(CheckTextLength("reason", reason, kMaxLedgerReasonChars));
     QQ_ASSIGN_OR_RETURN(*response, store_.Reverse(call.identity.tenant, request->entry_id(), reason,
                                                   call.identity.user_id));
     return absl::OkStatus();
@@ -1149,10 +1201,10 @@ grpc::ServerUnaryReactor* LedgerServiceImpl::DeductForOrder(
   return guard_.Unary(ctx, "DeductForOrder", [&](const CallContext& call) -> absl::Status {
     QQ_RETURN_IF_ERROR(RequireRole(call, {roles::kService}));
     QQ_RETURN_IF_ERROR(CheckId(request->customer_id(), "customerId", "customer"));
-    if (request->order_id().empty() || request->order_id().size() > 100) {
-      return InvalidField("orderId", "is required (at most 100 characters)");
-    }
+    if (request->order_id().empty()) return InvalidField("orderId", "is required");
+    QQ_RETURN_IF_ERROR(CheckTextLength("orderId", request->order_id(), kMaxOrderIdChars));
     if (request->product().empty()) return InvalidField("product", "is required, e.g. 18.9L");
+    QQ_RETURN_IF_ERROR(CheckTextLength("product", request->product(), kMaxLedgerProductChars));
     if (request->quantity() <= 0 || request->quantity() > 10000) {
       return InvalidField("quantity", "must be between 1 and 10000");
     }
@@ -1170,6 +1222,7 @@ grpc::ServerUnaryReactor* LedgerServiceImpl::RefundForOrder(
   return guard_.Unary(ctx, "RefundForOrder", [&](const CallContext& call) -> absl::Status {
     QQ_RETURN_IF_ERROR(RequireRole(call, {roles::kService}));
     if (request->order_id().empty()) return InvalidField("orderId", "is required");
+    QQ_RETURN_IF_ERROR(CheckTextLength("reason", request->reason(), kMaxLedgerReasonChars));
     QQ_ASSIGN_OR_RETURN(*response, store_.RefundForOrder(call.identity.tenant, request->order_id(),
                                                          request->reason(), call.identity.user_id));
     return absl::OkStatus();
@@ -1195,7 +1248,10 @@ absl::Status AuthServiceImpl::IssueFor(const std::string& tenant, const std::str
   }
   if (account->disabled) return absl::UnauthenticatedError("this account is disabled");
   throttle_.Reset(tenant, name);
-  Identity identity{account->tenant, account->id, account->username, account->roles};
+  // The display name rides in the token, so every service can name the person on its
+  // timelines without asking.
+  Identity identity{account->tenant, account->id, account->username, account->roles,
+                    account->display_name};
   QQ_ASSIGN_OR_RETURN(std::string token, issuer_.Issue(identity, kTokenLifetime));
   response->set_access_token(token);
   response->set_expires_in(static_cast<int>(kTokenLifetime.count()));
@@ -1226,6 +1282,36 @@ grpc::ServerUnaryReactor* AuthServiceImpl::ServiceAccountLogin(
     QQ_RETURN_IF_ERROR(throttle_.CheckAllowed(request->tenant(), throttle_name));
     return IssueFor(request->tenant(), throttle_name, request->client_secret(),
                     store_.FindServiceAccount(request->tenant(), request->client_id()), response);
+  });
+}
+
+grpc::ServerUnaryReactor* AuthServiceImpl::LookupUsers(grpc::CallbackServerContext* ctx,
+                                                       const v1::LookupUsersRequest* request,
+                                                       v1::LookupUsersResponse* response) {
+  return guard_.Unary(ctx, "LookupUsers", [&](const CallContext& call) -> absl::Status {
+    // Any staff member or service of the tenant; a billing system has no business here.
+    QQ_RETURN_IF_ERROR(
+        RequireRole(call, {roles::kAgent, roles::kDispatcher, roles::kLeader, roles::kWorker,
+                           roles::kCourier, roles::kManager, roles::kFinance, roles::kService}));
+    if (request->ids_size() > kMaxLookupIds) {
+      return InvalidField("ids", absl::StrCat("at most ", kMaxLookupIds, " ids per call (this has ",
+                                              request->ids_size(), ")"));
+    }
+    // Ids that cannot be an account's are simply not found.
+    std::vector<std::string> ids;
+    for (const std::string& id : request->ids()) {
+      if (LooksLikeUuid(id)) ids.push_back(absl::AsciiStrToLower(id));
+    }
+    QQ_ASSIGN_OR_RETURN(auto accounts, store_.LookupStaffAccounts(call.identity.tenant, ids));
+    for (StaffAccount& a : accounts) {
+      v1::StaffUser* user = response->add_users();
+      user->set_id(a.id);
+      user->set_display_name(a.display_name.empty() ? a.username : a.display_name);
+      user->set_username(std::move(a.username));
+      for (std::string& role : a.roles) user->add_roles(std::move(role));
+      user->set_disabled(a.disabled);
+    }
+    return absl::OkStatus();
   });
 }
 

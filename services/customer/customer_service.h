@@ -139,6 +139,12 @@ class DictionaryServiceImpl final
   grpc::ServerUnaryReactor* ListTags(grpc::CallbackServerContext* ctx,
                                      const qingquan::customer::v1::ListTagsRequest* request,
                                      qingquan::customer::v1::ListTagsResponse* response) override;
+  grpc::ServerUnaryReactor* UpdateTag(grpc::CallbackServerContext* ctx,
+                                      const qingquan::customer::v1::UpdateTagRequest* request,
+                                      qingquan::customer::v1::Tag* response) override;
+  grpc::ServerUnaryReactor* DeleteTag(grpc::CallbackServerContext* ctx,
+                                      const qingquan::customer::v1::DeleteTagRequest* request,
+                                      qingquan::customer::v1::Tag* response) override;
   grpc::ServerUnaryReactor* CreateFieldDefinition(
       grpc::CallbackServerContext* ctx,
       const qingquan::customer::v1::CreateFieldDefinitionRequest* request,
@@ -231,6 +237,12 @@ class AuthServiceImpl final : public qingquan::customer::v1::AuthService::Callba
       grpc::CallbackServerContext* ctx,
       const qingquan::customer::v1::ServiceAccountLoginRequest* request,
       qingquan::customer::v1::LoginResponse* response) override;
+  grpc::ServerUnaryReactor* LookupUsers(
+      grpc::CallbackServerContext* ctx, const qingquan::customer::v1::LookupUsersRequest* request,
+      qingquan::customer::v1::LookupUsersResponse* response) override;
+
+  // Ids per LookupUsers call; more is INVALID_ARGUMENT.
+  static constexpr int kMaxLookupIds = 200;
 
  private:
   // Verifies a secret against `account` (or a dummy hash when it is missing, so timing

@@ -16,6 +16,7 @@
 #include "services/common/page_token.h"
 #include "services/common/pg_pool.h"
 #include "services/common/status.h"
+#include "services/customer/domain/delivery_preferences.h"
 #include "services/customer/domain/pii_cipher.h"
 
 namespace qq::customer {
@@ -42,16 +43,19 @@ using google::protobuf::util::TimeUtil;
 const NamedQuery kInsertCustomer{
     "InsertCustomer",
     "INSERT INTO customers (tenant_id, kind, name, notes, id_number_ciphertext, "
-    "  id_number_index, id_number_last4, birthday, channel, tags, custom_fields, pii_key_id) "
+    "  id_number_index, id_number_last4, birthday, channel, tags, custom_fields, pii_key_id, "
+    "  delivery_preferences) "
     "VALUES ($1, $2, $3, $4, decode($5, 'hex'), decode($6, 'hex'), $7, $8::date, $9, "
-    "  $10::text[], $11::jsonb, $12) "
+    "  $10::text[], $11::jsonb, $12, $13::jsonb) "
     "RETURNING id"};
+// $14 NULL leaves the delivery preferences as they are (an imported row has none to say).
 const NamedQuery kUpdateCustomer{
     "UpdateCustomer",
     "UPDATE customers SET kind = $3, name = $4, notes = $5, "
     "  id_number_ciphertext = decode($6, 'hex'), id_number_index = decode($7, 'hex'), "
     "  id_number_last4 = $8, birthday = $9::date, channel = $10, tags = $11::text[], "
-    "  custom_fields = $12::jsonb, pii_key_id = $13, updated_at = now() "
+    "  custom_fields = $12::jsonb, pii_key_id = $13, "
+    "  delivery_preferences = coalesce($14::jsonb, delivery_preferences), updated_at = now() "
     "WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL"};
 const NamedQuery kDeleteCustomer{"DeleteCustomer",
                                  "UPDATE customers SET deleted_at = now(), updated_at = now() "
@@ -87,7 +91,8 @@ const NamedQuery kInsertSearchTerms{
     "SELECT $1, t.term, $2, t.kind FROM unnest($3::text[], $4::smallint[]) AS t(term, kind)"};
 // A customer with its phones and addresses in one statement (a get is then one round
 // trip): phones as "<ciphertext hex> <key id>" joined by chr(31) in position order,
-// addresses as a JSON array in the Address message's JSON form.
+// addresses as a JSON array in the Address message's JSON form, then the delivery
+// preferences (stored in the DeliveryPreferences message's JSON form).
 const NamedQuery kSelectCustomers{
     "SelectCustomers",
     "SELECT " QQ_CUSTOMER_COLUMNS
@@ -101,7 +106,8 @@ const NamedQuery kSelectCustomers{
     "     'deliveryNotes', a.delivery_notes, 'areaId', a.area_id, 'areaName', a.area_name, "
     "     'outsideAreas', a.outside_areas, 'areaPending', a.area_pending, "
     "     'customFields', a.custom_fields) ORDER BY a.position) FROM addresses a "
-    "   WHERE a.tenant_id = c.tenant_id AND a.customer_id = c.id AND a.deleted_at IS NULL) "
+    "   WHERE a.tenant_id = c.tenant_id AND a.customer_id = c.id AND a.deleted_at IS NULL), "
+    "  c.delivery_preferences::text "
     "FROM customers c WHERE c.tenant_id = $1 AND c.id = ANY($2::uuid[]) "
     "  AND c.deleted_at IS NULL"};
 // Kept in step with the addresses' JSON form in kSelectCustomers.
@@ -139,6 +145,11 @@ const NamedQuery kDeleteAddress{"DeleteAddress",
 const NamedQuery kCustomerExists{"CustomerExists",
                                  "SELECT 1 FROM customers WHERE tenant_id = $1 AND id = $2 "
                                  "  AND deleted_at IS NULL FOR SHARE"};
+// The same without the lock, for reads: a list under a customer answers NOT_FOUND for a
+// customer that is not the tenant's instead of an empty list.
+const NamedQuery kCustomerVisible{"CustomerVisible",
+                                  "SELECT 1 FROM customers WHERE tenant_id = $1 AND id = $2 "
+                                  "  AND deleted_at IS NULL"};
 const NamedQuery kSetAddressArea{
     "SetAddressArea",
     "UPDATE addresses SET area_id = $5, area_name = $6, outside_areas = $7, area_pending = false "
@@ -240,18 +251,23 @@ const NamedQuery kCustomersWithoutTerms{
     "WHERE c.search_terms IS NULL AND c.deleted_at IS NULL LIMIT $1 FOR UPDATE SKIP LOCKED"};
 const NamedQuery kFindStaffAccount{
     "FindStaffAccount",
-    "SELECT id, password_hash, array_to_string(roles, ','), disabled FROM qq_auth.users "
-    "WHERE tenant_id = $1 AND username = $2"};
+    "SELECT id, password_hash, array_to_string(roles, ','), disabled, display_name "
+    "FROM qq_auth.users WHERE tenant_id = $1 AND username = $2"};
+const NamedQuery kLookupStaffAccounts{
+    "LookupStaffAccounts",
+    "SELECT id, username, display_name, array_to_string(roles, ','), disabled "
+    "FROM qq_auth.users WHERE tenant_id = $1 AND id = ANY($2::uuid[])"};
 const NamedQuery kFindServiceAccount{
     "FindServiceAccount",
-    "SELECT id, secret_hash, array_to_string(roles, ','), disabled FROM qq_auth.service_accounts "
-    "WHERE tenant_id = $1 AND client_id = $2"};
+    "SELECT id, secret_hash, array_to_string(roles, ','), disabled, '' "
+    "FROM qq_auth.service_accounts WHERE tenant_id = $1 AND client_id = $2"};
 // Demo accounts get ids other services can derive too: md5('<tenant>/<username>').
 const NamedQuery kInsertDemoStaffAccount{
     "InsertDemoStaffAccount",
-    "INSERT INTO qq_auth.users (id, tenant_id, username, password_hash, roles) "
-    "VALUES (md5($1 || '/' || $2)::uuid, $1, $2, $3, string_to_array($4, ',')) "
-    "ON CONFLICT (tenant_id, username) DO NOTHING"};
+    "INSERT INTO qq_auth.users (id, tenant_id, username, password_hash, roles, display_name) "
+    "VALUES (md5($1 || '/' || $2)::uuid, $1, $2, $3, string_to_array($4, ','), $5) "
+    "ON CONFLICT (tenant_id, username) DO UPDATE SET display_name = EXCLUDED.display_name "
+    "  WHERE qq_auth.users.display_name = ''"};
 const NamedQuery kInsertDemoServiceAccount{
     "InsertDemoServiceAccount",
     "INSERT INTO qq_auth.service_accounts (id, tenant_id, client_id, secret_hash, roles) "
@@ -284,6 +300,15 @@ void FillAddressRow(const pqxx::row& a, v1::Address& out) {
 struct SealedValue {
   NullableParam ciphertext, index, last4, key_id;
 };
+
+// The stored (JSON) form of checked preferences; NULL when the draft says nothing.
+NullableParam DeliveryPreferencesJson(const std::optional<DeliveryPreferencesDraft>& draft) {
+  if (!draft) return {};
+  std::string json;
+  // Defaults are left out: no preferences are stored as {}.
+  (void)google::protobuf::util::MessageToJsonString(DeliveryPreferencesMessageOf(*draft), &json);
+  return {json};
+}
 
 SealedValue SealOptional(const PiiCipher& cipher, const std::string& tenant,
                          const std::string& value) {
@@ -320,6 +345,7 @@ CustomerStore::CustomerStore(PgPool& pool, const PiiCipher& cipher) : pool_(pool
                  kUpdateAddress,
                  kDeleteAddress,
                  kCustomerExists,
+                 kCustomerVisible,
                  kSetAddressArea,
                  kPendingAddresses,
                  kMarkAreasStale,
@@ -340,6 +366,7 @@ CustomerStore::CustomerStore(PgPool& pool, const PiiCipher& cipher) : pool_(pool
                  kCustomersWithoutTerms,
                  kFindStaffAccount,
                  kFindServiceAccount,
+                 kLookupStaffAccounts,
                  kInsertDemoStaffAccount,
                  kInsertDemoServiceAccount});
 }
@@ -396,11 +423,14 @@ absl::StatusOr<v1::Customer> CustomerStore::CreateCustomer(const std::string& te
     QQ_RETURN_IF_ERROR(CheckPhonesFree(txn, tenant, "", draft.phones));
     SealedValue id_number = SealOptional(cipher_, tenant, draft.id_number);
     NullableParam birthday = NullIfEmpty(draft.birthday);
+    const std::string preferences =
+        DeliveryPreferencesJson(draft.delivery_preferences).text.value_or("{}");
     const std::string id =
         txn.exec_prepared(kInsertCustomer.name, tenant, draft.kind, draft.name, draft.notes,
                           id_number.ciphertext.get(), id_number.index.get(), id_number.last4.get(),
                           birthday.get(), draft.channel, PgTextArray(draft.tags),
-                          forms::StructToJson(draft.custom_fields), id_number.key_id.get())[0][0]
+                          forms::StructToJson(draft.custom_fields), id_number.key_id.get(),
+                          preferences)[0][0]
             .as<std::string>();
     InsertPhones(txn, tenant, id, draft.phones);
     for (const AddressDraft& a : draft.addresses) {
@@ -467,6 +497,19 @@ absl::StatusOr<std::vector<v1::Customer>> CustomerStore::LoadCustomersIn(
         return absl::InternalError(absl::StrCat("addresses of ", c.id(), ": ", parsed.ToString()));
       }
       c.mutable_addresses()->Swap(addresses.mutable_addresses());
+    }
+    google::protobuf::util::JsonParseOptions lenient;
+    lenient.ignore_unknown_fields = true;
+    auto preferences = google::protobuf::util::JsonStringToMessage(
+        row[17].c_str(), c.mutable_delivery_preferences(), lenient);
+    if (!preferences.ok()) {
+      return absl::InternalError(
+          absl::StrCat("delivery preferences of ", c.id(), ": ", preferences.ToString()));
+    }
+    // Derived here, where every read of a customer passes (get, list, search, the 360
+    // view, the answers of create, update and delete), so no answer can lack them.
+    for (std::string& tag : PreferenceTagsOf(c.delivery_preferences())) {
+      c.add_preference_tags(std::move(tag));
     }
     by_id[c.id()] = std::move(c);
   }
@@ -541,11 +584,12 @@ absl::StatusOr<v1::Customer> CustomerStore::UpdateCustomer(const std::string& te
     QQ_RETURN_IF_ERROR(CheckPhonesFree(txn, tenant, id, draft.phones));
     SealedValue id_number = SealOptional(cipher_, tenant, draft.id_number);
     NullableParam birthday = NullIfEmpty(draft.birthday);
-    pqxx::result r =
-        txn.exec_prepared(kUpdateCustomer.name, tenant, id, draft.kind, draft.name, draft.notes,
-                          id_number.ciphertext.get(), id_number.index.get(), id_number.last4.get(),
-                          birthday.get(), draft.channel, PgTextArray(draft.tags),
-                          forms::StructToJson(draft.custom_fields), id_number.key_id.get());
+    NullableParam preferences = DeliveryPreferencesJson(draft.delivery_preferences);
+    pqxx::result r = txn.exec_prepared(
+        kUpdateCustomer.name, tenant, id, draft.kind, draft.name, draft.notes,
+        id_number.ciphertext.get(), id_number.index.get(), id_number.last4.get(), birthday.get(),
+        draft.channel, PgTextArray(draft.tags), forms::StructToJson(draft.custom_fields),
+        id_number.key_id.get(), preferences.get());
     if (r.affected_rows() == 0) return WithField(absl::NotFoundError("no such customer"), "id");
     txn.exec_prepared(kDeletePhones.name, tenant, id);
     InsertPhones(txn, tenant, id, draft.phones);
@@ -678,9 +722,13 @@ absl::StatusOr<v1::Address> CustomerStore::GetAddress(const std::string& tenant,
 
 absl::StatusOr<v1::Address> CustomerStore::AddAddress(const std::string& tenant,
                                                       const std::string& customer_id,
-                                                      const AddressDraft& draft) {
+                                                      const AddressDraft& draft,
+                                                      const IdempotencyScope& idempotency) {
   v1::Address address;
   absl::Status status = pool_.Transact([&](pqxx::work& txn) -> absl::Status {
+    address.Clear();
+    QQ_ASSIGN_OR_RETURN(bool replayed, ClaimIdempotencyKey(txn, idempotency, address));
+    if (replayed) return absl::OkStatus();
     if (txn.exec_prepared(kCustomerExists.name, tenant, customer_id).empty()) {
       return WithField(absl::NotFoundError("no such customer"), "customerId");
     }
@@ -690,6 +738,7 @@ absl::StatusOr<v1::Address> CustomerStore::AddAddress(const std::string& tenant,
                                              forms::StructToJson(draft.custom_fields))[0][0]
                                .as<std::string>();
     FillAddressRow(txn.exec_prepared(kSelectAddress.name, tenant, customer_id, id)[0], address);
+    RecordIdempotentResponse(txn, idempotency, address);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -761,11 +810,15 @@ void CustomerStore::MarkAreasStaleIn(pqxx::work& txn, const std::string& tenant)
   txn.exec_prepared(kMarkAreasStale.name, tenant);
 }
 
-absl::StatusOr<v1::Communication> CustomerStore::AddCommunication(const std::string& tenant,
-                                                                  const std::string& customer_id,
-                                                                  const v1::Communication& record) {
-  v1::Communication out = record;
+absl::StatusOr<v1::Communication> CustomerStore::AddCommunication(
+    const std::string& tenant, const std::string& customer_id, const v1::Communication& record,
+    const IdempotencyScope& idempotency) {
+  v1::Communication out;
   absl::Status status = pool_.Transact([&](pqxx::work& txn) -> absl::Status {
+    out.Clear();
+    QQ_ASSIGN_OR_RETURN(bool replayed, ClaimIdempotencyKey(txn, idempotency, out));
+    if (replayed) return absl::OkStatus();
+    out = record;
     if (txn.exec_prepared(kCustomerExists.name, tenant, customer_id).empty()) {
       return WithField(absl::NotFoundError("no such customer"), "customerId");
     }
@@ -776,6 +829,7 @@ absl::StatusOr<v1::Communication> CustomerStore::AddCommunication(const std::str
                                  record.duration_seconds())[0][0]
                    .as<std::string>());
     txn.exec_prepared(kRecordActivity.name, tenant, customer_id, micros);
+    RecordIdempotentResponse(txn, idempotency, out);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -822,6 +876,9 @@ absl::StatusOr<std::vector<v1::Communication>> CustomerStore::ListCommunications
   QQ_ASSIGN_OR_RETURN(PageCursor cursor, DecodePageToken(page_token));
   std::vector<v1::Communication> out;
   absl::Status status = pool_.Read([&](pqxx::work& txn) -> absl::Status {
+    if (txn.exec_prepared(kCustomerVisible.name, tenant, customer_id).empty()) {
+      return WithField(absl::NotFoundError("no such customer"), "customerId");
+    }
     out = CommunicationsIn(txn, tenant, customer_id, cursor, limit, next_page_token);
     return absl::OkStatus();
   });
@@ -909,6 +966,7 @@ absl::StatusOr<StaffAccount> FindAccount(PgPool& pool, const NamedQuery& query,
     account.password_hash = rows[0][1].as<std::string>();
     account.roles = absl::StrSplit(rows[0][2].as<std::string>(), ',', absl::SkipEmpty());
     account.disabled = rows[0][3].as<bool>();
+    account.display_name = rows[0][4].as<std::string>();
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -927,10 +985,40 @@ absl::StatusOr<StaffAccount> CustomerStore::FindServiceAccount(const std::string
   return FindAccount(pool_, kFindServiceAccount, tenant, client_id);
 }
 
+absl::StatusOr<std::vector<StaffAccount>> CustomerStore::LookupStaffAccounts(
+    const std::string& tenant, const std::vector<std::string>& ids) {
+  std::vector<StaffAccount> out;
+  if (ids.empty()) return out;
+  std::map<std::string, StaffAccount> by_id;
+  absl::Status status = pool_.ReadStatement([&](pqxx::nontransaction& txn) -> absl::Status {
+    by_id.clear();
+    for (const auto& row : txn.exec_prepared(kLookupStaffAccounts.name, tenant, PgTextArray(ids))) {
+      StaffAccount account;
+      account.id = row[0].as<std::string>();
+      account.tenant = tenant;
+      account.username = row[1].as<std::string>();
+      account.display_name = row[2].as<std::string>();
+      account.roles = absl::StrSplit(row[3].as<std::string>(), ',', absl::SkipEmpty());
+      account.disabled = row[4].as<bool>();
+      by_id[account.id] = std::move(account);
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  for (const std::string& id : ids) {
+    auto it = by_id.find(id);
+    if (it == by_id.end()) continue;
+    out.push_back(std::move(it->second));
+    by_id.erase(it);  // each account once, however often it was asked for
+  }
+  return out;
+}
+
 absl::Status CustomerStore::EnsureDemoStaffAccount(const StaffAccount& account) {
   return pool_.Transact([&](pqxx::work& txn) {
     txn.exec_prepared(kInsertDemoStaffAccount.name, account.tenant, account.username,
-                      account.password_hash, absl::StrJoin(account.roles, ","));
+                      account.password_hash, absl::StrJoin(account.roles, ","),
+                      account.display_name);
     return absl::OkStatus();
   });
 }

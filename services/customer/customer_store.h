@@ -32,6 +32,8 @@ struct StaffAccount {
   std::string id;
   std::string tenant;
   std::string username;
+  // The name people know them by (王师傅); may be empty.
+  std::string display_name;
   std::string password_hash;
   std::vector<std::string> roles;
   bool disabled = false;
@@ -123,10 +125,11 @@ class CustomerStore {
                                                                      const std::string& fragment,
                                                                      int limit);
 
-  // Addresses. NOT_FOUND for an unknown or deleted customer/address.
-  absl::StatusOr<qingquan::customer::v1::Address> AddAddress(const std::string& tenant,
-                                                             const std::string& customer_id,
-                                                             const AddressDraft& draft);
+  // Addresses. NOT_FOUND for an unknown or deleted customer/address. With an enabled
+  // `idempotency` scope, a repeated request returns the address the first one added.
+  absl::StatusOr<qingquan::customer::v1::Address> AddAddress(
+      const std::string& tenant, const std::string& customer_id, const AddressDraft& draft,
+      const IdempotencyScope& idempotency = {});
   absl::StatusOr<qingquan::customer::v1::Address> UpdateAddress(const std::string& tenant,
                                                                 const std::string& customer_id,
                                                                 const std::string& address_id,
@@ -147,10 +150,13 @@ class CustomerStore {
   // an event handler's transaction.
   void MarkAreasStaleIn(pqxx::work& txn, const std::string& tenant);
 
-  // Communication records; NOT_FOUND for an unknown customer.
+  // Communication records; NOT_FOUND (customerId) for a customer that is not the
+  // tenant's or was deleted. With an enabled `idempotency` scope, a repeated request
+  // returns the record the first one added.
   absl::StatusOr<qingquan::customer::v1::Communication> AddCommunication(
       const std::string& tenant, const std::string& customer_id,
-      const qingquan::customer::v1::Communication& record);
+      const qingquan::customer::v1::Communication& record,
+      const IdempotencyScope& idempotency = {});
   absl::StatusOr<std::vector<qingquan::customer::v1::Communication>> ListCommunications(
       const std::string& tenant, const std::string& customer_id, int limit,
       const std::string& page_token, std::string* next_page_token);
@@ -186,8 +192,15 @@ class CustomerStore {
   absl::StatusOr<StaffAccount> FindServiceAccount(const std::string& tenant,
                                                   const std::string& client_id);
 
+  // The tenant's staff accounts with these ids (which must look like UUIDs), in the
+  // order of `ids`, each once; unknown ids and other tenants' accounts are left out. One
+  // primary-key lookup. `password_hash` is not read.
+  absl::StatusOr<std::vector<StaffAccount>> LookupStaffAccounts(
+      const std::string& tenant, const std::vector<std::string>& ids);
+
   // Creates a demo account (id derived from tenant and username, `account.id` is
-  // ignored) unless that username exists.
+  // ignored) unless that username exists; gives an existing one without a display name
+  // `account.display_name`.
   absl::Status EnsureDemoStaffAccount(const StaffAccount& account);
   absl::Status EnsureDemoServiceAccount(const StaffAccount& account);
 

@@ -1,6 +1,7 @@
 // The customer archive against a real PostgreSQL: personal data is sealed at rest and
 // found by blind index and last digits, search by pinyin and name fragments, duplicate
-// phones, soft delete, search terms kept in step with renames and deletes, key rotation.
+// phones, soft delete, search terms kept in step with renames and deletes, key rotation,
+// delivery preferences stored as data and read back with their tags.
 #include <gmock/gmock.h>
 
 #include <pqxx/pqxx>
@@ -22,6 +23,8 @@ std::vector<std::string> IdsOf(const absl::StatusOr<std::vector<SearchCandidate>
 }
 
 using ::testing::Contains;
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
 using ::testing::Not;
 
 TEST_F(CustomerPgTest, PhonesAreSealedAtRestAndFoundByIndexAndSuffix) {
@@ -213,6 +216,98 @@ TEST_F(CustomerPgTest, OlderCustomersGetSearchTermsBackfilled) {
               Contains(created->id()));
   EXPECT_THAT(IdsOf(store().FindByTermPrefix(tenant_, SearchTerm::kNameFragment, "娜娜", 20)),
               Contains(created->id()));
+}
+
+TEST_F(CustomerPgTest, DeliveryPreferencesAreStoredAndReadBackWithTheirTags) {
+  CustomerDraft draft;
+  draft.kind = "PERSON";
+  draft.name = "赵六";
+  draft.phones = {"13300001111"};
+  DeliveryPreferencesDraft wishes;
+  wishes.window_start_local = "15:00";
+  wishes.weekdays = {1, 2, 3, 4, 5};
+  wishes.no_lift = true;
+  wishes.needs_cart = true;
+  wishes.floor = 6;
+  draft.delivery_preferences = wishes;
+  auto created =
+      store().CreateCustomer(tenant_, draft, SearchTermsForName(draft.name), IdempotencyScope{});
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_EQ(created->delivery_preferences().window_start_local(), "15:00");
+  EXPECT_THAT(created->preference_tags(),
+              ElementsAre("15:00后送", "仅工作日送", "6楼无电梯", "需带小推车"));
+  const std::string id = created->id();
+
+  // Stored in the message's JSON form, defaults left out.
+  ASSERT_TRUE(pool()
+                  .Read([&](pqxx::work& txn) {
+                    auto row = txn.exec_params1(
+                        "SELECT delivery_preferences->>'windowStartLocal', "
+                        "  delivery_preferences->'weekdays' = '[1,2,3,4,5]'::jsonb, "
+                        "  delivery_preferences ? 'windowEndLocal' FROM customers WHERE id = $1",
+                        id);
+                    EXPECT_EQ(row[0].as<std::string>(), "15:00");
+                    EXPECT_TRUE(row[1].as<bool>());
+                    EXPECT_FALSE(row[2].as<bool>());
+                    return absl::OkStatus();
+                  })
+                  .ok());
+
+  // Every read carries them: get, list, load (search), the 360 view's read.
+  auto got = store().GetCustomer(tenant_, id);
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_THAT(got->delivery_preferences().weekdays(), ElementsAre(1, 2, 3, 4, 5));
+  EXPECT_TRUE(got->delivery_preferences().no_lift());
+  EXPECT_TRUE(got->delivery_preferences().needs_cart());
+  EXPECT_EQ(got->delivery_preferences().floor(), 6);
+  EXPECT_THAT(got->preference_tags(), Contains("仅工作日送"));
+  auto page = store().ListCustomers(tenant_, CustomerFilter{}, 10, "");
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->customers.size(), 1u);
+  EXPECT_THAT(page->customers[0].preference_tags(), Contains("15:00后送"));
+  auto loaded = store().LoadCustomers(tenant_, {id});
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  ASSERT_EQ(loaded->size(), 1u);
+  EXPECT_THAT(loaded->front().preference_tags(), Contains("需带小推车"));
+  ASSERT_TRUE(pool()
+                  .Read([&](pqxx::work& txn) {
+                    auto in_view = store().GetCustomerIn(txn, tenant_, id);
+                    QQ_RETURN_IF_ERROR(in_view.status());
+                    EXPECT_THAT(in_view->preference_tags(), Contains("6楼无电梯"));
+                    return absl::OkStatus();
+                  })
+                  .ok());
+
+  // A draft that says nothing about them (an imported row) leaves them as they are.
+  CustomerDraft renamed = draft;
+  renamed.name = "赵六六";
+  renamed.delivery_preferences.reset();
+  auto kept = store().UpdateCustomer(tenant_, id, renamed, SearchTermsForName(renamed.name));
+  ASSERT_TRUE(kept.ok()) << kept.status();
+  EXPECT_EQ(kept->name(), "赵六六");
+  EXPECT_EQ(kept->delivery_preferences().window_start_local(), "15:00");
+  EXPECT_THAT(kept->preference_tags(), Contains("仅工作日送"));
+
+  // One that says something replaces them; none at all clears them.
+  renamed.delivery_preferences = DeliveryPreferencesDraft{};
+  renamed.delivery_preferences->window_start_local = "09:00";
+  renamed.delivery_preferences->window_end_local = "11:00";
+  auto replaced = store().UpdateCustomer(tenant_, id, renamed, SearchTermsForName(renamed.name));
+  ASSERT_TRUE(replaced.ok()) << replaced.status();
+  EXPECT_FALSE(replaced->delivery_preferences().no_lift());
+  EXPECT_THAT(replaced->preference_tags(), ElementsAre("09:00-11:00送"));
+  renamed.delivery_preferences = DeliveryPreferencesDraft{};
+  auto cleared = store().UpdateCustomer(tenant_, id, renamed, SearchTermsForName(renamed.name));
+  ASSERT_TRUE(cleared.ok()) << cleared.status();
+  EXPECT_EQ(cleared->delivery_preferences().window_start_local(), "");
+  EXPECT_THAT(cleared->preference_tags(), IsEmpty());
+
+  // A customer created without any has none (and no tags).
+  const std::string plain = CreateCustomer("孙七", "13300002222");
+  auto plain_customer = store().GetCustomer(tenant_, plain);
+  ASSERT_TRUE(plain_customer.ok()) << plain_customer.status();
+  EXPECT_THAT(plain_customer->preference_tags(), IsEmpty());
+  EXPECT_THAT(plain_customer->delivery_preferences().weekdays(), IsEmpty());
 }
 
 }  // namespace

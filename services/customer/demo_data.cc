@@ -1,5 +1,6 @@
 #include "services/customer/demo_data.h"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,11 @@ absl::Status LoadDemoAccounts(CustomerStore& store) {
                                                   "worker", "manager",    "admin"};
   std::vector<std::string> station_roles = utility_roles;
   station_roles.push_back("courier");
+  // The names people know them by, shown on timelines and boards instead of the login.
+  const std::map<std::string, std::string> display_names = {
+      {"worker", "王师傅"},  {"courier", "李师傅"},      {"leader", "张组长"},
+      {"agent", "客服小刘"}, {"dispatcher", "调度小陈"}, {"manager", "赵经理"},
+      {"admin", "管理员"}};
   // One hash for all: hashing is deliberately slow and the password is the same.
   QQ_ASSIGN_OR_RETURN(std::string hash, HashPassword("demo12345"));
   for (const auto& [tenant, names] : {std::pair{std::string("utility-demo"), utility_roles},
@@ -32,6 +38,9 @@ absl::Status LoadDemoAccounts(CustomerStore& store) {
       account.username = name;
       account.password_hash = hash;
       account.roles = {name};
+      if (auto it = display_names.find(name); it != display_names.end()) {
+        account.display_name = it->second;
+      }
       QQ_RETURN_IF_ERROR(store.EnsureDemoStaffAccount(account));
     }
   }

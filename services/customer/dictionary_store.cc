@@ -19,6 +19,30 @@ const NamedQuery kInsertTag{
 const NamedQuery kSelectTags{
     "SelectTags",
     "SELECT id, name, color, description FROM tags WHERE tenant_id = $1 ORDER BY name"};
+const NamedQuery kSelectTag{
+    "SelectTag",
+    "SELECT id, name, color, description FROM tags WHERE tenant_id = $1 AND id = $2::uuid"};
+// The row lock keeps two renames of one tag from racing over its customers.
+const NamedQuery kLockTag{
+    "LockTag", "SELECT name FROM tags WHERE tenant_id = $1 AND id = $2::uuid FOR UPDATE"};
+const NamedQuery kTagNameTaken{
+    "TagNameTaken", "SELECT 1 FROM tags WHERE tenant_id = $1 AND name = $2 AND id <> $3::uuid"};
+const NamedQuery kUpdateTag{
+    "UpdateTag",
+    "UPDATE tags SET name = $3, color = $4, description = $5 WHERE tenant_id = $1 "
+    "  AND id = $2::uuid"};
+const NamedQuery kDeleteTag{"DeleteTag",
+                            "DELETE FROM tags WHERE tenant_id = $1 AND id = $2::uuid "
+                            "RETURNING id, name, color, description"};
+// Customers keep their tags by name (the customers_tags GIN index finds the carriers).
+const NamedQuery kRenameCustomersTag{
+    "RenameCustomersTag",
+    "UPDATE customers SET tags = array_replace(tags, $2, $3) "
+    "WHERE tenant_id = $1 AND tags @> ARRAY[$2]::text[] AND deleted_at IS NULL"};
+const NamedQuery kRemoveCustomersTag{
+    "RemoveCustomersTag",
+    "UPDATE customers SET tags = array_remove(tags, $2) "
+    "WHERE tenant_id = $1 AND tags @> ARRAY[$2]::text[] AND deleted_at IS NULL"};
 
 #define QQ_DEFINITION_COLUMNS                                                               \
   "id, entity, key, label, type, required, min_value, max_value, options::text, decimals, " \
@@ -42,6 +66,15 @@ const NamedQuery kSelectDefinitions{
     "SELECT " QQ_DEFINITION_COLUMNS
     " FROM field_definitions WHERE tenant_id = $1 "
     "  AND ($2 = 'ENTITY_UNSPECIFIED' OR entity = $2) ORDER BY entity, position, created_at"};
+
+v1::Tag TagFromRow(const pqxx::row& row) {
+  v1::Tag t;
+  t.set_id(row[0].as<std::string>());
+  t.set_name(row[1].as<std::string>());
+  t.set_color(row[2].as<std::string>());
+  t.set_description(row[3].as<std::string>());
+  return t;
+}
 
 std::string OptionsJson(const v1::FieldDefinition& d) {
   // The options list as a JSON array of {value, label}.
@@ -89,20 +122,74 @@ absl::Status DuplicateDefinition(const absl::Status& status) {
 }  // namespace
 
 DictionaryStore::DictionaryStore(PgPool& pool) : pool_(pool) {
-  pool_.Prepare({kInsertTag, kSelectTags, kInsertDefinition, kUpdateDefinition, kSelectDefinition,
-                 kSelectDefinitions});
+  pool_.Prepare({kInsertTag, kSelectTags, kSelectTag, kLockTag, kTagNameTaken, kUpdateTag,
+                 kDeleteTag, kRenameCustomersTag, kRemoveCustomersTag, kInsertDefinition,
+                 kUpdateDefinition, kSelectDefinition, kSelectDefinitions});
 }
 
-absl::StatusOr<v1::Tag> DictionaryStore::CreateTag(const std::string& tenant, const v1::Tag& tag) {
-  v1::Tag out = tag;
+absl::StatusOr<v1::Tag> DictionaryStore::CreateTag(const std::string& tenant, const v1::Tag& tag,
+                                                   const IdempotencyScope& idempotency) {
+  v1::Tag out;
   absl::Status status = pool_.Transact([&](pqxx::work& txn) -> absl::Status {
+    out.Clear();
+    QQ_ASSIGN_OR_RETURN(bool replayed, ClaimIdempotencyKey(txn, idempotency, out));
+    if (replayed) return absl::OkStatus();
     pqxx::result r =
         txn.exec_prepared(kInsertTag.name, tenant, tag.name(), tag.color(), tag.description());
     if (r.empty()) {
       return WithField(absl::AlreadyExistsError(absl::StrCat("tag '", tag.name(), "' exists")),
                        "name");
     }
+    out = tag;
     out.set_id(r[0][0].as<std::string>());
+    RecordIdempotentResponse(txn, idempotency, out);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<v1::Tag> DictionaryStore::GetTag(const std::string& tenant, const std::string& id) {
+  v1::Tag out;
+  absl::Status status = pool_.Read([&](pqxx::work& txn) -> absl::Status {
+    pqxx::result r = txn.exec_prepared(kSelectTag.name, tenant, id);
+    if (r.empty()) return WithField(absl::NotFoundError("no such tag"), "id");
+    out = TagFromRow(r[0]);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<v1::Tag> DictionaryStore::UpdateTag(const std::string& tenant, const v1::Tag& tag) {
+  absl::Status status = pool_.Transact([&](pqxx::work& txn) -> absl::Status {
+    pqxx::result locked = txn.exec_prepared(kLockTag.name, tenant, tag.id());
+    if (locked.empty()) return WithField(absl::NotFoundError("no such tag"), "id");
+    const std::string old_name = locked[0][0].as<std::string>();
+    if (!txn.exec_prepared(kTagNameTaken.name, tenant, tag.name(), tag.id()).empty()) {
+      return WithField(
+          absl::AlreadyExistsError(absl::StrCat("another tag is called '", tag.name(), "'")),
+          "name");
+    }
+    txn.exec_prepared(kUpdateTag.name, tenant, tag.id(), tag.name(), tag.color(),
+                      tag.description());
+    if (old_name != tag.name()) {
+      txn.exec_prepared(kRenameCustomersTag.name, tenant, old_name, tag.name());
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return tag;
+}
+
+absl::StatusOr<v1::Tag> DictionaryStore::DeleteTag(const std::string& tenant,
+                                                   const std::string& id) {
+  v1::Tag out;
+  absl::Status status = pool_.Transact([&](pqxx::work& txn) -> absl::Status {
+    pqxx::result r = txn.exec_prepared(kDeleteTag.name, tenant, id);
+    if (r.empty()) return WithField(absl::NotFoundError("no such tag"), "id");
+    out = TagFromRow(r[0]);
+    txn.exec_prepared(kRemoveCustomersTag.name, tenant, out.name());
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -114,12 +201,7 @@ absl::StatusOr<std::vector<v1::Tag>> DictionaryStore::ListTags(const std::string
   absl::Status status = pool_.Read([&](pqxx::work& txn) -> absl::Status {
     out.clear();
     for (const auto& row : txn.exec_prepared(kSelectTags.name, tenant)) {
-      v1::Tag t;
-      t.set_id(row[0].as<std::string>());
-      t.set_name(row[1].as<std::string>());
-      t.set_color(row[2].as<std::string>());
-      t.set_description(row[3].as<std::string>());
-      out.push_back(std::move(t));
+      out.push_back(TagFromRow(row));
     }
     return absl::OkStatus();
   });
@@ -135,15 +217,19 @@ absl::StatusOr<std::vector<std::string>> DictionaryStore::TagNames(const std::st
 }
 
 absl::StatusOr<v1::FieldDefinition> DictionaryStore::CreateFieldDefinition(
-    const std::string& tenant, const v1::FieldDefinition& d) {
+    const std::string& tenant, const v1::FieldDefinition& d, const IdempotencyScope& idempotency) {
   v1::FieldDefinition out;
   absl::Status status = pool_.Transact([&](pqxx::work& txn) -> absl::Status {
+    out.Clear();
+    QQ_ASSIGN_OR_RETURN(bool replayed, ClaimIdempotencyKey(txn, idempotency, out));
+    if (replayed) return absl::OkStatus();
     NullableParam min = d.has_min() ? NullableNumber(d.min()) : NullableParam{};
     NullableParam max = d.has_max() ? NullableNumber(d.max()) : NullableParam{};
     out = DefinitionFromRow(txn.exec_prepared(
         kInsertDefinition.name, tenant, v1::FieldDefinition::Entity_Name(d.entity()), d.key(),
         d.label(), v1::FieldDefinition::Type_Name(d.type()), d.required(), min.get(), max.get(),
         OptionsJson(d), d.has_decimals() ? d.decimals() : -1, d.active(), d.position())[0]);
+    RecordIdempotentResponse(txn, idempotency, out);
     return absl::OkStatus();
   });
   if (!status.ok()) return DuplicateDefinition(status);

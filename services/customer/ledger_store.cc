@@ -254,6 +254,9 @@ absl::StatusOr<std::vector<v1::LedgerBalance>> LedgerStore::Balances(
     const std::string& tenant, const std::string& customer_id) {
   std::vector<v1::LedgerBalance> out;
   QQ_RETURN_IF_ERROR(pool_.Read([&](pqxx::work& txn) -> absl::Status {
+    if (txn.exec_prepared(kLedgerCustomerExists.name, tenant, customer_id).empty()) {
+      return WithField(absl::NotFoundError("no such customer"), "customerId");
+    }
     out = BalancesIn(txn, tenant, customer_id);
     return absl::OkStatus();
   }));
@@ -286,6 +289,9 @@ absl::StatusOr<std::vector<v1::LedgerEntry>> LedgerStore::Entries(const std::str
   absl::Status status = pool_.Read([&](pqxx::work& txn) -> absl::Status {
     out.clear();
     if (next_page_token != nullptr) next_page_token->clear();
+    if (txn.exec_prepared(kLedgerCustomerExists.name, tenant, customer_id).empty()) {
+      return WithField(absl::NotFoundError("no such customer"), "customerId");
+    }
     pqxx::result rows = txn.exec_prepared(kSelectEntries.name, tenant, customer_id,
                                           cursor.after_micros, cursor.after_id, limit + 1);
     for (int i = 0; i < static_cast<int>(rows.size()) && i < limit; ++i) {

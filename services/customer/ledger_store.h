@@ -50,6 +50,7 @@ class LedgerStore {
                                                                      const std::string& reason,
                                                                      const std::string& actor_id);
 
+  // NOT_FOUND (customerId) for a customer that is not the tenant's or was deleted.
   absl::StatusOr<std::vector<qingquan::customer::v1::LedgerBalance>> Balances(
       const std::string& tenant, const std::string& customer_id);
   // The same inside a transaction of the caller's (the 360 view reads in one).
@@ -60,7 +61,7 @@ class LedgerStore {
   absl::StatusOr<std::map<std::string, int64_t>> TicketTotals(
       const std::string& tenant, const std::vector<std::string>& customer_ids);
 
-  // Newest first.
+  // Newest first. NOT_FOUND (customerId) as for Balances.
   absl::StatusOr<std::vector<qingquan::customer::v1::LedgerEntry>> Entries(
       const std::string& tenant, const std::string& customer_id, int limit,
       const std::string& page_token, std::string* next_page_token);

@@ -125,9 +125,13 @@ UtilityStore::UtilityStore(PgPool& pool) : pool_(pool) {
 
 absl::StatusOr<v1::Meter> UtilityStore::AddMeter(const std::string& tenant,
                                                  const std::string& customer_id,
-                                                 const v1::Meter& meter) {
+                                                 const v1::Meter& meter,
+                                                 const IdempotencyScope& idempotency) {
   v1::Meter out;
   absl::Status status = pool_.Transact([&](pqxx::work& txn) -> absl::Status {
+    out.Clear();
+    QQ_ASSIGN_OR_RETURN(bool replayed, ClaimIdempotencyKey(txn, idempotency, out));
+    if (replayed) return absl::OkStatus();
     QQ_RETURN_IF_ERROR(CheckOwner(txn, tenant, customer_id, meter.address_id(), "meter.addressId"));
     NullableParam install = NullIfEmpty(meter.install_date());
     NullableParam address = NullIfEmpty(meter.address_id());
@@ -139,6 +143,7 @@ absl::StatusOr<v1::Meter> UtilityStore::AddMeter(const std::string& tenant,
                        "meter.number");
     }
     out = MeterFromRow(r[0]);
+    RecordIdempotentResponse(txn, idempotency, out);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -147,13 +152,18 @@ absl::StatusOr<v1::Meter> UtilityStore::AddMeter(const std::string& tenant,
 
 absl::StatusOr<v1::Meter> UtilityStore::RecordReading(const std::string& tenant,
                                                       const std::string& meter_id, double reading,
-                                                      long long time_micros) {
+                                                      long long time_micros,
+                                                      const IdempotencyScope& idempotency) {
   v1::Meter out;
   absl::Status status = pool_.Transact([&](pqxx::work& txn) -> absl::Status {
+    out.Clear();
+    QQ_ASSIGN_OR_RETURN(bool replayed, ClaimIdempotencyKey(txn, idempotency, out));
+    if (replayed) return absl::OkStatus();
     pqxx::result r = txn.exec_prepared(kRecordReading.name, tenant, meter_id,
                                        absl::StrFormat("%.3f", reading), time_micros);
     if (r.empty()) return WithField(absl::NotFoundError("no such meter"), "meterId");
     out = MeterFromRow(r[0]);
+    RecordIdempotentResponse(txn, idempotency, out);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -182,9 +192,13 @@ absl::StatusOr<std::vector<v1::Meter>> UtilityStore::Meters(const std::string& t
 
 absl::StatusOr<v1::Contract> UtilityStore::AddContract(const std::string& tenant,
                                                        const std::string& customer_id,
-                                                       const v1::Contract& contract) {
+                                                       const v1::Contract& contract,
+                                                       const IdempotencyScope& idempotency) {
   v1::Contract out;
   absl::Status status = pool_.Transact([&](pqxx::work& txn) -> absl::Status {
+    out.Clear();
+    QQ_ASSIGN_OR_RETURN(bool replayed, ClaimIdempotencyKey(txn, idempotency, out));
+    if (replayed) return absl::OkStatus();
     QQ_RETURN_IF_ERROR(
         CheckOwner(txn, tenant, customer_id, contract.address_id(), "contract.addressId"));
     NullableParam start = NullIfEmpty(contract.start_date());
@@ -199,6 +213,7 @@ absl::StatusOr<v1::Contract> UtilityStore::AddContract(const std::string& tenant
                        "contract.accountNumber");
     }
     out = ContractFromRow(r[0]);
+    RecordIdempotentResponse(txn, idempotency, out);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -298,6 +313,9 @@ absl::StatusOr<std::vector<v1::PaymentRecord>> UtilityStore::Payments(
     const std::string& tenant, const std::string& customer_id, int limit, int offset) {
   std::vector<v1::PaymentRecord> out;
   QQ_RETURN_IF_ERROR(pool_.Read([&](pqxx::work& txn) -> absl::Status {
+    if (txn.exec_prepared(kUtilityCustomerExists.name, tenant, customer_id).empty()) {
+      return WithField(absl::NotFoundError("no such customer"), "customerId");
+    }
     out = PaymentsIn(txn, tenant, customer_id, limit, offset);
     return absl::OkStatus();
   }));

@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "qingquan/customer/v1/customer.pb.h"
+#include "services/common/idempotency.h"
 
 namespace pqxx {
 class transaction_base;
@@ -21,15 +22,17 @@ class UtilityStore {
  public:
   explicit UtilityStore(PgPool& pool);
 
+  // Creates below take an `idempotency` scope: when enabled, a repeated request returns
+  // what the first one answered.
   // NOT_FOUND (customerId / meter.addressId); ALREADY_EXISTS (meter.number).
-  absl::StatusOr<qingquan::customer::v1::Meter> AddMeter(
-      const std::string& tenant, const std::string& customer_id,
-      const qingquan::customer::v1::Meter& meter);
+  absl::StatusOr<qingquan::customer::v1::Meter> AddMeter(const std::string& tenant,
+                                                         const std::string& customer_id,
+                                                         const qingquan::customer::v1::Meter& meter,
+                                                         const IdempotencyScope& idempotency = {});
   // The reading becomes the last one when it is newer. NOT_FOUND (meterId).
-  absl::StatusOr<qingquan::customer::v1::Meter> RecordReading(const std::string& tenant,
-                                                              const std::string& meter_id,
-                                                              double reading,
-                                                              long long time_micros);
+  absl::StatusOr<qingquan::customer::v1::Meter> RecordReading(
+      const std::string& tenant, const std::string& meter_id, double reading, long long time_micros,
+      const IdempotencyScope& idempotency = {});
   absl::StatusOr<std::vector<qingquan::customer::v1::Meter>> Meters(const std::string& tenant,
                                                                     const std::string& customer_id);
   // The same reads inside a transaction of the caller's (the 360 view reads in one).
@@ -46,7 +49,7 @@ class UtilityStore {
   // NOT_FOUND (customerId / contract.addressId); ALREADY_EXISTS (contract.accountNumber).
   absl::StatusOr<qingquan::customer::v1::Contract> AddContract(
       const std::string& tenant, const std::string& customer_id,
-      const qingquan::customer::v1::Contract& contract);
+      const qingquan::customer::v1::Contract& contract, const IdempotencyScope& idempotency = {});
   absl::StatusOr<std::vector<qingquan::customer::v1::Contract>> Contracts(
       const std::string& tenant, const std::string& customer_id);
 
@@ -55,7 +58,8 @@ class UtilityStore {
   absl::StatusOr<qingquan::customer::v1::PaymentResult> IngestPayment(
       const std::string& tenant, const qingquan::customer::v1::PaymentRecord& record,
       const std::string& content_hash);
-  // Newest payment first.
+  // Newest payment first. NOT_FOUND (customerId) for a customer that is not the tenant's
+  // or was deleted.
   absl::StatusOr<std::vector<qingquan::customer::v1::PaymentRecord>> Payments(
       const std::string& tenant, const std::string& customer_id, int limit, int offset);
 

@@ -8,7 +8,10 @@ namespace qq::customer {
 
 namespace v1 = qingquan::customer::v1;
 
-absl::Status CheckNewFieldDefinition(const v1::FieldDefinition& d) {
+absl::StatusOr<v1::FieldDefinition> CheckNewFieldDefinition(const v1::FieldDefinition& in) {
+  v1::FieldDefinition d = in;
+  // A new field is for use: active unless the client says otherwise.
+  if (!d.has_active()) d.set_active(true);
   if (d.entity() == v1::FieldDefinition::ENTITY_UNSPECIFIED) {
     return InvalidField("entity", "is required: CUSTOMER, ADDRESS, WORK_ORDER or ORDER");
   }
@@ -17,8 +20,8 @@ absl::Status CheckNewFieldDefinition(const v1::FieldDefinition& d) {
                         "is required: TEXT, NUMBER, DATE, SINGLE_SELECT, MULTI_SELECT, "
                         "GEO_POINT or IMAGE");
   }
-  if (!d.active()) return InvalidField("active", "a new field starts active (send true)");
-  return forms::ValidateDefinition(forms::ToFormField(d));
+  QQ_RETURN_IF_ERROR(forms::ValidateDefinition(forms::ToFormField(d)));
+  return d;
 }
 
 absl::StatusOr<v1::FieldDefinition> ApplyFieldDefinitionUpdate(

@@ -18,9 +18,11 @@ class FieldMask;
 
 namespace qq::customer {
 
-// A definition as a client sent it for creation. INVALID_ARGUMENT naming "entity", "type"
-// or the part of the definition (forms::ValidateDefinition).
-absl::Status CheckNewFieldDefinition(const qingquan::customer::v1::FieldDefinition& definition);
+// A definition as a client sent it for creation, as it is to be stored: active unless
+// sent with "active": false. INVALID_ARGUMENT naming "entity", "type" or the part of the
+// definition (forms::ValidateDefinition).
+absl::StatusOr<qingquan::customer::v1::FieldDefinition> CheckNewFieldDefinition(
+    const qingquan::customer::v1::FieldDefinition& definition);
 
 // `current` with the fields named in `mask` (label, required, min, max, options, decimals,
 // active, position) taken from `patch`, checked as a change (forms::ValidateDefinitionChange).

@@ -11,27 +11,27 @@
 #include "google/protobuf/field_mask.pb.h"
 #include "qingquan/customer/v1/customer.pb.h"
 #include "services/common/status.h"
+#include "services/common/text/utf8_text.h"
+#include "services/common/text_limits.h"
 #include "services/customer/domain/id_number.h"
 #include "services/customer/domain/phone_number.h"
+#include "services/customer/domain/tag_rules.h"
 
 namespace qq::customer {
 namespace {
 
 namespace v1 = qingquan::customer::v1;
 
-size_t Utf8Length(const std::string& s) {
-  return std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; });
-}
-
-std::string Trimmed(const std::string& s) { return std::string(absl::StripAsciiWhitespace(s)); }
+std::string Trimmed(const std::string& s) { return std::string(text::TrimSpaces(s)); }
 
 absl::StatusOr<std::string> CheckBirthday(const std::string& raw) {
-  std::string text = Trimmed(raw);
-  if (text.empty()) return text;
+  // A date typed with full-width digits (１９９０-０５-０１) is still a date.
+  std::string date = Trimmed(text::NormalizeNfkc(raw));
+  if (date.empty()) return date;
   int y = 0, m = 0, d = 0;
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-' ||
-      !absl::SimpleAtoi(text.substr(0, 4), &y) || !absl::SimpleAtoi(text.substr(5, 2), &m) ||
-      !absl::SimpleAtoi(text.substr(8, 2), &d)) {
+  if (date.size() != 10 || date[4] != '-' || date[7] != '-' ||
+      !absl::SimpleAtoi(date.substr(0, 4), &y) || !absl::SimpleAtoi(date.substr(5, 2), &m) ||
+      !absl::SimpleAtoi(date.substr(8, 2), &d)) {
     return InvalidField("birthday", "expected a date as YYYY-MM-DD");
   }
   absl::CivilDay day(y, m, d);
@@ -39,7 +39,7 @@ absl::StatusOr<std::string> CheckBirthday(const std::string& raw) {
     return InvalidField("birthday", "is not a calendar date");
   }
   if (y < 1900) return InvalidField("birthday", "is before 1900");
-  return text;
+  return date;
 }
 
 }  // namespace
@@ -49,9 +49,7 @@ absl::StatusOr<AddressDraft> CheckAddress(const v1::Address& a, const std::strin
   AddressDraft address;
   address.text = Trimmed(a.text());
   if (address.text.empty()) return InvalidField(dot + "text", "is required");
-  if (Utf8Length(address.text) > 200) {
-    return InvalidField(dot + "text", "is longer than 200 characters");
-  }
+  QQ_RETURN_IF_ERROR(CheckTextLength(dot + "text", address.text, kMaxAddressTextChars));
   if (a.has_location()) {
     if (!(a.location().lat() >= -90 && a.location().lat() <= 90)) {
       return InvalidField(dot + "location.lat", "must be between -90 and 90");
@@ -63,9 +61,8 @@ absl::StatusOr<AddressDraft> CheckAddress(const v1::Address& a, const std::strin
     address.lng = a.location().lng();
   }
   address.delivery_notes = Trimmed(a.delivery_notes());
-  if (Utf8Length(address.delivery_notes) > 500) {
-    return InvalidField(dot + "deliveryNotes", "is longer than 500 characters");
-  }
+  QQ_RETURN_IF_ERROR(
+      CheckTextLength(dot + "deliveryNotes", address.delivery_notes, kMaxDeliveryNotesChars));
   address.custom_fields = a.custom_fields();
   return address;
 }
@@ -75,7 +72,7 @@ absl::StatusOr<CustomerDraft> CheckNewCustomer(const v1::Customer& in, const Arc
   draft.kind = in.kind() == v1::Customer::ORGANISATION ? "ORGANISATION" : "PERSON";
   draft.name = Trimmed(in.name());
   if (draft.name.empty()) return InvalidField("name", "is required");
-  if (Utf8Length(draft.name) > 100) return InvalidField("name", "is longer than 100 characters");
+  QQ_RETURN_IF_ERROR(CheckTextLength("name", draft.name, kMaxNameChars));
 
   if (static_cast<size_t>(in.phones_size()) > kMaxPhones) {
     return InvalidField("phones", absl::StrCat("at most ", kMaxPhones, " phone numbers"));
@@ -104,6 +101,7 @@ absl::StatusOr<CustomerDraft> CheckNewCustomer(const v1::Customer& in, const Arc
   }
   for (int i = 0; i < in.tags_size(); ++i) {
     std::string tag = Trimmed(in.tags(i));
+    QQ_RETURN_IF_ERROR(CheckTextLength(absl::StrCat("tags[", i, "]"), tag, kMaxTagNameChars));
     if (std::find(rules.tag_names.begin(), rules.tag_names.end(), tag) == rules.tag_names.end()) {
       return InvalidField(absl::StrCat("tags[", i, "]"),
                           absl::StrCat("unknown tag '", tag,
@@ -123,19 +121,21 @@ absl::StatusOr<CustomerDraft> CheckNewCustomer(const v1::Customer& in, const Arc
     draft.addresses.push_back(std::move(address));
   }
   draft.notes = Trimmed(in.notes());
-  if (Utf8Length(draft.notes) > 2000) {
-    return InvalidField("notes", "is longer than 2000 characters");
-  }
+  QQ_RETURN_IF_ERROR(CheckTextLength("notes", draft.notes, kMaxNotesChars));
   draft.custom_fields = in.custom_fields();
+  QQ_ASSIGN_OR_RETURN(draft.delivery_preferences,
+                      CheckDeliveryPreferences(in.delivery_preferences(), "deliveryPreferences"));
   return draft;
 }
 
 absl::StatusOr<v1::Customer> ApplyCustomerUpdate(const v1::Customer& current,
                                                  const v1::Customer& patch,
                                                  const google::protobuf::FieldMask& mask) {
-  static constexpr absl::string_view kChangeable[] = {"kind",      "name",     "phones",
-                                                      "id_number", "birthday", "channel",
-                                                      "tags",      "notes",    "custom_fields"};
+  // clang-format off
+  static constexpr absl::string_view kChangeable[] = {
+      "kind", "name", "phones", "id_number", "birthday", "channel", "tags", "notes",
+      "delivery_preferences", "custom_fields"};
+  // clang-format on
   if (mask.paths_size() == 0) {
     return InvalidField("updateMask", absl::StrCat("name the fields to change, e.g. name,phones; "
                                                    "changeable: ",
@@ -159,6 +159,8 @@ absl::StatusOr<v1::Customer> ApplyCustomerUpdate(const v1::Customer& current,
       *merged.mutable_tags() = patch.tags();
     } else if (path == "notes") {
       merged.set_notes(patch.notes());
+    } else if (path == "delivery_preferences") {
+      *merged.mutable_delivery_preferences() = patch.delivery_preferences();
     } else if (path == "custom_fields") {
       *merged.mutable_custom_fields() = patch.custom_fields();
     } else if (absl::StartsWith(path, "custom_fields.") && path.size() > 14) {

@@ -6,11 +6,14 @@
 #include "absl/strings/numbers.h"
 #include "absl/time/civil_time.h"
 #include "services/common/status.h"
+#include "services/common/text/utf8_text.h"
 
 namespace qq::customer {
 namespace {
 
-std::string Compact(absl::string_view raw) {
+// Full-width digits and letters (NFKC) as ASCII, without spaces and dashes, upper case.
+std::string Compact(absl::string_view typed) {
+  const std::string raw = text::NormalizeNfkc(typed);
   std::string out;
   for (char c : raw) {
     if (c == ' ' || c == '-') continue;

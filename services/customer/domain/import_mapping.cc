@@ -10,6 +10,7 @@
 #include "absl/strings/str_split.h"
 #include "services/common/forms/field_values.h"
 #include "services/common/status.h"
+#include "services/common/text/utf8_text.h"
 #include "services/customer/domain/custom_fields.h"
 
 namespace qq::customer {
@@ -90,7 +91,10 @@ bool MapImportRow(const spreadsheet::Row& row, const spreadsheet::HeaderMap& hea
   }
   v1::Customer in;
   in.set_name(std::string(header.Value(row, "name")));
-  for (const std::string& phone : SplitList(header.Value(row, "phone"), true)) {
+  // Numbers typed with a Chinese input method (１３９１２３４５６７１, full-width separators
+  // and spaces) are read in their NFKC form.
+  for (const std::string& phone :
+       SplitList(text::NormalizeNfkc(header.Value(row, "phone")), true)) {
     in.add_phones(phone);
   }
   for (const std::string& tag : SplitImportTags(header.Value(row, "tags"))) in.add_tags(tag);
@@ -116,7 +120,11 @@ bool MapImportRow(const spreadsheet::Row& row, const spreadsheet::HeaderMap& hea
   for (const auto& d : custom_fields) {
     const std::string field = absl::StrCat(kCustomPrefix, d.key());
     if (header.ColumnOf(field) < 0) continue;
-    auto value = forms::ParseCellText(forms::ToFormField(d), header.Value(row, field));
+    const bool numeric =
+        d.type() == v1::FieldDefinition::NUMBER || d.type() == v1::FieldDefinition::DATE;
+    const std::string cell = numeric ? text::NormalizeNfkc(header.Value(row, field))
+                                     : std::string(header.Value(row, field));
+    auto value = forms::ParseCellText(forms::ToFormField(d), cell);
     if (!value.ok()) return fail(field, std::string(value.status().message()));
     if (value->kind_case() != google::protobuf::Value::kNullValue) {
       (*in.mutable_custom_fields()->mutable_fields())[d.key()] = *std::move(value);
@@ -124,8 +132,8 @@ bool MapImportRow(const spreadsheet::Row& row, const spreadsheet::HeaderMap& hea
   }
   out->row = row.number;
   out->tickets = 0;
-  if (absl::string_view tickets = absl::StripAsciiWhitespace(header.Value(row, "tickets"));
-      !tickets.empty()) {
+  const std::string tickets_cell = text::NormalizeNfkc(header.Value(row, "tickets"));
+  if (absl::string_view tickets = text::TrimSpaces(tickets_cell); !tickets.empty()) {
     if (!absl::SimpleAtoi(tickets, &out->tickets) || out->tickets < 0 || out->tickets > 100000) {
       return fail("tickets", absl::StrCat("'", tickets,
                                           "' is not a whole number of tickets "

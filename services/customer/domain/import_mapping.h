@@ -41,7 +41,9 @@ struct ImportRowError {
 // Maps and checks one row: the reader's cell problems, phones (several separated by
 // / , ; 、 or spaces), tags (separated by , ， ; ； 、 or /), tickets (a whole number
 // 0..100000), custom fields (as forms::ParseCellText reads cells), then the archive's own
-// checks. Returns false and appends one error (the first problem) when the row is bad.
+// checks. Phones, tickets and number or date cells are read in their NFKC form, so
+// full-width digits count as digits. Returns false and appends one error (the first problem) when
+// the row is bad.
 bool MapImportRow(const spreadsheet::Row& row, const spreadsheet::HeaderMap& header,
                   const std::vector<qingquan::customer::v1::FieldDefinition>& custom_fields,
                   const ArchiveRules& rules, ImportedRow* out, std::vector<ImportRowError>* errors);

@@ -3,6 +3,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/status.h"
+#include "services/common/text_limits.h"
 
 namespace qq::customer {
 namespace {
@@ -20,7 +21,8 @@ absl::Status CheckStaffEntry(const LedgerEntryDraft& e) {
     return InvalidField("entry.asset.product",
                         "is required: the ticket product (e.g. 18.9L) or the coupon code");
   }
-  if (e.product.size() > 40) return InvalidField("entry.asset.product", "is too long");
+  QQ_RETURN_IF_ERROR(CheckTextLength("entry.asset.product", e.product, kMaxLedgerProductChars));
+  QQ_RETURN_IF_ERROR(CheckTextLength("entry.reason", e.reason, kMaxLedgerReasonChars));
   if (e.delta.quantity < -kMaxQuantity || e.delta.quantity > kMaxQuantity) {
     return InvalidField("entry.quantityDelta", "is out of range");
   }

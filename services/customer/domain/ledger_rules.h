@@ -2,12 +2,17 @@
 // which signs, and how an entry changes a balance. Balances never go below zero. Pure.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
 #include "absl/status/statusor.h"
 
 namespace qq::customer {
+
+// In characters (code points), as users count them.
+inline constexpr size_t kMaxLedgerProductChars = 40;
+inline constexpr size_t kMaxLedgerReasonChars = 500;
 
 struct LedgerAmounts {
   int64_t quantity = 0;
@@ -26,6 +31,8 @@ struct LedgerEntryDraft {
 // Checks an entry posted by staff (PURCHASE, RETURN, REFUND, ADJUSTMENT). Field paths as
 // in the JSON body: "entry.kind", "entry.asset.kind", "entry.asset.product",
 // "entry.quantityDelta", "entry.amountFenDelta", "entry.reason". INVALID_ARGUMENT.
+// The product (e.g. "农夫山泉·19L桶装水（含押金）") has at most 40 characters, the reason
+// at most 500.
 //   PURCHASE:   quantity > 0, amount >= 0 (tickets or coupons bought, barrels lent out
 //               against a deposit; the money is held)
 //   RETURN:     DEPOSIT only; quantity < 0 (barrels back), amount <= 0 (deposit paid back)

@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "services/common/status.h"
+#include "services/common/text/utf8_text.h"
 
 namespace qq::customer {
 namespace {
@@ -22,7 +23,10 @@ bool IsTwoDigitAreaCode(const std::string& digits) {
 
 }  // namespace
 
-absl::StatusOr<std::string> NormalisePhone(const std::string& field, const std::string& raw) {
+absl::StatusOr<std::string> NormalisePhone(const std::string& field, const std::string& typed) {
+  // Chinese input methods type full-width digits and punctuation (１３９－１２３４): NFKC
+  // makes them ASCII before anything is parsed.
+  const std::string raw = text::NormalizeNfkc(typed);
   std::string digits;
   bool plus = false;
   for (size_t i = 0; i < raw.size(); ++i) {

@@ -6,17 +6,12 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "services/common/status.h"
+#include "services/common/text/utf8_text.h"
+#include "services/common/text_limits.h"
 #include "services/customer/domain/phone_number.h"
 #include "services/customer/domain/pinyin/pinyin_search_keys.h"
 
 namespace qq::customer {
-namespace {
-
-size_t Utf8Length(absl::string_view s) {
-  return std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; });
-}
-
-}  // namespace
 
 std::vector<SearchTerm> SearchTermsForName(absl::string_view name) {
   std::vector<SearchTerm> terms;
@@ -30,9 +25,13 @@ std::vector<SearchTerm> SearchTermsForName(absl::string_view name) {
 }
 
 absl::StatusOr<SearchPlan> PlanSearch(absl::string_view raw) {
-  absl::string_view q = absl::StripAsciiWhitespace(raw);
-  if (q.empty()) return InvalidField("q", "is required");
-  if (Utf8Length(q) > 50) return InvalidField("q", "is longer than 50 characters");
+  const absl::string_view typed = text::TrimSpaces(raw);
+  if (typed.empty()) return InvalidField("q", "is required");
+  QQ_RETURN_IF_ERROR(CheckTextLength("q", typed, kMaxSearchQueryChars));
+  // Phones and pinyin are told apart on the NFKC form, so full-width digits and letters
+  // (９１３９, ＺＳ) mean what they say.
+  const std::string folded = text::NormalizeNfkc(typed);
+  const absl::string_view q = text::TrimSpaces(folded);
 
   // Digits with the usual phone punctuation: a phone or the end of one.
   std::string digits;
@@ -57,7 +56,8 @@ absl::StatusOr<SearchPlan> PlanSearch(absl::string_view raw) {
   if (std::string pinyin = NormalisePinyinQuery(q); !pinyin.empty()) {
     return SearchPlan{SearchPlan::kPinyin, pinyin};
   }
-  return SearchPlan{SearchPlan::kText, std::string(q)};
+  // Names and addresses are stored as typed, so fragments are looked up as typed too.
+  return SearchPlan{SearchPlan::kText, std::string(typed)};
 }
 
 std::vector<SearchCandidate> MergeCandidates(std::vector<std::vector<SearchCandidate>> lists) {

@@ -33,8 +33,11 @@ struct SearchPlan {
   std::string text;  // normalised phone, digits, pinyin key or trimmed text
 };
 
-// INVALID_ARGUMENT (field "q") for an empty query, fewer than 4 digits, or more than 50
-// characters.
+inline constexpr size_t kMaxSearchQueryChars = 50;
+
+// Phones and pinyin are recognised in the query's NFKC form (full-width ９１３９ is a phone
+// suffix). INVALID_ARGUMENT (field "q") for an empty query, fewer than 4 digits, or more
+// than 50 characters.
 absl::StatusOr<SearchPlan> PlanSearch(absl::string_view q);
 
 struct SearchCandidate {
