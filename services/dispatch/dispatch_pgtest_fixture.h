@@ -19,6 +19,7 @@
 #include "services/common/migrations.h"
 #include "services/common/outbox.h"
 #include "services/common/pg_pool.h"
+#include "services/common/testing/require_stack.h"
 #include "services/common/testing/scratch_database.h"
 #include "services/dispatch/dispatch_store.h"
 #include "services/dispatch/work_order_router.h"
@@ -51,8 +52,7 @@ class DispatchPgTest : public ::testing::Test {
 
   void SetUp() override {
     if (testing::PgAdminDsn().empty()) {
-      GTEST_SKIP() << "QQ_TEST_PG_ADMIN_DSN is not set; set it to a PostgreSQL superuser "
-                      "DSN (with PostGIS installed) to run these tests";
+      QQ_SKIP_WITHOUT_STACK("QQ_TEST_PG_ADMIN_DSN (a PostgreSQL superuser DSN)");
     }
     ASSERT_TRUE(setup_error_.empty()) << setup_error_;
     tenant_ = std::string("t-") + ::testing::UnitTest::GetInstance()->current_test_info()->name();
@@ -99,11 +99,15 @@ class DispatchPgTest : public ::testing::Test {
   }
 
   // Delivers a "workorder.created" event to the routing handler, as the consumer does.
+  // `routing` as the order service sets it (empty: an event from before routing per type).
   absl::Status Route(const std::string& work_order_id, std::optional<GeoPoint> location,
-                     const std::string& type = kWorkOrderCreated) {
+                     const std::string& type = kWorkOrderCreated,
+                     const std::string& work_order_type = "REPAIR",
+                     const std::string& routing = "") {
     qingquan::common::v1::WorkOrderCreated created;
     created.set_work_order_id(work_order_id);
-    created.set_type("REPAIR");
+    created.set_type(work_order_type);
+    created.set_routing(routing);
     if (location) {
       created.mutable_location()->set_lat(location->lat);
       created.mutable_location()->set_lng(location->lng);

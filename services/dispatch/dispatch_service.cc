@@ -1,9 +1,11 @@
 #include "services/dispatch/dispatch_service.h"
 
-#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "services/common/ids.h"
 #include "services/common/status.h"
+#include "services/common/text/utf8_text.h"
+#include "services/common/text_limits.h"
 #include "services/dispatch/domain/area_boundary.h"
 #include "services/dispatch/domain/area_choice.h"
 #include "services/dispatch/domain/display_name.h"
@@ -43,23 +45,68 @@ void ToProto(const Area& area, v1::Area* out) {
   }
 }
 
+// The team as sent, checked for shape, and its leader and members checked with the
+// customer service: fitting staff of the tenant (one lookup).
+absl::StatusOr<NewTeam> CheckedTeam(StaffDirectory& people, const std::string& tenant,
+                                    const v1::Team& in) {
+  QQ_ASSIGN_OR_RETURN(
+      NewTeam team, ValidateNewTeam({.name = in.name(),
+                                     .leader_id = in.leader_id(),
+                                     .member_ids = {in.member_ids().begin(), in.member_ids().end()},
+                                     .is_default = in.is_default()}));
+  std::vector<StaffToCheck> checks;
+  if (!team.leader_id.empty()) {
+    checks.push_back({.field = "team.leaderId", .id = team.leader_id, .place = &kTeamLeaderPlace});
+  }
+  for (size_t i = 0; i < team.member_ids.size(); ++i) {
+    checks.push_back({.field = absl::StrCat("team.memberIds[", i, "]"),
+                      .id = team.member_ids[i],
+                      .place = &kTeamMemberPlace});
+  }
+  QQ_RETURN_IF_ERROR(CheckStaff(people, tenant, checks).status());
+  return team;
+}
+
 }  // namespace
 
 grpc::ServerUnaryReactor* DispatchServiceImpl::CreateTeam(grpc::CallbackServerContext* ctx,
                                                           const v1::CreateTeamRequest* request,
                                                           v1::Team* response) {
-  return guard_.Unary(ctx, "CreateTeam", [&](const CallContext& call) -> absl::Status {
+  return guard_.Offloaded(
+      ctx, "CreateTeam", [this, request, response](const CallContext& call) -> absl::Status {
+        QQ_RETURN_IF_ERROR(RequireRole(call, {roles::kDispatcher}));
+        QQ_ASSIGN_OR_RETURN(NewTeam team,
+                            CheckedTeam(people_, call.identity.tenant, request->team()));
+        QQ_ASSIGN_OR_RETURN(Team created, store_.CreateTeam(call.identity.tenant, team));
+        ToProto(created, response);
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* DispatchServiceImpl::UpdateTeam(grpc::CallbackServerContext* ctx,
+                                                          const v1::UpdateTeamRequest* request,
+                                                          v1::Team* response) {
+  return guard_.Offloaded(
+      ctx, "UpdateTeam", [this, request, response](const CallContext& call) -> absl::Status {
+        QQ_RETURN_IF_ERROR(RequireRole(call, {roles::kDispatcher}));
+        const std::string& id = request->team().id();
+        // Another tenant's team is not there, whatever the body says.
+        QQ_RETURN_IF_ERROR(store_.TeamExists(call.identity.tenant, id));
+        QQ_ASSIGN_OR_RETURN(NewTeam team,
+                            CheckedTeam(people_, call.identity.tenant, request->team()));
+        QQ_ASSIGN_OR_RETURN(Team updated, store_.UpdateTeam(call.identity.tenant, id, team));
+        ToProto(updated, response);
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* DispatchServiceImpl::DeleteTeam(grpc::CallbackServerContext* ctx,
+                                                          const v1::DeleteTeamRequest* request,
+                                                          v1::DeleteTeamResponse* response) {
+  return guard_.Unary(ctx, "DeleteTeam", [&](const CallContext& call) -> absl::Status {
+    (void)response;
     QQ_RETURN_IF_ERROR(RequireRole(call, {roles::kDispatcher}));
-    const v1::Team& in = request->team();
-    QQ_ASSIGN_OR_RETURN(
-        NewTeam team,
-        ValidateNewTeam({.name = in.name(),
-                         .leader_id = in.leader_id(),
-                         .member_ids = {in.member_ids().begin(), in.member_ids().end()},
-                         .is_default = in.is_default()}));
-    QQ_ASSIGN_OR_RETURN(Team created, store_.CreateTeam(call.identity.tenant, team));
-    ToProto(created, response);
-    return absl::OkStatus();
+    return store_.DeleteTeam(call.identity.tenant, request->id());
   });
 }
 
@@ -197,9 +244,9 @@ grpc::ServerUnaryReactor* DispatchServiceImpl::RejectWorkOrderOffer(
   return guard_.Unary(ctx, "RejectWorkOrderOffer", [&](const CallContext& call) -> absl::Status {
     QQ_RETURN_IF_ERROR(RequireRole(call, {roles::kWorker}));
     if (request->work_order_id().empty()) return InvalidField("workOrderId", "required");
-    const std::string reason(absl::StripAsciiWhitespace(request->reason()));
+    const std::string reason(text::TrimSpaces(request->reason()));
     if (reason.empty()) return InvalidField("reason", "is required: why not?");
-    if (reason.size() > 500) return InvalidField("reason", "is longer than 500 bytes");
+    QQ_RETURN_IF_ERROR(CheckTextLength("reason", reason, kMaxRejectReasonChars));
     QQ_RETURN_IF_ERROR(offers_.Reject(call.identity.tenant, request->work_order_id(),
                                       call.identity.user_id, reason, absl::Now()));
     if (relay_ != nullptr) relay_->Wake();

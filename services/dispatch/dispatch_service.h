@@ -7,20 +7,37 @@
 #include "services/common/outbox.h"
 #include "services/dispatch/board_store.h"
 #include "services/dispatch/dispatch_store.h"
+#include "services/dispatch/staff_directory.h"
 #include "services/dispatch/worker_offers.h"
 
 namespace qq::dispatch {
 
 class DispatchServiceImpl final : public qingquan::dispatch::v1::DispatchService::CallbackService {
  public:
+  // `people` checks team leaders and members with the customer service.
   DispatchServiceImpl(CallGuard& guard, DispatchStore& store, WorkerOfferStore& offers,
-                      OutboxRelay* relay = nullptr)
-      : guard_(guard), store_(store), offers_(offers), relay_(relay), board_(store.pool()) {}
+                      StaffDirectory& people, OutboxRelay* relay = nullptr)
+      : guard_(guard),
+        store_(store),
+        offers_(offers),
+        people_(people),
+        relay_(relay),
+        board_(store.pool()) {}
 
-  // Roles admin, dispatcher.
+  // Roles admin, dispatcher. Leader and members checked as in UpdateTeam.
   grpc::ServerUnaryReactor* CreateTeam(grpc::CallbackServerContext* ctx,
                                        const qingquan::dispatch::v1::CreateTeamRequest* request,
                                        qingquan::dispatch::v1::Team* response) override;
+  // Roles admin, dispatcher. Leader and members must be fitting staff of the tenant
+  // (INVALID_ARGUMENT naming "team.leaderId" / "team.memberIds[i]"; UNAVAILABLE when the
+  // customer service cannot say).
+  grpc::ServerUnaryReactor* UpdateTeam(grpc::CallbackServerContext* ctx,
+                                       const qingquan::dispatch::v1::UpdateTeamRequest* request,
+                                       qingquan::dispatch::v1::Team* response) override;
+  // Roles admin, dispatcher.
+  grpc::ServerUnaryReactor* DeleteTeam(
+      grpc::CallbackServerContext* ctx, const qingquan::dispatch::v1::DeleteTeamRequest* request,
+      qingquan::dispatch::v1::DeleteTeamResponse* response) override;
   // Staff roles.
   grpc::ServerUnaryReactor* ListTeams(grpc::CallbackServerContext* ctx,
                                       const qingquan::dispatch::v1::ListTeamsRequest* request,
@@ -77,6 +94,7 @@ class DispatchServiceImpl final : public qingquan::dispatch::v1::DispatchService
   CallGuard& guard_;
   DispatchStore& store_;
   WorkerOfferStore& offers_;
+  StaffDirectory& people_;
   OutboxRelay* relay_;
   BoardStore board_;
 };

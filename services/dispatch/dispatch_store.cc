@@ -24,10 +24,52 @@ const NamedQuery kTeamNameTaken{"TeamNameTaken",
 
 const NamedQuery kListTeams{"ListTeams",
                             "SELECT id::text, name, leader_id, member_ids, is_default FROM teams "
-                            "WHERE tenant_id = $1 ORDER BY name, id"};
+                            "WHERE tenant_id = $1 AND deleted_at IS NULL ORDER BY name, id"};
 
+// FOR SHARE: a team being deleted (LockTeam) waits for the area that names it, and an
+// area waits for the delete and then finds no team.
 const NamedQuery kFindTeamName{"FindTeamName",
-                               "SELECT name FROM teams WHERE tenant_id = $1 AND id = $2::uuid"};
+                               "SELECT name FROM teams WHERE tenant_id = $1 AND id = $2::uuid "
+                               "AND deleted_at IS NULL FOR SHARE"};
+
+const NamedQuery kTeamExists{"TeamExists",
+                             "SELECT 1 FROM teams "
+                             "WHERE tenant_id = $1 AND id = $2::uuid AND deleted_at IS NULL"};
+
+const NamedQuery kLockTeam{"LockTeam",
+                           "SELECT is_default FROM teams "
+                           "WHERE tenant_id = $1 AND id = $2::uuid AND deleted_at IS NULL "
+                           "FOR UPDATE"};
+
+const NamedQuery kTeamNameTakenByOther{
+    "TeamNameTakenByOther",
+    "SELECT 1 FROM teams WHERE tenant_id = $1 AND name = $2 AND id <> $3::uuid"};
+
+// Two teams made default at once would trip the one-default index: one waits.
+const NamedQuery kLockTenantTeams{
+    "LockTenantTeams", "SELECT pg_advisory_xact_lock(hashtext('qq:dispatch:teams:' || $1))"};
+
+const NamedQuery kClearOtherDefault{"ClearOtherDefaultTeam",
+                                    "UPDATE teams SET is_default = false "
+                                    "WHERE tenant_id = $1 AND is_default AND id <> $2::uuid"};
+
+const NamedQuery kUpdateTeam{"UpdateTeam",
+                             "UPDATE teams SET name = $3, leader_id = $4, member_ids = $5::text[], "
+                             "  is_default = $6 "
+                             "WHERE tenant_id = $1 AND id = $2::uuid AND deleted_at IS NULL"};
+
+const NamedQuery kAreasOfTeam{"AreasOfTeam",
+                              "SELECT name FROM areas WHERE tenant_id = $1 AND team_id = $2::uuid "
+                              "AND deleted_at IS NULL ORDER BY name"};
+
+const NamedQuery kUnsetProfilesTeam{"UnsetProfilesTeam",
+                                    "UPDATE staff SET team_id = NULL, updated_at = now() "
+                                    "WHERE tenant_id = $1 AND team_id = $2::uuid"};
+
+const NamedQuery kDeleteTeam{"DeleteTeam",
+                             "UPDATE teams SET deleted_at = now(), is_default = false, "
+                             "  name = name || ' (deleted ' || id::text || ')' "
+                             "WHERE tenant_id = $1 AND id = $2::uuid AND deleted_at IS NULL"};
 
 const NamedQuery kCheckPolygon{"CheckAreaPolygon",
                                "SELECT ST_IsValid(g), ST_IsValidReason(g), ST_Area(g) "
@@ -127,9 +169,12 @@ CoveringArea CoveringAreaOf(const pqxx::row& row) {
 }  // namespace
 
 DispatchStore::DispatchStore(PgPool& pool) : pool_(pool) {
-  pool_.Prepare({kInsertTeam, kTeamNameTaken, kListTeams, kFindTeamName, kCheckPolygon, kInsertArea,
-                 kListAreas, kFindCoveringAreas, kFindDefaultTeam, kRecordAssignment,
-                 kGetAssignment, kEnsureDemoTeam, kEnsureDemoArea});
+  pool_.Prepare(
+      {kInsertTeam,     kTeamNameTaken,        kListTeams,       kFindTeamName,      kTeamExists,
+       kLockTeam,       kTeamNameTakenByOther, kLockTenantTeams, kClearOtherDefault, kUpdateTeam,
+       kAreasOfTeam,    kUnsetProfilesTeam,    kDeleteTeam,      kCheckPolygon,      kInsertArea,
+       kListAreas,      kFindCoveringAreas,    kFindDefaultTeam, kRecordAssignment,  kGetAssignment,
+       kEnsureDemoTeam, kEnsureDemoArea});
 }
 
 absl::StatusOr<Team> DispatchStore::CreateTeam(const std::string& tenant, const NewTeam& team) {
@@ -152,6 +197,68 @@ absl::StatusOr<Team> DispatchStore::CreateTeam(const std::string& tenant, const 
   });
   if (!status.ok()) return status;
   return created;
+}
+
+absl::Status DispatchStore::TeamExists(const std::string& tenant, const std::string& id) {
+  return pool_.Read([&](pqxx::work& txn) -> absl::Status {
+    if (!LooksLikeUuid(id) || txn.exec_prepared(kTeamExists.name, tenant, id).empty()) {
+      return WithField(absl::NotFoundError("no such team"), "team.id");
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<Team> DispatchStore::UpdateTeam(const std::string& tenant, const std::string& id,
+                                               const NewTeam& team) {
+  Team updated{.id = id,
+               .name = team.name,
+               .leader_id = team.leader_id,
+               .member_ids = team.member_ids,
+               .is_default = team.is_default};
+  QQ_RETURN_IF_ERROR(pool_.Transact([&](pqxx::work& txn) -> absl::Status {
+    txn.exec_prepared(kLockTenantTeams.name, tenant);
+    if (!LooksLikeUuid(id) || txn.exec_prepared(kLockTeam.name, tenant, id).empty()) {
+      return WithField(absl::NotFoundError("no such team"), "team.id");
+    }
+    if (!txn.exec_prepared(kTeamNameTakenByOther.name, tenant, team.name, id).empty()) {
+      return WithField(absl::AlreadyExistsError("a team of this name exists"), "team.name");
+    }
+    if (team.is_default) txn.exec_prepared(kClearOtherDefault.name, tenant, id);
+    txn.exec_prepared(kUpdateTeam.name, tenant, id, team.name, team.leader_id,
+                      PgTextArray(team.member_ids), team.is_default);
+    return absl::OkStatus();
+  }));
+  return updated;
+}
+
+absl::Status DispatchStore::DeleteTeam(const std::string& tenant, const std::string& id) {
+  return pool_.Transact([&](pqxx::work& txn) -> absl::Status {
+    txn.exec_prepared(kLockTenantTeams.name, tenant);
+    pqxx::result team;
+    if (LooksLikeUuid(id)) team = txn.exec_prepared(kLockTeam.name, tenant, id);
+    if (team.empty()) return WithField(absl::NotFoundError("no such team"), "id");
+    if (team[0][0].as<bool>()) {
+      return WithField(absl::FailedPreconditionError(
+                           "this is the tenant's default team (it gets the work orders outside "
+                           "every area): make another team the default, or clear isDefault, "
+                           "first"),
+                       "id");
+    }
+    pqxx::result areas = txn.exec_prepared(kAreasOfTeam.name, tenant, id);
+    if (!areas.empty()) {
+      std::string names;
+      for (const auto& row : areas) {
+        absl::StrAppend(&names, names.empty() ? "" : ", ", row[0].as<std::string>());
+      }
+      return WithField(absl::FailedPreconditionError(
+                           absl::StrCat("areas still belong to this team (", names,
+                                        "): give them to another team or delete them first")),
+                       "id");
+    }
+    txn.exec_prepared(kUnsetProfilesTeam.name, tenant, id);
+    txn.exec_prepared(kDeleteTeam.name, tenant, id);
+    return absl::OkStatus();
+  });
 }
 
 absl::StatusOr<std::vector<Team>> DispatchStore::ListTeams(const std::string& tenant) {

@@ -85,7 +85,20 @@ class DispatchStore {
   // "team.isDefault" when `team.is_default` and the tenant already has a default team.
   absl::StatusOr<Team> CreateTeam(const std::string& tenant, const NewTeam& team);
 
-  // The tenant's teams by name.
+  // OK when the tenant has the team (not deleted); NOT_FOUND naming "team.id" otherwise.
+  absl::Status TeamExists(const std::string& tenant, const std::string& id);
+  // Replaces name, leader, members and `is_default` of a team (true takes the default from
+  // another team; false leaves the tenant without one). NOT_FOUND naming "team.id" for an
+  // unknown or deleted team, ALREADY_EXISTS naming "team.name" for another team's name.
+  absl::StatusOr<Team> UpdateTeam(const std::string& tenant, const std::string& id,
+                                  const NewTeam& team);
+  // Soft delete: no longer listed, chosen for areas or profiles; the work orders it was
+  // given keep it; profiles that named it have no team after. NOT_FOUND (field "id");
+  // FAILED_PRECONDITION (field "id") while it is the default team or an area belongs to it
+  // (the message names the areas).
+  absl::Status DeleteTeam(const std::string& tenant, const std::string& id);
+
+  // The tenant's teams by name (deleted ones left out).
   absl::StatusOr<std::vector<Team>> ListTeams(const std::string& tenant);
 
   // INVALID_ARGUMENT naming "area.boundary" with PostGIS's reason when the polygon is not

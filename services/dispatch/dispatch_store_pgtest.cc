@@ -382,5 +382,52 @@ TEST_F(DispatchStorePgTest, AnUnacceptedOfferExpiresToTheNextWorker) {
   EXPECT_EQ(nobody, 1);
 }
 
+// Desk work (complaints, enquiries, follow-ups) goes to the agents' queue: even inside an
+// area, with automatic assignment on and a worker on duty, nothing is recorded, announced
+// or offered. Field work and events from before routing per type still go to the team.
+TEST_F(DispatchStorePgTest, ServiceDeskWorkOrdersAreNotRoutedToATeam) {
+  CreateDistricts();
+  CreateTeam("调度中心", /*is_default=*/true);
+  WorkerOfferStore offers(*pool_);
+  DispatchSettings settings = DefaultDispatchSettings();
+  settings.set_auto_assign_work_orders(true);
+  ASSERT_TRUE(offers.SaveSettings(tenant_, settings).ok());
+  ASSERT_TRUE(pool_
+                  ->Transact([&](pqxx::work& txn) {
+                    txn.exec_params(
+                        "INSERT INTO staff (tenant_id, user_id, kind, name, team_id, skills, "
+                        "  on_duty, last_lat, last_lng, last_position_at) "
+                        "SELECT $1, 'w', 'WORKER', '王', id, '{管网维修}', true, 31.25, 121.55, "
+                        "  now() FROM teams WHERE tenant_id = $1 AND name = '城东区维修组'",
+                        tenant_);
+                    return absl::OkStatus();
+                  })
+                  .ok());
+
+  for (const char* type : {"COMPLAINT", "ENQUIRY", "FOLLOW_UP"}) {
+    const std::string id = std::string("wo-desk-") + type;
+    ASSERT_TRUE(Route(id, GeoPoint{31.25, 121.55}, kWorkOrderCreated, type, "SERVICE_DESK").ok());
+    // Also outside every area, where the default team would take field work.
+    ASSERT_TRUE(Route(id + "-far", std::nullopt, kWorkOrderCreated, type, "SERVICE_DESK").ok());
+    EXPECT_EQ(store().GetAssignment(tenant_, id).status().code(), absl::StatusCode::kNotFound);
+  }
+  EXPECT_EQ(Count("SELECT count(*) FROM assignments WHERE tenant_id = $1"), 0);
+  EXPECT_TRUE(AssignedEvents().empty());
+  EXPECT_EQ(Count("SELECT count(*) FROM worker_offers WHERE tenant_id = $1"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM qq_outbox WHERE tenant_id = $1 "
+                  "AND event_type <> 'area.changed'"),
+            0);
+
+  // Field work, with the routing said or (old events) unsaid, goes to the area's team.
+  ASSERT_TRUE(
+      Route("wo-field", GeoPoint{31.25, 121.55}, kWorkOrderCreated, "REPAIR", "FIELD_TEAM").ok());
+  ASSERT_TRUE(Route("wo-old", GeoPoint{31.25, 121.55}).ok());
+  auto events = AssignedEvents();
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].team_name(), "城东区维修组");
+  EXPECT_EQ(events[1].team_name(), "城东区维修组");
+  EXPECT_EQ(Count("SELECT count(*) FROM worker_offers WHERE tenant_id = $1"), 2);
+}
+
 }  // namespace
 }  // namespace qq::dispatch

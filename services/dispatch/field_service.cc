@@ -13,6 +13,7 @@
 #include "services/common/log.h"
 #include "services/common/pg_pool.h"
 #include "services/common/status.h"
+#include "services/common/text/utf8_text.h"
 #include "services/dispatch/domain/staff_profile.h"
 
 namespace qq::dispatch {
@@ -23,7 +24,6 @@ namespace {
 
 // Tokens of customers (the mini-program): the user id is the customer id.
 constexpr absl::string_view kCustomerRole = "customer";
-constexpr size_t kMaxUserIdBytes = 64;
 
 constexpr std::initializer_list<absl::string_view> kProfileWriters = {
     roles::kAdmin, roles::kManager, roles::kDispatcher, roles::kLeader};
@@ -45,11 +45,25 @@ grpc::ServerUnaryReactor* StaffServiceImpl::PutStaff(grpc::CallbackServerContext
         QQ_RETURN_IF_ERROR(RequireRole(call, kProfileWriters));
         Staff staff = request->staff();
         staff.set_user_id(std::string(absl::StripAsciiWhitespace(staff.user_id())));
-        if (staff.user_id().empty() || staff.user_id().size() > kMaxUserIdBytes) {
-          return InvalidField("userId", "is required (the person's login id), at most 64 bytes");
+        if (staff.user_id().empty()) {
+          return InvalidField("userId", "is required (the person's login id)");
         }
-        staff.set_name(std::string(absl::StripAsciiWhitespace(staff.name())));
+        staff.set_name(std::string(text::TrimSpaces(staff.name())));
         QQ_RETURN_IF_ERROR(CheckStaffProfile(staff));
+        // Only the tenant's own staff, in a role that fits the kind, get a profile.
+        const StaffPlace& place = staff.kind() == Staff::COURIER ? kCourierPlace : kWorkerPlace;
+        QQ_ASSIGN_OR_RETURN(
+            std::vector<StaffAccount> accounts,
+            CheckStaff(people_, call.identity.tenant,
+                       {{.field = "userId", .id = staff.user_id(), .place = &place}}));
+        const StaffAccount* account = FindAccount(accounts, staff.user_id());
+        // The account's own spelling: the id tokens carry.
+        if (account != nullptr) staff.set_user_id(account->id);
+        if (staff.name().empty() && account != nullptr) {
+          staff.set_name(text::TruncateChars(
+              account->display_name.empty() ? account->username : account->display_name,
+              kMaxStaffNameChars));
+        }
         QQ_ASSIGN_OR_RETURN(*response, staff_.Put(call.identity.tenant, staff));
         return absl::OkStatus();
       });
@@ -84,6 +98,17 @@ grpc::ServerUnaryReactor* StaffServiceImpl::ListStaff(grpc::CallbackServerContex
         for (auto& s : all) *response->add_staff() = std::move(s);
         return absl::OkStatus();
       });
+}
+
+grpc::ServerUnaryReactor* StaffServiceImpl::DeleteStaff(grpc::CallbackServerContext* ctx,
+                                                        const v1::DeleteStaffRequest* request,
+                                                        v1::DeleteStaffResponse* response) {
+  return guard_.Offloaded(ctx, "DeleteStaff",
+                          [this, request, response](const CallContext& call) -> absl::Status {
+                            (void)response;
+                            QQ_RETURN_IF_ERROR(RequireRole(call, kProfileWriters));
+                            return staff_.Delete(call.identity.tenant, request->user_id());
+                          });
 }
 
 grpc::ServerUnaryReactor* StaffServiceImpl::SetMyDuty(grpc::CallbackServerContext* ctx,

@@ -10,6 +10,7 @@
 #include "services/common/event_consumer.h"
 #include "services/common/outbox.h"
 #include "services/dispatch/route_store.h"
+#include "services/dispatch/staff_directory.h"
 #include "services/dispatch/staff_store.h"
 #include "services/dispatch/tracking_hub.h"
 
@@ -17,9 +18,14 @@ namespace qq::dispatch {
 
 class StaffServiceImpl final : public qingquan::dispatch::v1::StaffService::CallbackService {
  public:
-  StaffServiceImpl(CallGuard& guard, StaffStore& staff, RouteStore& routes, OutboxRelay& relay)
-      : guard_(guard), staff_(staff), routes_(routes), relay_(relay) {}
+  // `people` tells whether a user id is a fitting staff account of the tenant.
+  StaffServiceImpl(CallGuard& guard, StaffStore& staff, RouteStore& routes, OutboxRelay& relay,
+                   StaffDirectory& people)
+      : guard_(guard), staff_(staff), routes_(routes), relay_(relay), people_(people) {}
 
+  // The user must be a staff account of the tenant with a role fitting the kind
+  // (INVALID_ARGUMENT naming "userId"); UNAVAILABLE when the customer service cannot say.
+  // An empty name becomes the account's display name.
   grpc::ServerUnaryReactor* PutStaff(grpc::CallbackServerContext* ctx,
                                      const qingquan::dispatch::v1::PutStaffRequest* request,
                                      Staff* response) override;
@@ -29,6 +35,10 @@ class StaffServiceImpl final : public qingquan::dispatch::v1::StaffService::Call
   grpc::ServerUnaryReactor* ListStaff(grpc::CallbackServerContext* ctx,
                                       const qingquan::dispatch::v1::ListStaffRequest* request,
                                       qingquan::dispatch::v1::ListStaffResponse* response) override;
+  // Refused while the person has open work (StaffStore::Delete).
+  grpc::ServerUnaryReactor* DeleteStaff(
+      grpc::CallbackServerContext* ctx, const qingquan::dispatch::v1::DeleteStaffRequest* request,
+      qingquan::dispatch::v1::DeleteStaffResponse* response) override;
   // Coming on duty puts the stops waiting for a courier on routes.
   grpc::ServerUnaryReactor* SetMyDuty(grpc::CallbackServerContext* ctx,
                                       const qingquan::dispatch::v1::SetMyDutyRequest* request,
@@ -43,6 +53,7 @@ class StaffServiceImpl final : public qingquan::dispatch::v1::StaffService::Call
   StaffStore& staff_;
   RouteStore& routes_;
   OutboxRelay& relay_;
+  StaffDirectory& people_;
 };
 
 class RouteServiceImpl final : public qingquan::dispatch::v1::RouteService::CallbackService {

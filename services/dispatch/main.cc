@@ -5,6 +5,7 @@
 #include "absl/strings/match.h"
 #include "services/common/auth.h"
 #include "services/common/call_guard.h"
+#include "services/common/client.h"
 #include "services/common/config.h"
 #include "services/common/event_consumer.h"
 #include "services/common/log.h"
@@ -22,6 +23,7 @@
 #include "services/dispatch/dispatch_store.h"
 #include "services/dispatch/field_service.h"
 #include "services/dispatch/route_store.h"
+#include "services/dispatch/staff_directory.h"
 #include "services/dispatch/staff_store.h"
 #include "services/dispatch/tracking_hub.h"
 #include "services/dispatch/work_order_router.h"
@@ -30,6 +32,8 @@
 ABSL_FLAG(int32_t, location_retention_days, 30,
           "Days of position history kept (whole day partitions are dropped after that).");
 ABSL_FLAG(int32_t, handler_threads, 8, "Threads that run the RPC handlers.");
+ABSL_FLAG(int32_t, customer_call_deadline_ms, 2000,
+          "Deadline of each call to the customer service (checking staff accounts).");
 
 int main(int argc, char** argv) {
   qq::BlockShutdownSignals();
@@ -38,8 +42,10 @@ int main(int argc, char** argv) {
 
   const std::string dsn = absl::GetFlag(FLAGS_pg_dsn);
   const std::string redis_addr = absl::GetFlag(FLAGS_redis_addr);
-  qq::TokenVerifier verifier(
-      qq::ExitIfError(qq::ParseJwtKeys(absl::GetFlag(FLAGS_jwt_keys)), "jwt keys"));
+  auto jwt_keys = qq::ExitIfError(qq::ParseJwtKeys(absl::GetFlag(FLAGS_jwt_keys)), "jwt keys");
+  qq::TokenVerifier verifier(jwt_keys);
+  // Signs the tokens dispatch asks the customer service with (as the service of a tenant).
+  qq::TokenIssuer issuer(jwt_keys.front());
   qq::Metrics metrics("dispatch");
   qq::ExitIfError(metrics.Serve(absl::GetFlag(FLAGS_admin_listen)), "metrics endpoint");
   qq::ExitIfError(qq::MigrateWhenReachable(dsn, "dispatch", qq::dispatch_migrations(),
@@ -98,11 +104,15 @@ int main(int argc, char** argv) {
     }
   });
 
+  // Who may get a profile or lead a team: the customer service's staff accounts.
+  qq::dispatch::CustomerStaffDirectory people(
+      qq::MakeChannel(absl::GetFlag(FLAGS_customer_addr)), issuer,
+      std::chrono::milliseconds(absl::GetFlag(FLAGS_customer_call_deadline_ms)));
   qq::CallGuard guard(verifier, metrics);
   qq::WorkerPool handler_threads(absl::GetFlag(FLAGS_handler_threads));
   guard.OffloadTo(&handler_threads);
-  qq::dispatch::DispatchServiceImpl service(guard, store, offers, &relay);
-  qq::dispatch::StaffServiceImpl staff_service(guard, staff, routes, relay);
+  qq::dispatch::DispatchServiceImpl service(guard, store, offers, people, &relay);
+  qq::dispatch::StaffServiceImpl staff_service(guard, staff, routes, relay, people);
   qq::dispatch::TrackingHub tracking_hub(dsn);
   tracking_hub.Start();
   qq::dispatch::RouteServiceImpl route_service(guard, routes, relay, tracking_hub, handler_threads);

@@ -5,6 +5,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "services/common/ids.h"
 #include "services/common/log.h"
@@ -55,6 +56,33 @@ const NamedQuery kListStaff{"ListStaff", kListStaffSql.c_str()};
 // The report path only needs to know the profile exists (not its route counts).
 const NamedQuery kStaffExists{"StaffExists",
                               "SELECT 1 FROM staff WHERE tenant_id = $1 AND user_id = $2"};
+const NamedQuery kLockStaff{
+    "LockStaff", "SELECT kind FROM staff WHERE tenant_id = $1 AND user_id = $2 FOR UPDATE"};
+// What still needs the person: stops on their route, offers waiting for them, work
+// orders they hold. Numbers (at most 5 of each) for the message.
+const NamedQuery kOpenStopsOf{
+    "OpenStopsOf",
+    "SELECT count(*) OVER ()::int, number FROM delivery_stops "
+    "WHERE tenant_id = $1 AND courier_id = $2 AND state IN ('ASSIGNED', 'DELIVERING', 'ARRIVED') "
+    "ORDER BY sequence LIMIT 5"};
+const NamedQuery kOpenOffersOf{
+    "OpenOffersOf",
+    "SELECT count(*) OVER ()::int, coalesce(nullif(s.number, ''), o.work_order_id) "
+    "FROM worker_offers o LEFT JOIN assignments s "
+    "  ON s.tenant_id = o.tenant_id AND s.work_order_id = o.work_order_id "
+    "WHERE o.tenant_id = $1 AND o.worker_id = $2 AND o.state = 'OFFERED' "
+    "ORDER BY o.offered_at LIMIT 5"};
+const NamedQuery kOpenWorkOrdersOf{
+    "OpenWorkOrdersOf",
+    "SELECT count(*) OVER ()::int, coalesce(nullif(number, ''), work_order_id) FROM assignments "
+    "WHERE tenant_id = $1 AND worker_id = $2 AND NOT finished ORDER BY assigned_at LIMIT 5"};
+const NamedQuery kDeleteStaff{"DeleteStaff",
+                              "DELETE FROM staff WHERE tenant_id = $1 AND user_id = $2"};
+const NamedQuery kFreeDevices{"FreeDevices",
+                              "DELETE FROM staff_devices WHERE tenant_id = $1 AND user_id = $2"};
+// The same lock as placing stops on routes: no stop lands on a courier being removed.
+const NamedQuery kLockRoutes{"LockRoutesForStaff",
+                             "SELECT pg_advisory_xact_lock(hashtext('qq:dispatch:routes:' || $1))"};
 const NamedQuery kSetDuty{
     "SetStaffDuty",
     "UPDATE staff SET on_duty = $3, duty_changed_at = now(), updated_at = now() "
@@ -149,8 +177,9 @@ void FillStaff(const pqxx::row& row, Staff& s) {
 }
 
 StaffStore::StaffStore(PgPool& pool, RedisClient* redis) : pool_(pool), redis_(redis) {
-  pool_.Prepare({kUpsertStaff, kSelectStaff, kStaffExists, kListStaff, kSetDuty, kClaimDevice,
-                 kLockDevice, kInsertLocations, kTouchDevice, kMoveStaff});
+  pool_.Prepare({kUpsertStaff, kSelectStaff, kStaffExists, kListStaff, kLockStaff, kOpenStopsOf,
+                 kOpenOffersOf, kOpenWorkOrdersOf, kDeleteStaff, kFreeDevices, kLockRoutes,
+                 kSetDuty, kClaimDevice, kLockDevice, kInsertLocations, kTouchDevice, kMoveStaff});
 }
 
 absl::StatusOr<Staff> StaffStore::Put(const std::string& tenant, const Staff& staff) {
@@ -159,8 +188,9 @@ absl::StatusOr<Staff> StaffStore::Put(const std::string& tenant, const Staff& st
     NullableParam team = NullIfEmpty(staff.team_id());
     if (!staff.team_id().empty()) {
       if (!LooksLikeUuid(staff.team_id()) ||
-          txn.exec_params("SELECT 1 FROM teams WHERE tenant_id = $1 AND id = $2::uuid", tenant,
-                          staff.team_id())
+          txn.exec_params("SELECT 1 FROM teams WHERE tenant_id = $1 AND id = $2::uuid "
+                          "AND deleted_at IS NULL FOR SHARE",
+                          tenant, staff.team_id())
               .empty()) {
         return InvalidField("teamId", "is not a team of this tenant");
       }
@@ -194,6 +224,57 @@ absl::StatusOr<Staff> StaffStore::Get(const std::string& tenant, const std::stri
     return absl::OkStatus();
   }));
   return staff;
+}
+
+namespace {
+
+// "2 open stops on the route (DO-1, DO-2)" from rows of (total, number); "" for none.
+std::string OpenThings(const pqxx::result& rows, absl::string_view what) {
+  if (rows.empty()) return "";
+  std::string numbers;
+  for (const auto& row : rows) {
+    absl::StrAppend(&numbers, numbers.empty() ? "" : ", ", row[1].as<std::string>());
+  }
+  const int total = rows[0][0].as<int>();
+  return absl::StrCat(total, " ", what, " (", numbers,
+                      total > static_cast<int>(rows.size()) ? ", …" : "", ")");
+}
+
+}  // namespace
+
+absl::Status StaffStore::Delete(const std::string& tenant, const std::string& user_id) {
+  QQ_RETURN_IF_ERROR(pool_.Transact([&](pqxx::work& txn) -> absl::Status {
+    txn.exec_prepared(kLockRoutes.name, tenant);
+    if (txn.exec_prepared(kLockStaff.name, tenant, user_id).empty()) {
+      return WithField(absl::NotFoundError("no dispatch profile for this person"), "userId");
+    }
+    std::vector<std::string> open;
+    for (std::string what : {OpenThings(txn.exec_prepared(kOpenStopsOf.name, tenant, user_id),
+                                        "open stops on the route"),
+                             OpenThings(txn.exec_prepared(kOpenOffersOf.name, tenant, user_id),
+                                        "work-order offers waiting for an answer"),
+                             OpenThings(txn.exec_prepared(kOpenWorkOrdersOf.name, tenant, user_id),
+                                        "unfinished work orders")}) {
+      if (!what.empty()) open.push_back(std::move(what));
+    }
+    if (!open.empty()) {
+      return WithField(absl::FailedPreconditionError(
+                           absl::StrCat("this person still has ", absl::StrJoin(open, "; "),
+                                        ": reassign or finish them first")),
+                       "userId");
+    }
+    txn.exec_prepared(kDeleteStaff.name, tenant, user_id);
+    txn.exec_prepared(kFreeDevices.name, tenant, user_id);
+    return absl::OkStatus();
+  }));
+  if (redis_ != nullptr) {
+    auto removed = redis_->Command({"ZREM", PositionsKey(tenant), user_id});
+    if (!removed.ok()) {
+      LogWarn("removed person's position left in Redis",
+              {{"error", std::string(removed.status().message())}});
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<Staff>> StaffStore::List(const std::string& tenant,

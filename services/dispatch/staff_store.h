@@ -39,6 +39,11 @@ class StaffStore {
   absl::StatusOr<Staff> Put(const std::string& tenant, const Staff& staff);
   // NOT_FOUND (field "userId").
   absl::StatusOr<Staff> Get(const std::string& tenant, const std::string& user_id);
+  // Removes the profile and frees the person's devices (the position history stays).
+  // NOT_FOUND (field "userId") without a profile; FAILED_PRECONDITION (field "userId"),
+  // naming what is open, while stops on their route (ASSIGNED, DELIVERING, ARRIVED), offers
+  // waiting for them, or unfinished work orders they hold remain.
+  absl::Status Delete(const std::string& tenant, const std::string& user_id);
   absl::StatusOr<std::vector<Staff>> List(const std::string& tenant, const StaffFilter& filter);
   absl::StatusOr<Staff> SetDuty(const std::string& tenant, const std::string& user_id,
                                 bool on_duty);

@@ -49,6 +49,13 @@ absl::Status HandleOrderEvent(pqxx::work& txn, const StreamEvent& event) {
     return absl::InvalidArgumentError("workorder.created names no work order or tenant");
   }
 
+  // Desk work (complaints, enquiries, follow-ups) goes to the agents' queue, which the
+  // order service fills itself: no team, no assignment, no offers.
+  if (created.routing() == kServiceDeskRouting) {
+    LogInfo("service-desk work order: not routed to a team",
+            {{"work_order_id", work_order_id}, {"type", created.type()}});
+    return absl::OkStatus();
+  }
   std::optional<CoveringArea> area = AreaOf(txn, event.tenant, created);
   std::optional<TeamRef> default_team;
   if (!area.has_value()) default_team = DispatchStore::FindDefaultTeam(txn, event.tenant);

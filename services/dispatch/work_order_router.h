@@ -17,10 +17,14 @@ inline constexpr char kWorkOrderCreated[] = "workorder.created";
 inline constexpr const char* kWorkOrderStepTypes[] = {"workorder.accepted", "workorder.assigned",
                                                       "workorder.resolved", "workorder.closed",
                                                       "workorder.cancelled"};
+// WorkOrderCreated.routing of desk work, which dispatch leaves to the agents' queue.
+// "FIELD_TEAM" and empty (events from before routing per type) are routed to a team.
+inline constexpr char kServiceDeskRouting[] = "SERVICE_DESK";
 // Event type appended to qq:events:dispatch for each new assignment.
 inline constexpr char kWorkOrderAssigned[] = "workorder.assigned";
 
-// Handles one event of stream "qq:events:order". For "workorder.created" records the
+// Handles one event of stream "qq:events:order". For "workorder.created" with routing
+// SERVICE_DESK does nothing (no assignment, no event, no offers); otherwise records the
 // assignment (once per work order: a repeated event changes nothing and emits nothing)
 // and appends WorkOrderAssigned to the outbox. INVALID_ARGUMENT when the payload does
 // not parse or names no work order or tenant (the consumer retries, then dead-letters).

@@ -12,6 +12,8 @@
 #include "services/common/outbox.h"
 #include "services/common/pg_pool.h"
 #include "services/common/status.h"
+#include "services/common/text/utf8_text.h"
+#include "services/common/text_limits.h"
 #include "services/dispatch/domain/staff_profile.h"
 #include "services/dispatch/domain/worker_choice.h"
 #include "services/dispatch/route_store.h"
@@ -95,9 +97,10 @@ absl::Status CheckDispatchSettings(const DispatchSettings& settings) {
                                        "' is not field work: REPAIR, NEW_CONNECTION, "
                                        "DISPENSER_REPAIR or WATER_CHANGE"));
     }
-    if (skill.empty() || skill.size() > 60) {
+    if (text::TrimSpaces(skill).empty()) {
       return InvalidField("skillByType", absl::StrCat(type, ": a skill name is required"));
     }
+    QQ_RETURN_IF_ERROR(CheckTextLength(absl::StrCat("skillByType.", type), skill, kMaxSkillChars));
   }
   return absl::OkStatus();
 }

@@ -27,6 +27,9 @@ namespace qq::dispatch {
 using qingquan::dispatch::v1::DispatchSettings;
 using qingquan::dispatch::v1::WorkerOffer;
 
+// A worker's reason for turning an offer down, in characters.
+inline constexpr size_t kMaxRejectReasonChars = 500;
+
 // Work-order types a worker goes out for (the others are handled at the desk).
 bool IsFieldWorkType(const std::string& type);
 

@@ -11,9 +11,9 @@ namespace qq::dispatch {
 
 inline constexpr size_t kMaxDisplayNameChars = 64;
 
-// `name` without surrounding ASCII whitespace. INVALID_ARGUMENT naming `field` when that
-// is empty or longer than kMaxDisplayNameChars characters (code points: protobuf has
-// already checked that the string is UTF-8).
+// `name` without surrounding spaces (ASCII, ideographic U+3000, no-break). INVALID_ARGUMENT
+// naming `field` when that is empty or longer than kMaxDisplayNameChars characters (code
+// points): "<field>: at most 64 characters (this one has 65)".
 absl::StatusOr<std::string> NormalizeDisplayName(absl::string_view field, absl::string_view name);
 
 }  // namespace qq::dispatch

@@ -11,8 +11,8 @@ namespace qq::dispatch {
 
 struct NewTeam {
   std::string name{};
-  // User ids of the customer service; they are not checked there (dispatch must start
-  // and work without it), only for shape.
+  // User ids of the customer service; checked here for shape only. The handlers then ask
+  // the customer service that they are fitting staff of the tenant (CheckStaff).
   std::string leader_id{};
   std::vector<std::string> member_ids{};
   // The team that gets work orders from outside every area; one per tenant.

@@ -34,6 +34,24 @@ TEST(NormalizeDisplayName, CountsCharactersNotBytes) {
   EXPECT_TRUE(NormalizeDisplayName("area.name", chinese).ok());
   auto too_long = NormalizeDisplayName("area.name", chinese + "区");
   EXPECT_EQ(FieldOf(too_long.status()), "area.name");
+  EXPECT_NE(too_long.status().message().find("at most 64 characters"), absl::string_view::npos)
+      << too_long.status();
+}
+
+TEST(NormalizeDisplayName, EmojiAndFullWidthCountOneEach) {
+  for (const std::string unit : {"🚰", "Ａ"}) {
+    std::string name;
+    for (size_t i = 0; i + 1 < kMaxDisplayNameChars; ++i) name += unit;
+    EXPECT_TRUE(NormalizeDisplayName("team.name", name).ok()) << unit;
+    name += unit;
+    EXPECT_TRUE(NormalizeDisplayName("team.name", name).ok()) << unit;
+    name += unit;
+    EXPECT_EQ(FieldOf(NormalizeDisplayName("team.name", name).status()), "team.name") << unit;
+  }
+  // Ideographic spaces around a name are trimmed like ASCII ones.
+  auto trimmed = NormalizeDisplayName("team.name", "\xe3\x80\x80城东组\xe3\x80\x80");
+  ASSERT_TRUE(trimmed.ok()) << trimmed.status();
+  EXPECT_EQ(*trimmed, "城东组");
 }
 
 }  // namespace

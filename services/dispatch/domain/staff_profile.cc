@@ -8,6 +8,8 @@
 #include "absl/strings/str_format.h"
 #include "services/common/civil_text.h"
 #include "services/common/status.h"
+#include "services/common/text/utf8_text.h"
+#include "services/common/text_limits.h"
 #include "services/dispatch/domain/geo_point.h"
 
 namespace qq::dispatch {
@@ -15,8 +17,7 @@ namespace {
 
 namespace v1 = qingquan::dispatch::v1;
 
-constexpr size_t kMaxNameBytes = 120;
-constexpr size_t kMaxSkillBytes = 60;
+// Device ids are ASCII (ValidDeviceId), so bytes and characters are the same.
 constexpr size_t kMaxDeviceIdBytes = 64;
 constexpr int kMaxShifts = 21;
 
@@ -38,16 +39,17 @@ absl::Status CheckStaffProfile(const Staff& staff) {
   if (staff.kind() == Staff::KIND_UNSPECIFIED) {
     return InvalidField("kind", "is required: WORKER or COURIER");
   }
-  if (absl::StripAsciiWhitespace(staff.name()).empty()) return InvalidField("name", "is required");
-  if (staff.name().size() > kMaxNameBytes) return InvalidField("name", "is too long");
+  QQ_RETURN_IF_ERROR(CheckTextLength("name", staff.name(), kMaxStaffNameChars));
   if (static_cast<size_t>(staff.skills_size()) > kMaxSkills) {
     return InvalidField("skills", absl::StrCat("has more than ", kMaxSkills, " entries"));
   }
   for (int i = 0; i < staff.skills_size(); ++i) {
     const std::string& skill = staff.skills(i);
-    if (absl::StripAsciiWhitespace(skill).empty() || skill.size() > kMaxSkillBytes) {
-      return InvalidField(absl::StrCat("skills[", i, "]"), "must be a short name, e.g. 水表");
+    const std::string field = absl::StrCat("skills[", i, "]");
+    if (text::TrimSpaces(skill).empty()) {
+      return InvalidField(field, "must be a short name, e.g. 水表");
     }
+    QQ_RETURN_IF_ERROR(CheckTextLength(field, skill, kMaxSkillChars));
   }
   if (staff.shifts_size() > kMaxShifts) {
     return InvalidField("shifts", absl::StrCat("has more than ", kMaxShifts, " entries"));

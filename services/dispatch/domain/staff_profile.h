@@ -16,6 +16,9 @@ namespace qq::dispatch {
 using qingquan::dispatch::v1::Staff;
 
 inline constexpr size_t kMaxSkills = 20;
+// Limits in characters (code points), as people count them.
+inline constexpr size_t kMaxStaffNameChars = 120;
+inline constexpr size_t kMaxSkillChars = 60;
 inline constexpr int kMaxCapacityBarrels = 500;
 inline constexpr int kMaxReportsPerBatch = 100;
 inline constexpr absl::Duration kMinReportSpacing = absl::Seconds(5);
@@ -23,9 +26,11 @@ inline constexpr absl::Duration kMinReportSpacing = absl::Seconds(5);
 inline constexpr absl::Duration kMaxReportAge = absl::Hours(24);
 inline constexpr absl::Duration kMaxClockSkew = absl::Minutes(2);
 
-// A profile as sent to PutStaff (user id from the path). INVALID_ARGUMENT naming e.g.
-// "kind", "name", "skills[2]", "shifts[0].endLocal", "homeBase.lat", "vehicle",
-// "capacityBarrels" (a courier carries at least one barrel).
+// A profile as sent to PutStaff (user id from the path). The name may be empty here (the
+// handler then takes the account's display name). INVALID_ARGUMENT naming e.g.
+// "kind", "name" (over kMaxStaffNameChars), "skills[2]" (blank or over kMaxSkillChars),
+// "shifts[0].endLocal", "homeBase.lat", "vehicle", "capacityBarrels" (a courier carries at least
+// one barrel).
 absl::Status CheckStaffProfile(const Staff& staff);
 
 // A batch of reports: INVALID_ARGUMENT naming "deviceId", "reports", "reports[i].position.lat",

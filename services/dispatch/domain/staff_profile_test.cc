@@ -62,6 +62,47 @@ TEST(CheckStaffProfile, AcceptsACourierAndNamesWhatIsWrong) {
   EXPECT_TRUE(CheckStaffProfile(worker).ok());
 }
 
+// n copies of `unit` (one character each).
+std::string Repeat(const std::string& unit, size_t n) {
+  std::string out;
+  for (size_t i = 0; i < n; ++i) out += unit;
+  return out;
+}
+
+TEST(CheckStaffProfile, NameIsOptionalHereAndBoundedInCharacters) {
+  Staff s = Courier();
+  s.clear_name();  // the handler takes the account's display name
+  EXPECT_TRUE(CheckStaffProfile(s).ok());
+  // Chinese (3 bytes), emoji (4 bytes) and full-width letters (3 bytes): the limit counts
+  // characters.
+  for (const std::string unit : {"王", "😀", "Ａ"}) {
+    s.set_name(Repeat(unit, kMaxStaffNameChars - 1));
+    EXPECT_TRUE(CheckStaffProfile(s).ok()) << unit;
+    s.set_name(Repeat(unit, kMaxStaffNameChars));
+    EXPECT_TRUE(CheckStaffProfile(s).ok()) << unit;
+    s.set_name(Repeat(unit, kMaxStaffNameChars + 1));
+    absl::Status status = CheckStaffProfile(s);
+    EXPECT_EQ(FieldOf(status), "name") << unit;
+    EXPECT_NE(status.message().find("at most 120 characters"), absl::string_view::npos) << status;
+  }
+}
+
+TEST(CheckStaffProfile, SkillsAreBoundedInCharacters) {
+  for (const std::string unit : {"修", "🔧", "７"}) {
+    Staff s = Courier();
+    s.add_skills(Repeat(unit, kMaxSkillChars - 1));
+    s.add_skills(Repeat(unit, kMaxSkillChars));
+    EXPECT_TRUE(CheckStaffProfile(s).ok()) << unit;
+    s.add_skills(Repeat(unit, kMaxSkillChars + 1));
+    absl::Status status = CheckStaffProfile(s);
+    EXPECT_EQ(FieldOf(status), "skills[3]") << unit;
+    EXPECT_NE(status.message().find("at most 60 characters"), absl::string_view::npos) << status;
+  }
+  Staff s = Courier();
+  s.add_skills("\u3000");  // an ideographic space alone is blank
+  EXPECT_EQ(FieldOfProfile(s), "skills[1]");
+}
+
 v1::ReportLocationsRequest Batch(std::initializer_list<absl::Duration> ago) {
   v1::ReportLocationsRequest batch;
   batch.set_device_id("phone-1");
