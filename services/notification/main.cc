@@ -10,6 +10,7 @@
 #include "services/common/pg_pool.h"
 #include "services/common/server.h"
 #include "services/common/service_main.h"
+#include "services/common/worker_pool.h"
 #include "services/notification/notification_service.h"
 #include "services/notification/notification_store.h"
 #include "services/notification/sms_provider.h"
@@ -31,8 +32,13 @@ int main(int argc, char** argv) {
                               "database");
 
   qq::CallGuard guard(verifier, metrics);
+  // Listing asks the customer and order services about its filters: off gRPC's threads.
+  qq::WorkerPool handler_threads(4);
+  guard.OffloadTo(&handler_threads);
   qq::notification::NotificationStore store(*pool);
-  qq::notification::NotificationServiceImpl service(guard, store);
+  qq::notification::MessageFilters filters(absl::GetFlag(FLAGS_customer_addr),
+                                           absl::GetFlag(FLAGS_order_addr));
+  qq::notification::NotificationServiceImpl service(guard, store, filters);
   qq::notification::DevSmsProvider sms;
 
   qq::EventConsumer order_events(*pool, absl::GetFlag(FLAGS_redis_addr), &metrics,

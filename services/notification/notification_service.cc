@@ -11,18 +11,21 @@ namespace v1 = qingquan::notification::v1;
 grpc::ServerUnaryReactor* NotificationServiceImpl::ListMessages(
     grpc::CallbackServerContext* ctx, const v1::ListMessagesRequest* request,
     v1::ListMessagesResponse* response) {
-  return guard_.Unary(ctx, "ListMessages", [&](const CallContext& call) -> absl::Status {
-    QQ_RETURN_IF_ERROR(
-        RequireRole(call, {roles::kAgent, roles::kDispatcher, roles::kLeader, roles::kManager}));
-    int limit = request->page_size() == 0 ? 50 : request->page_size();
-    if (limit < 1 || limit > 200) return InvalidField("pageSize", "must be between 1 and 200");
-    QQ_ASSIGN_OR_RETURN(
-        auto messages,
-        store_.ListMessages(call.identity.tenant,
-                            {request->customer_id(), request->work_order_id()}, limit));
-    for (auto& m : messages) *response->add_messages() = std::move(m);
-    return absl::OkStatus();
-  });
+  // Captures by value: the handler runs on a worker thread after this function returned.
+  return guard_.Offloaded(
+      ctx, "ListMessages", [this, request, response](const CallContext& call) -> absl::Status {
+        QQ_RETURN_IF_ERROR(RequireRole(
+            call, {roles::kAgent, roles::kDispatcher, roles::kLeader, roles::kManager}));
+        int limit = request->page_size() == 0 ? 50 : request->page_size();
+        if (limit < 1 || limit > 200) return InvalidField("pageSize", "must be between 1 and 200");
+        QQ_RETURN_IF_ERROR(filters_.Check(call, request->customer_id(), request->work_order_id()));
+        QQ_ASSIGN_OR_RETURN(
+            auto messages,
+            store_.ListMessages(call.identity.tenant,
+                                {request->customer_id(), request->work_order_id()}, limit));
+        for (auto& m : messages) *response->add_messages() = std::move(m);
+        return absl::OkStatus();
+      });
 }
 
 absl::Status HandleOrderEvent(SmsProvider& sms, pqxx::work& txn, const StreamEvent& event) {

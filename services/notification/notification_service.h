@@ -7,6 +7,7 @@
 #include "qingquan/notification/v1/notification.grpc.pb.h"
 #include "services/common/call_guard.h"
 #include "services/common/event_consumer.h"
+#include "services/notification/message_filters.h"
 #include "services/notification/notification_store.h"
 #include "services/notification/sms_provider.h"
 
@@ -15,8 +16,8 @@ namespace qq::notification {
 class NotificationServiceImpl final
     : public qingquan::notification::v1::NotificationService::CallbackService {
  public:
-  NotificationServiceImpl(CallGuard& guard, NotificationStore& store)
-      : guard_(guard), store_(store) {}
+  NotificationServiceImpl(CallGuard& guard, NotificationStore& store, MessageFilters& filters)
+      : guard_(guard), store_(store), filters_(filters) {}
 
   grpc::ServerUnaryReactor* ListMessages(
       grpc::CallbackServerContext* ctx,
@@ -26,6 +27,7 @@ class NotificationServiceImpl final
  private:
   CallGuard& guard_;
   NotificationStore& store_;
+  MessageFilters& filters_;
 };
 
 // "workorder.resolved" → an SMS to the customer's contact phone (none when the

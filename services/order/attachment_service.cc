@@ -10,6 +10,7 @@
 #include "services/common/grpc_status.h"
 #include "services/common/ids.h"
 #include "services/common/status.h"
+#include "services/common/text/utf8_text.h"
 #include "services/order/attachments/image_type.h"
 
 namespace qq::order {
@@ -21,7 +22,8 @@ namespace {
 constexpr std::initializer_list<absl::string_view> kUploaders = {
     roles::kAgent,   roles::kDispatcher, roles::kLeader, roles::kWorker,
     roles::kCourier, roles::kManager,    roles::kService};
-constexpr size_t kMaxFileNameBytes = 200;
+// Kept in characters; the name is only shown, never used as a path.
+constexpr size_t kMaxFileNameChars = 200;
 constexpr size_t kDownloadChunkBytes = 256 * 1024;
 
 // A random (version 4) UUID: names the attachment and its blob.
@@ -72,8 +74,7 @@ class AttachmentServiceImpl::UploadReactor final
     }
     if (first_) {
       first_ = false;
-      file_name_ = chunk_.file_name();
-      if (file_name_.size() > kMaxFileNameBytes) file_name_.resize(kMaxFileNameBytes);
+      file_name_ = text::SafeFileName(chunk_.file_name(), kMaxFileNameChars);
     }
     const std::string& data = chunk_.file().data();
     received_ += static_cast<int64_t>(data.size());

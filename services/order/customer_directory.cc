@@ -19,6 +19,7 @@ CustomerDirectory::CustomerDirectory(const std::string& customer_addr, const Tok
                                      absl::Duration definitions_ttl)
     : customers_(customer_v1::CustomerService::NewStub(MakeChannel(customer_addr))),
       dictionary_(customer_v1::DictionaryService::NewStub(MakeChannel(customer_addr))),
+      auth_(customer_v1::AuthService::NewStub(MakeChannel(customer_addr))),
       issuer_(issuer),
       timeout_(timeout),
       definitions_ttl_(definitions_ttl) {}
@@ -54,6 +55,59 @@ absl::StatusOr<customer_v1::Customer> CustomerDirectory::Fetch(grpc::ClientConte
     return absl::Status(status.code(), absl::StrCat("customer service: ", status.message()));
   }
   return customer;
+}
+
+absl::StatusOr<std::vector<customer_v1::StaffUser>> CustomerDirectory::LookupUsers(
+    const std::string& tenant, const std::vector<std::string>& ids) {
+  std::vector<customer_v1::StaffUser> users;
+  if (ids.empty()) return users;
+  QQ_ASSIGN_OR_RETURN(std::string token, ServiceToken(tenant));
+  grpc::ClientContext ctx;
+  PrepareServiceCall(ctx, token, timeout_);
+  customer_v1::LookupUsersRequest request;
+  for (const auto& id : ids) request.add_ids(id);
+  customer_v1::LookupUsersResponse response;
+  absl::Status status = FromGrpcStatus(auth_->LookupUsers(&ctx, request, &response));
+  if (!status.ok()) {
+    return absl::Status(status.code(), absl::StrCat("customer service: ", status.message()));
+  }
+  users.assign(response.users().begin(), response.users().end());
+  return users;
+}
+
+absl::StatusOr<std::vector<std::string>> CustomerDirectory::CustomerIdsWithPhone(
+    const CallContext& call, const std::string& phone) {
+  grpc::ClientContext ctx;
+  PrepareOutgoingCall(ctx, call, timeout_);
+  customer_v1::SearchCustomersRequest request;
+  request.set_q(phone);
+  request.set_page_size(50);
+  customer_v1::SearchCustomersResponse response;
+  absl::Status status = FromGrpcStatus(customers_->SearchCustomers(&ctx, request, &response));
+  if (status.code() == absl::StatusCode::kInvalidArgument) return WithField(status, "phone");
+  if (!status.ok()) {
+    return absl::Status(status.code(), absl::StrCat("customer service: ", status.message()));
+  }
+  std::vector<std::string> ids;
+  for (const auto& hit : response.hits()) {
+    if (hit.matched() == "PHONE") ids.push_back(hit.customer().id());
+  }
+  return ids;
+}
+
+absl::StatusOr<AssigneeAccount> CustomerDirectory::AssigneeAccountOf(const std::string& tenant,
+                                                                     const std::string& user_id) {
+  AssigneeAccount account;
+  if (!LooksLikeUuid(user_id)) return account;
+  QQ_ASSIGN_OR_RETURN(auto users, LookupUsers(tenant, {user_id}));
+  for (const auto& user : users) {
+    if (user.id() != user_id) continue;
+    account.found = true;
+    account.disabled = user.disabled();
+    account.roles.assign(user.roles().begin(), user.roles().end());
+    account.display_name = user.display_name();
+  }
+  return account;
 }
 
 absl::StatusOr<std::string> CustomerDirectory::ServiceToken(const std::string& tenant) const {

@@ -17,6 +17,7 @@
 #include "absl/time/time.h"
 #include "qingquan/customer/v1/customer.grpc.pb.h"
 #include "services/common/forms/field_values.h"
+#include "services/order/domain/workflow.h"
 
 namespace google::protobuf {
 class Struct;
@@ -55,6 +56,22 @@ class CustomerDirectory {
                                  const google::protobuf::Struct* current,
                                  const std::string& field_path);
 
+  // The tenant's staff accounts among `ids` (asked as the order service of `tenant`);
+  // ids of no account of the tenant are absent. UNAVAILABLE or DEADLINE_EXCEEDED when the
+  // customer service does not answer in time.
+  absl::StatusOr<std::vector<qingquan::customer::v1::StaffUser>> LookupUsers(
+      const std::string& tenant, const std::vector<std::string>& ids);
+
+  // Ids of the caller's tenant's customers with this phone number (NFKC-normalised by the
+  // customer service's search), for finding a caller's orders; empty when none has it.
+  absl::StatusOr<std::vector<std::string>> CustomerIdsWithPhone(const CallContext& call,
+                                                                const std::string& phone);
+
+  // The account behind an assignee id someone typed or picked, for CheckTransition (not
+  // found: not an account of the tenant, or not an id at all).
+  absl::StatusOr<AssigneeAccount> AssigneeAccountOf(const std::string& tenant,
+                                                    const std::string& user_id);
+
   // List filters "key=value" as a JSON object for JSONB containment ("{}" for none).
   absl::StatusOr<std::string> CustomFieldFilter(const std::string& tenant, FieldEntity entity,
                                                 const std::vector<std::string>& filters,
@@ -76,6 +93,7 @@ class CustomerDirectory {
 
   std::unique_ptr<qingquan::customer::v1::CustomerService::Stub> customers_;
   std::unique_ptr<qingquan::customer::v1::DictionaryService::Stub> dictionary_;
+  std::unique_ptr<qingquan::customer::v1::AuthService::Stub> auth_;
   const TokenIssuer& issuer_;
   std::chrono::milliseconds timeout_;
   absl::Duration definitions_ttl_;

@@ -1,5 +1,7 @@
 #include "services/order/delivery_order_service.h"
 
+#include <algorithm>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -9,6 +11,7 @@
 #include "services/common/ids.h"
 #include "services/common/page_token.h"
 #include "services/common/status.h"
+#include "services/common/text_limits.h"
 #include "services/order/domain/delivery_order_draft.h"
 #include "services/order/domain/work_order_draft.h"
 #include "services/order/ticket_saga.h"
@@ -20,8 +23,8 @@ namespace v1 = qingquan::order::v1;
 namespace {
 
 constexpr int kMaxPageSize = 100;
-constexpr size_t kMaxCommentBytes = 4000;
-constexpr size_t kMaxUserIdBytes = 64;
+constexpr size_t kMaxCommentChars = 4000;
+constexpr size_t kMaxUserIdChars = 64;
 
 // Who may read delivery orders (the 360 view shows them to every archive reader); each
 // transition names its own roles in the workflow.
@@ -52,8 +55,19 @@ grpc::ServerUnaryReactor* DeliveryOrderServiceImpl::CreateDeliveryOrder(
             &draft.custom_fields, forms::WriteMode::kCreate, nullptr, "customFields"));
         QQ_ASSIGN_OR_RETURN(auto customer, customers_.GetCustomer(call, draft.customer_id));
         QQ_ASSIGN_OR_RETURN(DeliveryCustomer courier_view, CourierView(customer, draft.address_id));
-        QQ_ASSIGN_OR_RETURN(*response, store_.Create(call.identity.tenant, call.identity.user_id,
-                                                     draft, courier_view, idempotency));
+        // No window asked for: the customer's standing wishes give it (下午3点后送, 工作日派送),
+        // and with it the route's time constraint.
+        if (!draft.window_start && !draft.window_end) {
+          if (auto preferred = PreferredWindowOfCustomer(customer)) {
+            if (auto window = NextPreferredWindow(*preferred, absl::Now(), BeijingTime())) {
+              draft.window_start = window->first;
+              draft.window_end = window->second;
+            }
+          }
+        }
+        const Actor actor(call.identity.user_id, call.identity.NameOrUsername());
+        QQ_ASSIGN_OR_RETURN(*response, store_.Create(call.identity.tenant, actor, draft,
+                                                     courier_view, idempotency));
         relay_.Wake();
         return absl::OkStatus();
       });
@@ -80,6 +94,12 @@ grpc::ServerUnaryReactor* DeliveryOrderServiceImpl::ListDeliveryOrders(
         QQ_RETURN_IF_ERROR(RequireRole(call, kDeliveryStaff));
         QQ_ASSIGN_OR_RETURN(int page_size, PageSizeOf(request->page_size(), kMaxPageSize));
         DeliveryFilter filter{.state = request->state(), .courier_id = request->courier_id()};
+        filter.number = NormalizeOrderNumber(request->number());
+        if (!request->phone().empty()) {
+          QQ_ASSIGN_OR_RETURN(filter.customer_ids,
+                              customers_.CustomerIdsWithPhone(call, request->phone()));
+          if (filter.customer_ids->empty()) return absl::OkStatus();  // nobody has it
+        }
         if (!request->customer_id().empty()) {
           if (!LooksLikeUuid(request->customer_id())) return absl::OkStatus();  // matches nothing
           filter.customer_id = request->customer_id();
@@ -97,6 +117,51 @@ grpc::ServerUnaryReactor* DeliveryOrderServiceImpl::ListDeliveryOrders(
                                                            request->page_token()));
         for (auto& o : page.orders) *response->add_delivery_orders() = std::move(o);
         response->set_next_page_token(page.next_page_token);
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* DeliveryOrderServiceImpl::UpdateDeliveryOrder(
+    grpc::CallbackServerContext* ctx, const v1::UpdateDeliveryOrderRequest* request,
+    DeliveryOrder* response) {
+  return guard_.Offloaded(
+      ctx, "UpdateDeliveryOrder",
+      [this, request, response](const CallContext& call) -> absl::Status {
+        QQ_RETURN_IF_ERROR(RequireRole(call, {roles::kAgent, roles::kDispatcher, roles::kManager}));
+        const DeliveryOrder& patch = request->delivery_order();
+        QQ_RETURN_IF_ERROR(CheckDeliveryId(patch.id()));
+        const std::string& tenant = call.identity.tenant;
+        QQ_ASSIGN_OR_RETURN(DeliveryOrder current, store_.Get(tenant, patch.id()));
+        QQ_ASSIGN_OR_RETURN(DeliveryOrder merged,
+                            MergeDeliveryEdit(current, patch, request->update_mask()));
+        const std::vector<std::string> paths(request->update_mask().paths().begin(),
+                                             request->update_mask().paths().end());
+        auto masked = [&](const char* path) {
+          return std::find(paths.begin(), paths.end(), path) != paths.end();
+        };
+        // Checked as a new order would be; a window is checked only when it changes (a
+        // new one already over is refused, an old one that passed may stay).
+        if (!masked("window")) merged.clear_window();
+        QQ_ASSIGN_OR_RETURN(DeliveryOrderDraft edited, CheckNewDeliveryOrder(merged, absl::Now()));
+        if (!masked("window")) {
+          auto time_of = [](const google::protobuf::Timestamp& t) {
+            return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
+          };
+          if (current.window().has_start_time()) {
+            edited.window_start = time_of(current.window().start_time());
+          }
+          if (current.window().has_end_time())
+            edited.window_end = time_of(current.window().end_time());
+        }
+        std::optional<DeliveryCustomer> address;
+        if (masked("address_id")) {
+          QQ_ASSIGN_OR_RETURN(auto customer, customers_.GetCustomer(call, current.customer_id()));
+          QQ_ASSIGN_OR_RETURN(address, CourierView(customer, edited.address_id));
+        }
+        const Actor actor(call.identity.user_id, call.identity.NameOrUsername());
+        QQ_ASSIGN_OR_RETURN(*response,
+                            store_.Edit(tenant, patch.id(), actor, edited, paths, address));
+        relay_.Wake();
         return absl::OkStatus();
       });
 }
@@ -119,13 +184,13 @@ grpc::ServerUnaryReactor* DeliveryOrderServiceImpl::TransitionDeliveryOrder(
             .assignee_id = std::string(absl::StripAsciiWhitespace(request->courier_id())),
             .attachment_count = static_cast<int>(attachments.size()),
             .assignee_field = "courierId"};
-        if (input.comment.size() > kMaxCommentBytes) {
-          return InvalidField("comment", "is longer than 4000 bytes");
-        }
-        if (input.assignee_id.size() > kMaxUserIdBytes) {
-          return InvalidField("courierId", "is longer than 64 bytes");
-        }
+        QQ_RETURN_IF_ERROR(CheckTextLength("comment", input.comment, kMaxCommentChars));
+        QQ_RETURN_IF_ERROR(CheckTextLength("courierId", input.assignee_id, kMaxUserIdChars));
         const Identity& actor = call.identity;
+        if (!input.assignee_id.empty() && input.assignee_id != actor.user_id) {
+          QQ_ASSIGN_OR_RETURN(input.assignee_account,
+                              customers_.AssigneeAccountOf(actor.tenant, input.assignee_id));
+        }
         auto decide = [&](const DeliveryOrder& current,
                           const Workflow& workflow) -> absl::StatusOr<DeliveryChange> {
           QQ_ASSIGN_OR_RETURN(const WorkflowTransition* step,
@@ -136,8 +201,14 @@ grpc::ServerUnaryReactor* DeliveryOrderServiceImpl::TransitionDeliveryOrder(
                                 .actor = actor.user_id,
                                 .comment = input.comment,
                                 .attachment_ids = attachments};
+          change.actor_name = actor.NameOrUsername();
           if (step->assigns()) {
-            change.courier_id = input.assignee_id.empty() ? actor.user_id : input.assignee_id;
+            const bool someone_else =
+                !input.assignee_id.empty() && input.assignee_id != actor.user_id;
+            change.courier_id = someone_else ? input.assignee_id : actor.user_id;
+            change.courier_name = !someone_else            ? actor.NameOrUsername()
+                                  : input.assignee_account ? input.assignee_account->display_name
+                                                           : "";
           }
           change.mark_delivered = step->resolves();
           change.cancels = step->cancels();
@@ -205,6 +276,7 @@ absl::Status HandleDeliveryAssigned(DeliveryStore& store, pqxx::work& txn,
                           .actor = dispatch.user_id,
                           .comment = comment,
                           .courier_id = assigned.courier_id(),
+                          .courier_name = assigned.courier_name(),
                           .event_type = TransitionEventType(workflow, *step)};
   };
   return SettledUnlessFailed(store.ChangeIn(txn, event.tenant, assigned.order_id(), decide));
@@ -238,7 +310,10 @@ grpc::ServerUnaryReactor* WorkflowServiceImpl::ListWorkflows(
                           [this, request, response](const CallContext& call) -> absl::Status {
                             QQ_RETURN_IF_ERROR(RequireRole(call, kDeliveryStaff));
                             QQ_ASSIGN_OR_RETURN(auto all, store_.ListCurrent(call.identity.tenant));
-                            for (auto& wf : all) *response->add_workflows() = std::move(wf);
+                            for (auto& wf : all) {
+                              wf.set_routing(RoutingOf(wf));  // the routing in force
+                              *response->add_workflows() = std::move(wf);
+                            }
                             return absl::OkStatus();
                           });
 }
@@ -259,6 +334,7 @@ grpc::ServerUnaryReactor* WorkflowServiceImpl::GetWorkflow(grpc::CallbackServerC
           QQ_ASSIGN_OR_RETURN(*response, store_.AtVersion(call.identity.tenant, request->kind(),
                                                           request->version()));
         }
+        response->set_routing(RoutingOf(*response));
         return absl::OkStatus();
       });
 }

@@ -31,6 +31,10 @@ class DeliveryOrderServiceImpl final
       grpc::CallbackServerContext* ctx,
       const qingquan::order::v1::ListDeliveryOrdersRequest* request,
       qingquan::order::v1::ListDeliveryOrdersResponse* response) override;
+  grpc::ServerUnaryReactor* UpdateDeliveryOrder(
+      grpc::CallbackServerContext* ctx,
+      const qingquan::order::v1::UpdateDeliveryOrderRequest* request,
+      qingquan::order::v1::DeliveryOrder* response) override;
   grpc::ServerUnaryReactor* TransitionDeliveryOrder(
       grpc::CallbackServerContext* ctx,
       const qingquan::order::v1::TransitionDeliveryOrderRequest* request,

@@ -2,15 +2,19 @@
 
 #include <google/protobuf/util/time_util.h>
 
+#include <algorithm>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "qingquan/common/v1/events.pb.h"
+#include "services/common/civil_text.h"
 #include "services/common/forms/form_messages.h"
 #include "services/common/outbox.h"
 #include "services/common/page_token.h"
 #include "services/common/pg_pool.h"
 #include "services/common/status.h"
+#include "services/common/text/utf8_text.h"
 #include "services/order/customer_directory.h"
 #include "services/order/order_numbers.h"
 #include "services/order/sla_store.h"
@@ -36,7 +40,7 @@ constexpr char kSep[] = "\x1f";
   "collect_cash, (extract(epoch FROM created_at) * 1000000)::bigint, "                     \
   "(extract(epoch FROM updated_at) * 1000000)::bigint, "                                   \
   "(extract(epoch FROM delivered_at) * 1000000)::bigint, custom_fields::text, "            \
-  "standing_order_id, occurrence_date::text, customer_phone_masked"
+  "standing_order_id, occurrence_date::text, customer_phone_masked, courier_name"
 constexpr int kCreatedMicrosColumn = 22;
 
 const NamedQuery kInsertDelivery{
@@ -63,23 +67,40 @@ const NamedQuery kListDeliveries{
     "  AND ($4 = '' OR courier_id = $4) "
     "  AND ($8 = '' OR standing_order_id = $8::uuid) "
     "  AND ($9::jsonb = '{}'::jsonb OR custom_fields @> $9::jsonb) "
+    "  AND ($10 = '' OR number = $10) "
+    "  AND ($11::text IS NULL OR customer_id = ANY($11::uuid[])) "
     "  AND ($5::bigint = 0 OR (created_at, id) < (to_timestamp($5 / 1000000.0), $6::uuid)) "
     "ORDER BY created_at DESC, id DESC LIMIT $7"};
 const NamedQuery kUpdateDelivery{
     "UpdateDeliveryOrder",
     "UPDATE delivery_orders SET state = $3, courier_id = $4, ticket_status = $5, "
-    "  collect_cash = $6, updated_at = now(), "
+    "  collect_cash = $6, courier_name = $8, updated_at = now(), "
     "  delivered_at = CASE WHEN $7::boolean THEN now() ELSE delivered_at END "
+    "WHERE tenant_id = $1 AND id = $2"};
+const NamedQuery kEditDelivery{
+    "EditDeliveryOrder",
+    "UPDATE delivery_orders SET "
+    "  item_products = CASE WHEN $3 THEN $4::text[] ELSE item_products END, "
+    "  item_quantities = CASE WHEN $3 THEN $5::int[] ELSE item_quantities END, "
+    "  window_start = CASE WHEN $6 THEN to_timestamp($7::float8 / 1000000) ELSE window_start END, "
+    "  window_end = CASE WHEN $6 THEN to_timestamp($8::float8 / 1000000) ELSE window_end END, "
+    "  notes = CASE WHEN $9 THEN $10 ELSE notes END, "
+    "  address_id = CASE WHEN $11 THEN $12::uuid ELSE address_id END, "
+    "  address_text = CASE WHEN $11 THEN $13 ELSE address_text END, "
+    "  lat = CASE WHEN $11 THEN $14::float8 ELSE lat END, "
+    "  lng = CASE WHEN $11 THEN $15::float8 ELSE lng END, "
+    "  delivery_notes = CASE WHEN $11 THEN $16 ELSE delivery_notes END, updated_at = now() "
     "WHERE tenant_id = $1 AND id = $2"};
 const NamedQuery kInsertDeliveryTimeline{
     "InsertDeliveryTimeline",
     "INSERT INTO delivery_order_timeline (tenant_id, order_id, actor, from_state, to_state, "
-    "  transition, comment, attachment_ids) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::uuid[]) "
+    "  transition, comment, attachment_ids, actor_name) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8::uuid[], $9) "
     "RETURNING (extract(epoch FROM at) * 1000000)::bigint"};
 const NamedQuery kSelectDeliveryTimeline{
     "SelectDeliveryTimeline",
     "SELECT (extract(epoch FROM at) * 1000000)::bigint, actor, from_state, to_state, comment, "
-    "  transition, array_to_string(attachment_ids, ',') "
+    "  transition, array_to_string(attachment_ids, ','), actor_name "
     "FROM delivery_order_timeline WHERE tenant_id = $1 AND order_id = $2 ORDER BY id"};
 const NamedQuery kInsertTicketStep{
     "InsertTicketStep",
@@ -159,6 +180,7 @@ void FillDelivery(const pqxx::row& row, DeliveryOrder& o) {
   if (!row[26].is_null()) o.set_standing_order_id(row[26].as<std::string>());
   if (!row[27].is_null()) o.set_occurrence_date(row[27].as<std::string>());
   o.set_customer_phone_masked(row[28].as<std::string>());
+  o.set_courier_name(row[29].as<std::string>());
 }
 
 void LoadDeliveryTimeline(pqxx::work& txn, const std::string& tenant, DeliveryOrder& o) {
@@ -167,6 +189,7 @@ void LoadDeliveryTimeline(pqxx::work& txn, const std::string& tenant, DeliveryOr
     auto* entry = o.add_timeline();
     *entry->mutable_time() = FromMicros(r[0]);
     entry->set_actor(r[1].as<std::string>());
+    entry->set_actor_name(ShownActorName(entry->actor(), r[7].as<std::string>()));
     entry->set_from_state(r[2].as<std::string>());
     entry->set_to_state(r[3].as<std::string>());
     entry->set_comment(r[4].as<std::string>());
@@ -220,6 +243,16 @@ OutgoingEvent DeliveryEvent(const std::string& tenant, const std::string& type,
   return OutgoingEvent{EventStreamName("order"), tenant, type, o.id(), e.SerializeAsString()};
 }
 
+// The items as the two parallel text[] literals the table keeps (products, quantities).
+std::pair<std::string, std::string> ItemColumns(const std::vector<DeliveryLine>& items) {
+  std::vector<std::string> products, quantities;
+  for (const auto& line : items) {
+    products.push_back(line.product);
+    quantities.push_back(std::to_string(line.quantity));
+  }
+  return {PgTextArray(products), PgTextArray(quantities)};
+}
+
 std::string TicketStatusName(DeliveryOrder::TicketStatus status) {
   return DeliveryOrder::TicketStatus_Name(status);
 }
@@ -245,12 +278,23 @@ std::string MaskPhone(const std::string& phone) {
   return phone.substr(0, 3) + "****" + phone.substr(phone.size() - 4);
 }
 
+std::optional<PreferredWindow> PreferredWindowOfCustomer(
+    const qingquan::customer::v1::Customer& customer) {
+  const auto& p = customer.delivery_preferences();
+  return PreferredWindowOf(p.window_start_local(), p.window_end_local(),
+                           {p.weekdays().begin(), p.weekdays().end()});
+}
+
 absl::StatusOr<DeliveryCustomer> CourierView(const qingquan::customer::v1::Customer& c,
                                              const std::string& address_id) {
   DeliveryCustomer out;
   out.name = c.name();
   if (c.phones_size() > 0) out.phone_masked = MaskPhone(c.phones(0));
   out.tags.assign(c.tags().begin(), c.tags().end());
+  // The standing wishes in words travel with every stop too (下午3点后送, 需带小推车).
+  for (const auto& tag : c.preference_tags()) {
+    if (std::find(out.tags.begin(), out.tags.end(), tag) == out.tags.end()) out.tags.push_back(tag);
+  }
   QQ_ASSIGN_OR_RETURN(const qingquan::customer::v1::Address* chosen, ChooseAddress(c, address_id));
   if (chosen == nullptr) {
     return InvalidField("addressId", "the customer has no address to deliver to; add one first");
@@ -269,12 +313,11 @@ DeliveryStore::DeliveryStore(PgPool& pool, WorkflowStore& workflows, SlaSettings
                              OrderNumbers& numbers)
     : pool_(pool), workflows_(workflows), settings_(settings), numbers_(numbers) {
   pool_.Prepare({kInsertDelivery, kSelectDelivery, kLockDelivery, kListDeliveries, kUpdateDelivery,
-                 kInsertDeliveryTimeline, kSelectDeliveryTimeline, kInsertTicketStep,
+                 kEditDelivery, kInsertDeliveryTimeline, kSelectDeliveryTimeline, kInsertTicketStep,
                  kClaimTicketStep, kFinishTicketStep, kPostponeTicketStep});
 }
 
-absl::StatusOr<DeliveryOrder> DeliveryStore::Create(const std::string& tenant,
-                                                    const std::string& actor,
+absl::StatusOr<DeliveryOrder> DeliveryStore::Create(const std::string& tenant, const Actor& actor,
                                                     const DeliveryOrderDraft& draft,
                                                     const DeliveryCustomer& customer,
                                                     const IdempotencyScope& idempotency,
@@ -288,7 +331,7 @@ absl::StatusOr<DeliveryOrder> DeliveryStore::Create(const std::string& tenant,
 }
 
 absl::StatusOr<DeliveryOrder> DeliveryStore::CreateNumbered(
-    const std::string& tenant, const std::string& actor, const DeliveryOrderDraft& draft,
+    const std::string& tenant, const Actor& actor, const DeliveryOrderDraft& draft,
     const DeliveryCustomer& customer, const IdempotencyScope& idempotency, const AlsoInCreate& also,
     bool heal_counter) {
   QQ_ASSIGN_OR_RETURN(std::string number_text,
@@ -299,11 +342,7 @@ absl::StatusOr<DeliveryOrder> DeliveryStore::CreateNumbered(
     QQ_ASSIGN_OR_RETURN(bool replayed, ClaimIdempotencyKey(txn, idempotency, created));
     if (replayed) return absl::OkStatus();
     QQ_ASSIGN_OR_RETURN(Workflow workflow, workflows_.Current(txn, tenant, kDeliveryKind));
-    std::vector<std::string> products, quantities;
-    for (const auto& line : draft.items) {
-      products.push_back(line.product);
-      quantities.push_back(std::to_string(line.quantity));
-    }
+    const auto [products, quantities] = ItemColumns(draft.items);
     auto micros = [](const std::optional<absl::Time>& t) {
       return t ? std::optional<double>(absl::ToUnixMicros(*t)) : std::nullopt;
     };
@@ -320,19 +359,21 @@ absl::StatusOr<DeliveryOrder> DeliveryStore::CreateNumbered(
         kInsertDelivery.name, tenant, number_text, v1::Channel_Name(draft.channel),
         workflow.initial_state(), workflow.version(), draft.customer_id, customer.name,
         address_id.get(), customer.address_text, lat.get(), lng.get(), PgTextArray(customer.tags),
-        customer.delivery_notes, PgTextArray(products), PgTextArray(quantities),
-        DeliveryOrder::Payment_Name(draft.payment), window_start.get(), window_end.get(),
-        draft.notes, TicketStatusName(ticket_status), forms::StructToJson(draft.custom_fields),
-        standing_order_id.get(), occurrence_date.get(), customer.phone_masked)[0];
+        customer.delivery_notes, products, quantities, DeliveryOrder::Payment_Name(draft.payment),
+        window_start.get(), window_end.get(), draft.notes, TicketStatusName(ticket_status),
+        forms::StructToJson(draft.custom_fields), standing_order_id.get(), occurrence_date.get(),
+        customer.phone_masked)[0];
     FillDelivery(row, created);
-    pqxx::row entry = txn.exec_prepared(kInsertDeliveryTimeline.name, tenant, created.id(), actor,
-                                        "", workflow.initial_state(), "", "", "{}")[0];
+    pqxx::row entry =
+        txn.exec_prepared(kInsertDeliveryTimeline.name, tenant, created.id(), actor.id, "",
+                          workflow.initial_state(), "", "", "{}", actor.name)[0];
     auto* first = created.add_timeline();
     *first->mutable_time() = FromMicros(entry[0]);
-    first->set_actor(actor);
+    first->set_actor(actor.id);
+    first->set_actor_name(ShownActorName(actor.id, actor.name));
     first->set_to_state(workflow.initial_state());
     if (also) QQ_RETURN_IF_ERROR(also(txn, created));
-    AppendToOutbox(txn, DeliveryEvent(tenant, "order.created", created, "", "", actor));
+    AppendToOutbox(txn, DeliveryEvent(tenant, "order.created", created, "", "", actor.id));
     RecordIdempotentResponse(txn, idempotency, created);
     return absl::OkStatus();
   }));
@@ -359,10 +400,12 @@ absl::StatusOr<DeliveryPage> DeliveryStore::List(const std::string& tenant,
   DeliveryPage page;
   QQ_RETURN_IF_ERROR(pool_.Read([&](pqxx::work& txn) -> absl::Status {
     page = {};
-    pqxx::result rows =
-        txn.exec_prepared(kListDeliveries.name, tenant, filter.customer_id, filter.state,
-                          filter.courier_id, cursor.after_micros, cursor.after_id, page_size + 1,
-                          filter.standing_order_id, filter.custom_fields_json);
+    NullableParam customer_ids;
+    if (filter.customer_ids) customer_ids = NullableParam{PgTextArray(*filter.customer_ids)};
+    pqxx::result rows = txn.exec_prepared(
+        kListDeliveries.name, tenant, filter.customer_id, filter.state, filter.courier_id,
+        cursor.after_micros, cursor.after_id, page_size + 1, filter.standing_order_id,
+        filter.custom_fields_json, filter.number, customer_ids.get());
     for (int i = 0; i < static_cast<int>(rows.size()) && i < page_size; ++i) {
       DeliveryOrder o;
       FillDelivery(rows[i], o);
@@ -399,14 +442,17 @@ absl::StatusOr<DeliveryOrder> DeliveryStore::ChangeIn(pqxx::work& txn, const std
     QQ_ASSIGN_OR_RETURN(DeliveryChange change, decide(current, workflow));
     QQ_RETURN_IF_ERROR(CheckAttachmentsExist(txn, tenant, change.attachment_ids, "attachmentIds"));
     auto [ticket_status, step] = TicketEffect(current, change);
+    // "Collect cash" tells the courier to act: a cancelled or revoked order asks nothing.
+    const bool collect_cash = current.collect_cash() && !change.cancels;
     txn.exec_prepared(kUpdateDelivery.name, tenant, id, change.to,
                       change.courier_id.value_or(current.courier_id()),
-                      TicketStatusName(ticket_status), current.collect_cash(),
-                      change.mark_delivered);
+                      TicketStatusName(ticket_status), collect_cash, change.mark_delivered,
+                      change.courier_id ? change.courier_name : current.courier_name());
     txn.exec_prepared(kInsertDeliveryTimeline.name, tenant, id, change.actor, current.state(),
                       change.to, change.transition, change.comment,
-                      PgTextArray(change.attachment_ids));
+                      PgTextArray(change.attachment_ids), change.actor_name);
     if (!step.empty()) txn.exec_prepared(kInsertTicketStep.name, tenant, id, step);
+    if (change.cancels) TodoStore::CloseAllIn(txn, tenant, id, change.actor, "订单已取消");
     updated = Reload(txn, tenant, id);
     if (!change.event_type.empty()) {
       AppendToOutbox(txn, DeliveryEvent(tenant, change.event_type, updated, change.transition,
@@ -439,6 +485,62 @@ absl::StatusOr<DeliveryOrder> DeliveryStore::ChangeIn(pqxx::work& txn, const std
   return updated;
 }
 
+absl::StatusOr<DeliveryOrder> DeliveryStore::Edit(const std::string& tenant, const std::string& id,
+                                                  const Actor& actor,
+                                                  const DeliveryOrderDraft& edited,
+                                                  const std::vector<std::string>& paths,
+                                                  const std::optional<DeliveryCustomer>& address) {
+  auto masked = [&](const char* path) {
+    return std::find(paths.begin(), paths.end(), path) != paths.end();
+  };
+  DeliveryOrder updated;
+  QQ_RETURN_IF_ERROR(pool_.Transact([&](pqxx::work& txn) -> absl::Status {
+    pqxx::result rows = txn.exec_prepared(kLockDelivery.name, tenant, id);
+    if (rows.empty()) return WithField(absl::NotFoundError("no such delivery order"), "id");
+    DeliveryOrder current;
+    FillDelivery(rows[0], current);
+    QQ_ASSIGN_OR_RETURN(Workflow workflow, workflows_.AtVersion(txn, tenant, kDeliveryKind,
+                                                                current.workflow_version()));
+    bool editable = current.state() == workflow.initial_state();
+    for (const auto& t : workflow.transitions()) {
+      if (t.assigns() && t.to() == current.state()) editable = true;
+    }
+    if (!editable || current.has_deliver_time()) {
+      return WithField(absl::FailedPreconditionError(
+                           absl::StrCat("the order is ", current.state(),
+                                        ": it can only be changed before the courier sets out")),
+                       "id");
+    }
+    const bool address_changes = address && address->address_id != current.address_id();
+    const std::string comment = DescribeDeliveryEdit(
+        current, edited, address_changes ? address->address_text : "", BeijingTime());
+    if (!comment.empty()) {
+      const auto [products, quantities] = ItemColumns(edited.items);
+      auto micros = [](const std::optional<absl::Time>& t) {
+        return NullableNumber(t ? std::optional<double>(absl::ToUnixMicros(*t)) : std::nullopt);
+      };
+      NullableParam start = micros(edited.window_start), end = micros(edited.window_end);
+      NullableParam address_id = NullIfEmpty(address_changes ? address->address_id : "");
+      NullableParam lat = NullableNumber(address_changes ? address->lat : std::nullopt);
+      NullableParam lng = NullableNumber(address_changes ? address->lng : std::nullopt);
+      txn.exec_prepared(kEditDelivery.name, tenant, id, masked("items"), products, quantities,
+                        masked("window"), start.get(), end.get(), masked("notes"), edited.notes,
+                        address_changes, address_id.get(),
+                        address_changes ? address->address_text : "", lat.get(), lng.get(),
+                        address_changes ? address->delivery_notes : "");
+      txn.exec_prepared(kInsertDeliveryTimeline.name, tenant, id, actor.id, current.state(),
+                        current.state(), "", comment, "{}", actor.name);
+    }
+    updated = Reload(txn, tenant, id);
+    if (!comment.empty()) {
+      AppendToOutbox(
+          txn, DeliveryEvent(tenant, "order.updated", updated, "", current.state(), actor.id));
+    }
+    return absl::OkStatus();
+  }));
+  return updated;
+}
+
 absl::StatusOr<int> DeliveryStore::RunDueTicketSteps(
     int limit, const std::function<absl::StatusOr<TicketStepOutcome>(const TicketStep&)>& work) {
   int ran = 0;
@@ -460,7 +562,7 @@ absl::StatusOr<int> DeliveryStore::RunDueTicketSteps(
       absl::StatusOr<TicketStepOutcome> outcome = work(step);
       if (!outcome.ok()) {
         txn.exec_prepared(kPostponeTicketStep.name, step.id,
-                          std::string(outcome.status().message()).substr(0, 500));
+                          text::TruncateChars(outcome.status().message(), 500));
         return absl::OkStatus();
       }
       txn.exec_prepared(kFinishTicketStep.name, step.id);
@@ -476,21 +578,21 @@ absl::StatusOr<int> DeliveryStore::RunDueTicketSteps(
             status = DeliveryOrder::INSUFFICIENT;
             collect_cash = true;
           }
-          comment = "水票不足: collect cash for this delivery";
+          comment = "水票不足: 本单改收现金";
           event = "order.tickets_short";
         } else {
           if (status == DeliveryOrder::DEDUCTING) status = DeliveryOrder::DEDUCTED;
-          comment = "水票已扣: tickets deducted";
+          comment = "水票已扣";
         }
       } else {
         status = DeliveryOrder::REFUNDED;
         collect_cash = false;
-        comment = "水票已退: tickets refunded";
+        comment = "水票已退";
       }
       txn.exec_prepared(kUpdateDelivery.name, step.tenant, step.order_id, o.state(), o.courier_id(),
-                        TicketStatusName(status), collect_cash, false);
+                        TicketStatusName(status), collect_cash, false, o.courier_name());
       txn.exec_prepared(kInsertDeliveryTimeline.name, step.tenant, step.order_id, "system:order",
-                        o.state(), o.state(), "", comment, "{}");
+                        o.state(), o.state(), "", comment, "{}", "");
       if (!event.empty()) {
         DeliveryOrder now = Reload(txn, step.tenant, step.order_id);
         AppendToOutbox(txn, DeliveryEvent(step.tenant, event, now, "", o.state(), "system:order"));

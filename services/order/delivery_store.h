@@ -45,6 +45,10 @@ struct DeliveryCustomer {
 // A phone as people who only need to recognise it see it: 139****5678, 021****4567.
 std::string MaskPhone(const std::string& phone);
 
+// The customer's delivery preferences as a window rule (nullopt: none about time or day).
+std::optional<PreferredWindow> PreferredWindowOfCustomer(
+    const qingquan::customer::v1::Customer& customer);
+
 // The customer as the courier needs them, at the chosen address (the first unless
 // `address_id` picks another). INVALID_ARGUMENT (field "addressId") when the customer has
 // no address; NOT_FOUND for an address id they lack.
@@ -55,9 +59,12 @@ struct DeliveryChange {
   std::string to;
   std::string transition;
   std::string actor;
+  std::string actor_name;  // as people know them; "" for the system (labelled when shown)
   std::string comment;
   std::vector<std::string> attachment_ids;
   std::optional<std::string> courier_id;
+  // The new courier's name, with courier_id ("" when unknown or nobody).
+  std::string courier_name;
   bool mark_delivered = false;
   bool cancels = false;
   std::string event_type;  // empty: none
@@ -68,6 +75,9 @@ using DecideDeliveryChange = std::function<absl::StatusOr<DeliveryChange>(
 
 struct DeliveryFilter {  // empty: any
   std::string customer_id;
+  std::string number;
+  // Orders of these customers only (a phone's customers); nullopt: any customer.
+  std::optional<std::vector<std::string>> customer_ids;
   std::string state;
   std::string courier_id;
   std::string standing_order_id;
@@ -105,7 +115,7 @@ class DeliveryStore {
 
   // Starts the order in the delivery workflow's initial state; publishes order.created.
   // An occurrence of a standing order that already has its order: ALREADY_EXISTS.
-  absl::StatusOr<DeliveryOrder> Create(const std::string& tenant, const std::string& actor,
+  absl::StatusOr<DeliveryOrder> Create(const std::string& tenant, const Actor& actor,
                                        const DeliveryOrderDraft& draft,
                                        const DeliveryCustomer& customer,
                                        const IdempotencyScope& idempotency,
@@ -123,6 +133,15 @@ class DeliveryStore {
   // the customer a survey and, where the tenant wants one, a follow-up to-do.
   absl::StatusOr<DeliveryOrder> Change(const std::string& tenant, const std::string& id,
                                        const DecideDeliveryChange& decide);
+  // Applies an edit to an order not yet on its way (its workflow's initial state, or where
+  // "assign" leads): the masked columns from `edited` (checked as a new order would be),
+  // the address from `address` when it changes; a timeline entry and order.updated.
+  // NOT_FOUND (field "id"); FAILED_PRECONDITION once the courier has started.
+  absl::StatusOr<DeliveryOrder> Edit(const std::string& tenant, const std::string& id,
+                                     const Actor& actor, const DeliveryOrderDraft& edited,
+                                     const std::vector<std::string>& paths,
+                                     const std::optional<DeliveryCustomer>& address);
+
   // Same inside a transaction the caller owns (event handlers).
   absl::StatusOr<DeliveryOrder> ChangeIn(pqxx::work& txn, const std::string& tenant,
                                          const std::string& id, const DecideDeliveryChange& decide);
@@ -134,7 +153,7 @@ class DeliveryStore {
       int limit, const std::function<absl::StatusOr<TicketStepOutcome>(const TicketStep&)>& work);
 
  private:
-  absl::StatusOr<DeliveryOrder> CreateNumbered(const std::string& tenant, const std::string& actor,
+  absl::StatusOr<DeliveryOrder> CreateNumbered(const std::string& tenant, const Actor& actor,
                                                const DeliveryOrderDraft& draft,
                                                const DeliveryCustomer& customer,
                                                const IdempotencyScope& idempotency,

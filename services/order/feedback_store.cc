@@ -15,11 +15,13 @@ using google::protobuf::util::TimeUtil;
 
 const NamedQuery kWorkOrderForFeedback{
     "WorkOrderForFeedback",
-    "SELECT number, type, customer_id::text, reopen_count, resolved_at IS NOT NULL "
+    "SELECT number, type, customer_id::text, reopen_count, resolved_at IS NOT NULL, "
+    "  NOT open AND resolved_at IS NULL "
     "FROM work_orders WHERE tenant_id = $1 AND id = $2"};
 const NamedQuery kDeliveryForFeedback{
     "DeliveryForFeedback",
-    "SELECT number, 'DELIVERY', customer_id::text, 0, delivered_at IS NOT NULL "
+    "SELECT number, 'DELIVERY', customer_id::text, 0, delivered_at IS NOT NULL, "
+    "  state = 'CANCELLED' "
     "FROM delivery_orders WHERE tenant_id = $1 AND id = $2"};
 const NamedQuery kInsertFeedback{
     "InsertFeedback",
@@ -50,6 +52,12 @@ absl::StatusOr<Feedback> FeedbackStore::Submit(const std::string& tenant, const 
         txn.exec_prepared(delivery ? kDeliveryForFeedback.name : kWorkOrderForFeedback.name, tenant,
                           feedback.order_id());
     if (order.empty()) return WithField(absl::NotFoundError("no such order"), "orderId");
+    if (order[0][5].as<bool>()) {
+      return WithField(absl::FailedPreconditionError(
+                           delivery ? "the order was cancelled: there is nothing to rate"
+                                    : "the work order was cancelled: there is nothing to rate"),
+                       "orderId");
+    }
     if (!order[0][4].as<bool>()) {
       return WithField(
           absl::FailedPreconditionError(delivery ? "the order is not delivered yet"

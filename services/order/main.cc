@@ -103,7 +103,7 @@ int main(int argc, char** argv) {
       guard, standing_orders, customers, sla_settings, standing_order_generator);
   standing_order_generator.Start(
       std::chrono::milliseconds(absl::GetFlag(FLAGS_standing_order_interval_ms)));
-  qq::order::SlaScheduler sla_scheduler(store, relay);
+  qq::order::SlaScheduler sla_scheduler(store, relay, &metrics);
   sla_scheduler.Start(std::chrono::milliseconds(absl::GetFlag(FLAGS_sla_check_interval_ms)));
 
   qq::EventConsumer dispatch_events(

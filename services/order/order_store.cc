@@ -12,9 +12,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "services/common/forms/form_messages.h"
+#include "services/common/log.h"
 #include "services/common/page_token.h"
 #include "services/common/pg_pool.h"
 #include "services/common/status.h"
+#include "services/common/text/utf8_text.h"
 #include "services/order/order_numbers.h"
 #include "services/order/sla_store.h"
 #include "services/order/todo_store.h"
@@ -41,7 +43,7 @@ constexpr char kWorkOrderColumns[] =
     "(extract(epoch FROM response_due_at) * 1000000)::bigint, "
     "(extract(epoch FROM resolve_due_at) * 1000000)::bigint, sla_alerts_sent, escalation_level, "
     // 37
-    "custom_fields::text";
+    "custom_fields::text, routing, assignee_name";
 constexpr int kContactPhoneColumn = 21;
 // Page tokens of the pool are offsets; a pool is worked from the top.
 constexpr int kMaxPoolOffset = 10000;
@@ -70,13 +72,13 @@ const std::string kInsertWorkOrderSql = absl::StrCat(
     "  workflow_version, attachment_ids, custom_fields, created_at, updated_at, open, "
     "  sla_pause_from, sla_pause_to, sla_paused_since, responded_at, response_due_at, "
     "  resolve_due_at, sla_alerts_sent, escalation_level, sla_next_check_at, "
-    "  sla_response_minutes, sla_resolve_minutes, sla_around_the_clock) "
+    "  sla_response_minutes, sla_resolve_minutes, sla_around_the_clock, routing) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::uuid[], "
     "  $17::jsonb, to_timestamp($18::float8 / 1000000), to_timestamp($18::float8 / 1000000), "
     "  $19, $20::bigint[], $21::bigint[], to_timestamp($22::float8 / 1000000), "
     "  to_timestamp($23::float8 / 1000000), to_timestamp($24::float8 / 1000000), "
     "  to_timestamp($25::float8 / 1000000), $26, $27, to_timestamp($28::float8 / 1000000), "
-    "  $29, $30, $31) RETURNING ",
+    "  $29, $30, $31, $32) RETURNING ",
     kWorkOrderColumns);
 const NamedQuery kInsertWorkOrder{"InsertWorkOrder", kInsertWorkOrderSql.c_str()};
 const std::string kSelectWorkOrderSql = absl::StrCat(
@@ -91,6 +93,8 @@ const std::string kListWorkOrdersSql = absl::StrCat(
     "  AND ($4::bigint = 0 OR (created_at, id) < (to_timestamp($4 / 1000000.0), $5::uuid)) "
     "  AND ($7 = '' OR type = $7) AND ($8 = '' OR channel = $8) "
     "  AND ($9::jsonb = '{}'::jsonb OR custom_fields @> $9::jsonb) "
+    "  AND ($10 = '' OR number = $10) "
+    "  AND ($11::text IS NULL OR customer_id = ANY($11::uuid[])) "
     "ORDER BY created_at DESC, id DESC LIMIT $6");
 const NamedQuery kListWorkOrders{"ListWorkOrders", kListWorkOrdersSql.c_str()};
 // A step with its SLA clocks in one statement, returning the order as it is now.
@@ -100,19 +104,25 @@ const std::string kUpdateWorkOrderSql = absl::StrCat(
     "  resolved_at = CASE WHEN $9::boolean THEN to_timestamp($11::float8 / 1000000) "
     "                WHEN $10::boolean THEN NULL ELSE resolved_at END, "
     "  reopen_count = reopen_count + CASE WHEN $10::boolean THEN 1 ELSE 0 END, "
-    "  custom_fields = $12::jsonb, ",
+    "  custom_fields = $12::jsonb, assignee_name = $26, ",
     QQ_SLA_SET("13", "14", "15", "16", "17", "18", "19", "20", "21", "22", "23", "24", "25"),
     "WHERE tenant_id = $1 AND id = $2 RETURNING ", kWorkOrderColumns);
 const NamedQuery kUpdateWorkOrder{"UpdateWorkOrder", kUpdateWorkOrderSql.c_str()};
+const NamedQuery kEditWorkOrder{
+    "EditWorkOrder",
+    "UPDATE work_orders SET description = $3, urgency = $4, address_id = $5, address_text = $6, "
+    "  lat = $7, lng = $8, updated_at = now() WHERE tenant_id = $1 AND id = $2"};
 const NamedQuery kInsertTimeline{
     "InsertTimelineEntry",
     "INSERT INTO work_order_timeline (tenant_id, work_order_id, actor, from_state, to_state, "
-    "  comment, transition, attachment_ids) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::uuid[]) "
+    "  comment, transition, attachment_ids, actor_name) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8::uuid[], $9) "
     "RETURNING (extract(epoch FROM at) * 1000000)::bigint"};
 const NamedQuery kUpdateSla{
     "UpdateWorkOrderSla",
-    "UPDATE work_orders SET " QQ_SLA_SET("3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13",
-                                         "14", "15") "WHERE tenant_id = $1 AND id = $2"};
+    "UPDATE work_orders SET sla_check_failures = 0, sla_check_error = '', " QQ_SLA_SET(
+        "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14",
+        "15") "WHERE tenant_id = $1 AND id = $2"};
 // One scheduler at a time across replicas: the pass runs under a transaction-scoped
 // advisory lock, and rows are claimed with SKIP LOCKED.
 const NamedQuery kTakeSlaSchedulerLock{
@@ -122,7 +132,14 @@ const std::string kDueSlaChecksSql =
                  ", tenant_id FROM work_orders WHERE sla_next_check_at <= now() "
                  "ORDER BY sla_next_check_at LIMIT $1 FOR UPDATE SKIP LOCKED");
 const NamedQuery kDueSlaChecks{"DueSlaChecks", kDueSlaChecksSql.c_str()};
-constexpr int kTenantColumnOfDueChecks = 38;
+constexpr int kTenantColumnOfDueChecks = 40;
+// A check that failed is tried again after 1, 2, 4 … minutes, at most an hour apart.
+const NamedQuery kPostponeSlaCheck{
+    "PostponeSlaCheck",
+    "UPDATE work_orders SET sla_check_failures = sla_check_failures + 1, sla_check_error = $3, "
+    "  sla_next_check_at = now() + make_interval(mins => least(60, 1 << least(sla_check_failures, "
+    "6))) "
+    "WHERE tenant_id = $1 AND id = $2"};
 const std::string kPoolSql = absl::StrCat(
     "SELECT ", kWorkOrderColumns,
     " FROM work_orders WHERE tenant_id = $1 AND open AND assignee_id = '' "
@@ -136,7 +153,7 @@ const NamedQuery kPool{"WorkOrderPool", kPoolSql.c_str()};
 const NamedQuery kSelectTimeline{
     "SelectTimeline",
     "SELECT (extract(epoch FROM at) * 1000000)::bigint, actor, from_state, to_state, comment, "
-    "  transition, array_to_string(attachment_ids, ',') "
+    "  transition, array_to_string(attachment_ids, ','), actor_name "
     "FROM work_order_timeline WHERE tenant_id = $1 AND work_order_id = $2 ORDER BY id"};
 
 google::protobuf::Timestamp MicrosToTimestamp(const pqxx::field& f) {
@@ -197,6 +214,9 @@ void FillWorkOrder(const pqxx::row& row, WorkOrder& wo) {
   }
   wo.set_escalation_level(row[36].as<int>());
   forms::JsonToStruct(row[37].as<std::string>(), wo.mutable_custom_fields());
+  wo.set_routing(ParseEnum(row[38].as<std::string>(), qingquan::order::v1::Workflow::Routing_Parse,
+                           qingquan::order::v1::Workflow::FIELD_TEAM));
+  wo.set_assignee_name(row[39].as<std::string>());
 }
 
 // An order's SLA clocks as stored (columns 25..36 of kWorkOrderColumns).
@@ -320,24 +340,26 @@ void SendSlaAlerts(pqxx::work& txn, const std::string& tenant, const WorkOrder& 
       comment = absl::StrCat("SLA 超时: ", ClockLabel(alert.clock), "已过");
     } else {
       comment = absl::StrCat("SLA 升级 L", alert.level, ": 通知 ", alert.notify_role);
-      TodoStore::InsertIn(
-          txn, NewTodo{.tenant = tenant,
-                       .kind = Todo::ESCALATION,
-                       .order_id = wo.id(),
-                       .order_kind = "WORK_ORDER",
-                       .number = wo.number(),
-                       .type = WorkOrder::Type_Name(wo.type()),
-                       .title = absl::StrCat("超时升级 L", alert.level, ": ", wo.number(), " ",
-                                             wo.description().substr(0, 60)),
-                       .assignee_role = alert.notify_role,
-                       .customer_name = wo.customer_name(),
-                       .address_text = wo.address_text(),
-                       .due = alert.due,
-                       .dedupe_key = absl::StrCat("escalation:", wo.id(), ":", alert.level)});
+      NewTodo todo = WorkOrderTodo(tenant, wo, Todo::ESCALATION,
+                                   absl::StrCat("超时升级 L", alert.level, ": ", wo.number(), " ",
+                                                text::TruncateChars(wo.description(), 60)));
+      todo.assignee_role = alert.notify_role;
+      todo.due = alert.due;
+      todo.dedupe_key = absl::StrCat("escalation:", wo.id(), ":", alert.level);
+      TodoStore::InsertIn(txn, todo);
     }
     txn.exec_prepared(kInsertTimeline.name, tenant, wo.id(), "system:sla", wo.state(), wo.state(),
-                      comment, "", "{}");
+                      comment, "", "{}", "");
   }
+}
+
+void AskServiceDesk(pqxx::work& txn, const std::string& tenant, const WorkOrder& wo) {
+  NewTodo todo = WorkOrderTodo(
+      tenant, wo, Todo::DISPATCH,
+      absl::StrCat("待受理: ", wo.number(), " ", text::TruncateChars(wo.description(), 60)));
+  todo.assignee_role = std::string(roles::kAgent);
+  todo.dedupe_key = absl::StrCat("dispatch:", wo.id());
+  TodoStore::InsertIn(txn, todo);
 }
 
 void LoadTimeline(pqxx::work& txn, const std::string& tenant, WorkOrder& wo) {
@@ -346,6 +368,7 @@ void LoadTimeline(pqxx::work& txn, const std::string& tenant, WorkOrder& wo) {
     auto* entry = wo.add_timeline();
     *entry->mutable_time() = TimeUtil::MicrosecondsToTimestamp(r[0].as<long long>());
     entry->set_actor(r[1].as<std::string>());
+    entry->set_actor_name(ShownActorName(entry->actor(), r[7].as<std::string>()));
     entry->set_from_state(r[2].as<std::string>());
     entry->set_to_state(r[3].as<std::string>());
     entry->set_comment(r[4].as<std::string>());
@@ -376,8 +399,8 @@ OrderStore::OrderStore(PgPool& pool, WorkflowStore& workflows, SlaSettingsStore&
                        OrderNumbers& numbers)
     : pool_(pool), workflows_(workflows), sla_(sla), numbers_(numbers) {
   pool_.Prepare({kInsertWorkOrder, kSelectWorkOrder, kLockWorkOrder, kListWorkOrders,
-                 kUpdateWorkOrder, kInsertTimeline, kSelectTimeline, kUpdateSla,
-                 kTakeSlaSchedulerLock, kDueSlaChecks, kPool});
+                 kEditWorkOrder, kUpdateWorkOrder, kInsertTimeline, kSelectTimeline, kUpdateSla,
+                 kTakeSlaSchedulerLock, kDueSlaChecks, kPostponeSlaCheck, kPool});
 }
 
 absl::StatusOr<SlaRules> SlaRulesOf(SlaSettings settings) {
@@ -405,24 +428,18 @@ void OfferSurvey(pqxx::work& txn, const std::string& tenant, const WorkOrder& wo
   AppendToOutbox(txn, SurveyOfferedEvent(tenant, wo.id(), "WORK_ORDER", wo.number(),
                                          wo.customer_id(), wo.customer_name(), contact_phone));
   if (!settings.follow_up_after_resolve()) return;
-  TodoStore::InsertIn(
-      txn, NewTodo{.tenant = tenant,
-                   .kind = Todo::FOLLOW_UP,
-                   .order_id = wo.id(),
-                   .order_kind = "WORK_ORDER",
-                   .number = wo.number(),
-                   .type = WorkOrder::Type_Name(wo.type()),
-                   .title = absl::StrCat("回访: ", wo.number(), " ", wo.result().substr(0, 60)),
-                   .assignee_role = std::string(roles::kAgent),
-                   .customer_name = wo.customer_name(),
-                   .address_text = wo.address_text(),
-                   .dedupe_key = absl::StrCat("follow-up:", wo.id(), ":", wo.reopen_count())});
+  NewTodo todo =
+      WorkOrderTodo(tenant, wo, Todo::FOLLOW_UP,
+                    absl::StrCat("回访: ", wo.number(), " ", text::TruncateChars(wo.result(), 60)));
+  todo.assignee_role = std::string(roles::kAgent);
+  todo.due.reset();  // a call after the fact: no response deadline
+  todo.dedupe_key = absl::StrCat("follow-up:", wo.id(), ":", wo.reopen_count());
+  TodoStore::InsertIn(txn, todo);
 }
 
 }  // namespace
 
-absl::StatusOr<WorkOrder> OrderStore::CreateWorkOrder(const std::string& tenant,
-                                                      const std::string& actor,
+absl::StatusOr<WorkOrder> OrderStore::CreateWorkOrder(const std::string& tenant, const Actor& actor,
                                                       const WorkOrderDraft& draft,
                                                       const CustomerSnapshot& customer,
                                                       const IdempotencyScope& idempotency) {
@@ -436,9 +453,11 @@ absl::StatusOr<WorkOrder> OrderStore::CreateWorkOrder(const std::string& tenant,
   return created;
 }
 
-absl::StatusOr<WorkOrder> OrderStore::CreateNumbered(
-    const std::string& tenant, const std::string& actor, const WorkOrderDraft& draft,
-    const CustomerSnapshot& customer, const IdempotencyScope& idempotency, bool heal_counter) {
+absl::StatusOr<WorkOrder> OrderStore::CreateNumbered(const std::string& tenant, const Actor& actor,
+                                                     const WorkOrderDraft& draft,
+                                                     const CustomerSnapshot& customer,
+                                                     const IdempotencyScope& idempotency,
+                                                     bool heal_counter) {
   QQ_ASSIGN_OR_RETURN(std::string number_text,
                       numbers_.Next(OrderSeries::kWorkOrder, tenant, heal_counter));
   WorkOrder created;
@@ -466,6 +485,7 @@ absl::StatusOr<WorkOrder> OrderStore::CreateNumbered(
     NullableParam address_id = NullIfEmpty(customer.address_id);
     NullableParam lat = NullableNumber(customer.lat), lng = NullableNumber(customer.lng);
     const SlaColumns sla_columns(sla, review);
+    const Workflow::Routing routing = RoutingOf(workflow);
     pqxx::row row = std::apply(
         [&](const auto&... sla_params) {
           return txn.exec_prepared(
@@ -475,20 +495,27 @@ absl::StatusOr<WorkOrder> OrderStore::CreateNumbered(
               customer.name, customer.contact_phone, address_id.get(), customer.address_text,
               lat.get(), lng.get(), draft.description, workflow.version(),
               PgTextArray(draft.attachment_ids), forms::StructToJson(draft.custom_fields),
-              static_cast<double>(absl::ToUnixMicros(now)), sla_params...)[0];
+              static_cast<double>(absl::ToUnixMicros(now)), sla_params...,
+              Workflow::Routing_Name(routing))[0];
         },
         sla_columns.Params());
     FillWorkOrder(row, created);
     const std::string& id = created.id();
+    const bool desk = routing == Workflow::SERVICE_DESK;
+    const std::string created_comment = desk ? "进入客服坐席队列" : "";
     pqxx::row entry =
-        txn.exec_prepared(kInsertTimeline.name, tenant, id, actor, "", workflow.initial_state(), "",
-                          "", PgTextArray(draft.attachment_ids))[0];
+        txn.exec_prepared(kInsertTimeline.name, tenant, id, actor.id, "", workflow.initial_state(),
+                          created_comment, "", PgTextArray(draft.attachment_ids), actor.name)[0];
+    // Desk work waits for an agent: a to-do for the agents' role, closed when one takes it.
+    if (desk) AskServiceDesk(txn, tenant, created);
     if (review.alerts.empty()) {
       // The timeline is the one entry just written; no need to read it back.
       auto* first = created.add_timeline();
       *first->mutable_time() = MicrosToTimestamp(entry[0]);
-      first->set_actor(actor);
+      first->set_actor(actor.id);
+      first->set_actor_name(ShownActorName(actor.id, actor.name));
       first->set_to_state(workflow.initial_state());
+      first->set_comment(created_comment);
       *first->mutable_attachment_ids() = {draft.attachment_ids.begin(), draft.attachment_ids.end()};
     } else {
       SendSlaAlerts(txn, tenant, created, review.alerts);
@@ -540,9 +567,12 @@ absl::StatusOr<WorkOrderPage> OrderStore::ListWorkOrders(const std::string& tena
   WorkOrderPage page;
   absl::Status status = pool_.Read([&](pqxx::work& txn) -> absl::Status {
     page = {};
+    NullableParam customer_ids;
+    if (filter.customer_ids) customer_ids = NullableParam{PgTextArray(*filter.customer_ids)};
     pqxx::result rows = txn.exec_prepared(
         kListWorkOrders.name, tenant, filter.customer_id, filter.state, cursor.after_micros,
-        cursor.after_id, page_size + 1, filter.type, filter.channel, filter.custom_fields_json);
+        cursor.after_id, page_size + 1, filter.type, filter.channel, filter.custom_fields_json,
+        filter.number, customer_ids.get());
     for (int i = 0; i < static_cast<int>(rows.size()) && i < page_size; ++i) {
       WorkOrder wo;
       FillWorkOrder(rows[i], wo);
@@ -632,21 +662,34 @@ absl::StatusOr<WorkOrder> OrderStore::ChangeWorkOrderIn(pqxx::work& txn, const s
             change.team_name.value_or(current.team_name()),
             change.area_name.value_or(current.area_name()), change.mark_resolved, change.reopen,
             static_cast<double>(absl::ToUnixMicros(now)), forms::StructToJson(custom_fields),
-            sla_params...)[0];
+            sla_params..., change.assignee_id ? change.assignee_name : current.assignee_name())[0];
       },
       sla_columns.Params());
   WorkOrder updated;
   FillWorkOrder(row, updated);
   txn.exec_prepared(kInsertTimeline.name, tenant, id, change.actor, from, to, change.comment,
-                    change.transition, PgTextArray(change.attachment_ids));
+                    change.transition, PgTextArray(change.attachment_ids), change.actor_name);
   if (!sla_note.empty()) {
-    txn.exec_prepared(kInsertTimeline.name, tenant, id, "system:sla", to, to, sla_note, "", "{}");
+    txn.exec_prepared(kInsertTimeline.name, tenant, id, "system:sla", to, to, sla_note, "", "{}",
+                      "");
   }
   if (sla.open) SendSlaAlerts(txn, tenant, updated, review.alerts);
   // Someone has the order now: the leader's "needs a worker" to-do is done.
   if (!updated.assignee_id().empty() && updated.assignee_id() != current.assignee_id()) {
-    TodoStore::CloseIn(txn, tenant, id, Todo::DISPATCH, change.actor,
-                       absl::StrCat("assigned to ", updated.assignee_id()));
+    TodoStore::CloseIn(
+        txn, tenant, id, Todo::DISPATCH, change.actor,
+        absl::StrCat("已指派: ", ShownActorName(updated.assignee_id(), updated.assignee_name())));
+  }
+  // To-dos that no longer apply: nothing is left to do on a cancelled or closed order, and
+  // a reopened one gets its follow-up call after the next resolution, not for the failed one.
+  const qingquan::order::v1::WorkflowState* landed = FindState(workflow, to);
+  if (change.closes || change.event_type == "workorder.closed" ||
+      (landed != nullptr && landed->terminal())) {
+    TodoStore::CloseAllIn(txn, tenant, id, change.actor,
+                          change.closes ? "工单已取消" : "工单已关闭");
+  } else if (change.reopen) {
+    TodoStore::CloseIn(txn, tenant, id, Todo::FOLLOW_UP, change.actor,
+                       "工单已重新处理, 本次回访作废");
   }
   LoadTimeline(txn, tenant, updated);
   const std::string contact_phone = row[kContactPhoneColumn].as<std::string>();
@@ -659,32 +702,112 @@ absl::StatusOr<WorkOrder> OrderStore::ChangeWorkOrderIn(pqxx::work& txn, const s
   return updated;
 }
 
-absl::StatusOr<int> OrderStore::RunSlaChecks(int limit) {
-  int handled = 0;
+absl::StatusOr<WorkOrder> OrderStore::EditWorkOrder(
+    const std::string& tenant, const std::string& id, const Actor& actor, const WorkOrderEdit& edit,
+    const std::optional<CustomerSnapshot>& address) {
+  WorkOrder edited;
   QQ_RETURN_IF_ERROR(pool_.Transact([&](pqxx::work& txn) -> absl::Status {
-    handled = 0;
+    pqxx::result rows = txn.exec_prepared(kLockWorkOrder.name, tenant, id);
+    if (rows.empty()) return WithField(absl::NotFoundError("no such work order"), "id");
+    WorkOrder current;
+    FillWorkOrder(rows[0], current);
+    StoredSla sla = SlaOf(rows[0]);
+    if (!sla.open) {
+      return WithField(absl::FailedPreconditionError(
+                           "the work order is resolved, closed or cancelled; it can no longer "
+                           "be changed (reopen it first)"),
+                       "id");
+    }
+    const std::string comment =
+        DescribeWorkOrderEdit(current, edit, address ? address->address_text : "");
+    edited = current;
+    if (comment.empty()) {  // nothing changes
+      LoadTimeline(txn, tenant, edited);
+      return absl::OkStatus();
+    }
+    const WorkOrder::Urgency urgency = edit.urgency.value_or(current.urgency());
+    NullableParam address_id = NullIfEmpty(address ? address->address_id : current.address_id());
+    std::optional<double> lat, lng;
+    if (address) {
+      lat = address->lat, lng = address->lng;
+    } else if (current.has_location()) {
+      lat = current.location().lat(), lng = current.location().lng();
+    }
+    NullableParam lat_param = NullableNumber(lat), lng_param = NullableNumber(lng);
+    txn.exec_prepared(
+        kEditWorkOrder.name, tenant, id, edit.description.value_or(current.description()),
+        WorkOrder::Urgency_Name(urgency), address_id.get(),
+        address ? address->address_text : current.address_text(), lat_param.get(), lng_param.get());
+    if (urgency != current.urgency()) {
+      // The new urgency's targets, counted from the order's creation as always.
+      QQ_ASSIGN_OR_RETURN(SlaSettings settings, sla_.Get(txn, tenant));
+      QQ_ASSIGN_OR_RETURN(SlaRules rules, SlaRulesOf(std::move(settings)));
+      auto target = TargetFor(rules.settings, WorkOrder::Type_Name(current.type()),
+                              WorkOrder::Urgency_Name(urgency));
+      sla.facts.response_minutes = target ? target->response_minutes() : 0;
+      sla.facts.resolve_minutes = target ? target->resolve_minutes() : 0;
+      sla.facts.around_the_clock = target && target->around_the_clock();
+      QQ_RETURN_IF_ERROR(ReviewAndSave(txn, tenant, current, sla, rules, absl::Now()));
+    }
+    txn.exec_prepared(kInsertTimeline.name, tenant, id, actor.id, current.state(), current.state(),
+                      comment, "", "{}", actor.name);
+    pqxx::result after = txn.exec_prepared(kSelectWorkOrder.name, tenant, id);
+    FillWorkOrder(after[0], edited);
+    LoadTimeline(txn, tenant, edited);
+    WorkOrderChange change{.to = edited.state(), .actor = actor.id};
+    change.actor_name = actor.name;
+    change.comment = comment;
+    change.event_type = "workorder.updated";
+    AppendToOutbox(txn, WorkOrderTransitionedEvent(tenant, edited, change, current.state(), ""));
+    return absl::OkStatus();
+  }));
+  return edited;
+}
+
+absl::StatusOr<OrderStore::SlaPass> OrderStore::RunSlaChecks(int limit) {
+  SlaPass pass;
+  QQ_RETURN_IF_ERROR(pool_.Transact([&](pqxx::work& txn) -> absl::Status {
+    pass = {};
     if (!txn.exec_prepared(kTakeSlaSchedulerLock.name)[0][0].as<bool>()) {
       return absl::OkStatus();  // another replica runs the checks now
     }
-    std::map<std::string, SlaRules> rules_by_tenant;
+    std::map<std::string, absl::StatusOr<SlaRules>> rules_by_tenant;
     const absl::Time now = absl::Now();
     for (const auto& row : txn.exec_prepared(kDueSlaChecks.name, limit)) {
       const std::string tenant = row[kTenantColumnOfDueChecks].as<std::string>();
-      auto rules = rules_by_tenant.find(tenant);
-      if (rules == rules_by_tenant.end()) {
-        QQ_ASSIGN_OR_RETURN(SlaSettings settings, sla_.Get(txn, tenant));
-        QQ_ASSIGN_OR_RETURN(SlaRules loaded, SlaRulesOf(std::move(settings)));
-        rules = rules_by_tenant.emplace(tenant, std::move(loaded)).first;
+      const std::string id = row[0].as<std::string>();
+      ++pass.looked_at;
+      txn.exec("SAVEPOINT sla_check");
+      absl::Status checked = RunGuardedSql([&]() -> absl::Status {
+        auto rules = rules_by_tenant.find(tenant);
+        if (rules == rules_by_tenant.end()) {
+          absl::StatusOr<SlaSettings> settings = sla_.Get(txn, tenant);
+          rules = rules_by_tenant
+                      .emplace(tenant, settings.ok() ? SlaRulesOf(*std::move(settings))
+                                                     : absl::StatusOr<SlaRules>(settings.status()))
+                      .first;
+        }
+        QQ_RETURN_IF_ERROR(rules->second.status());
+        WorkOrder wo;
+        FillWorkOrder(row, wo);
+        StoredSla sla = SlaOf(row);
+        return ReviewAndSave(txn, tenant, wo, sla, *rules->second, now);
+      });
+      if (checked.ok()) {
+        txn.exec("RELEASE SAVEPOINT sla_check");
+        continue;
       }
-      WorkOrder wo;
-      FillWorkOrder(row, wo);
-      StoredSla sla = SlaOf(row);
-      QQ_RETURN_IF_ERROR(ReviewAndSave(txn, tenant, wo, sla, rules->second, now));
-      ++handled;
+      // Only this order's work is undone; the others of the pass stay.
+      txn.exec("ROLLBACK TO SAVEPOINT sla_check");
+      ++pass.failed;
+      LogError("SLA check of a work order failed; postponed",
+               {{"tenant", tenant}, {"work_order_id", id}, {"error", checked.ToString()}});
+      txn.exec_prepared(kPostponeSlaCheck.name, tenant, id,
+                        text::TruncateChars(checked.ToString(), 500));
     }
     return absl::OkStatus();
   }));
-  return handled;
+  return pass;
 }
 
 absl::StatusOr<WorkOrderPage> OrderStore::ListPool(const std::string& tenant,

@@ -17,6 +17,7 @@
 #include "services/common/idempotency.h"
 #include "services/common/migrations.h"
 #include "services/common/outbox.h"
+#include "services/order/domain/actor.h"
 #include "services/order/domain/sla_policy.h"
 #include "services/order/domain/work_order_draft.h"
 #include "services/order/domain/workflow.h"
@@ -58,9 +59,12 @@ struct WorkOrderChange {
   // The workflow transition taken; empty for steps outside the workflow.
   std::string transition;
   std::string actor;
+  std::string actor_name;  // as people know them; "" for the system (labelled when shown)
   std::string comment;
   std::vector<std::string> attachment_ids;
   std::optional<std::string> assignee_id;
+  // The new assignee's name, with assignee_id ("" when unknown or nobody).
+  std::string assignee_name;
   std::optional<std::string> result;
   std::optional<std::string> team_id;
   std::optional<std::string> team_name;
@@ -85,6 +89,9 @@ using DecideChange = std::function<absl::StatusOr<WorkOrderChange>(const WorkOrd
 
 struct WorkOrderFilter {  // empty: any
   std::string customer_id;
+  std::string number;
+  // Orders of these customers only (a phone's customers); nullopt: any customer.
+  std::optional<std::vector<std::string>> customer_ids;
   std::string state;
   std::string type;
   std::string channel;
@@ -114,7 +121,7 @@ class OrderStore {
   // targets of its type and urgency, and publishes workorder.created. With an enabled `idempotency`
   // scope, a repeated request returns the order the first one created and publishes nothing
   // (services/common/idempotency.h).
-  absl::StatusOr<WorkOrder> CreateWorkOrder(const std::string& tenant, const std::string& actor,
+  absl::StatusOr<WorkOrder> CreateWorkOrder(const std::string& tenant, const Actor& actor,
                                             const WorkOrderDraft& draft,
                                             const CustomerSnapshot& customer,
                                             const IdempotencyScope& idempotency);
@@ -138,6 +145,14 @@ class OrderStore {
   absl::StatusOr<Workflow> WorkflowOf(pqxx::work& txn, const std::string& tenant,
                                       const WorkOrder& order);
 
+  // Applies an edit to an open order: the columns, the SLA targets of a new urgency (the
+  // deadlines move with them), the timeline entry and workorder.updated. `address` is the
+  // snapshot of the new address when the edit changes it. NOT_FOUND (field "id");
+  // FAILED_PRECONDITION when the order is resolved, closed or cancelled.
+  absl::StatusOr<WorkOrder> EditWorkOrder(const std::string& tenant, const std::string& id,
+                                          const Actor& actor, const WorkOrderEdit& edit,
+                                          const std::optional<CustomerSnapshot>& address);
+
   // Same inside a transaction the caller owns (event handlers).
   absl::StatusOr<WorkOrder> ChangeWorkOrderIn(pqxx::work& txn, const std::string& tenant,
                                               const std::string& id, const DecideChange& decide);
@@ -147,12 +162,19 @@ class OrderStore {
                                          int page_size, const std::string& page_token);
 
   // One pass of the SLA scheduler over up to `limit` orders whose next check is due:
-  // sends the warnings, breaches and escalations that fell due. Returns how many orders
-  // it looked at (0 when another replica holds the scheduler lock).
-  absl::StatusOr<int> RunSlaChecks(int limit);
+  // sends the warnings, breaches and escalations that fell due. Each order is checked
+  // alone (a savepoint): one that fails is rolled back, its next check postponed with a
+  // growing delay and the error kept on the row (sla_check_failures, sla_check_error),
+  // and the pass goes on with the others, of every tenant. Counts nothing when another
+  // replica holds the scheduler lock.
+  struct SlaPass {
+    int looked_at = 0;  // handled and failed
+    int failed = 0;
+  };
+  absl::StatusOr<SlaPass> RunSlaChecks(int limit);
 
  private:
-  absl::StatusOr<WorkOrder> CreateNumbered(const std::string& tenant, const std::string& actor,
+  absl::StatusOr<WorkOrder> CreateNumbered(const std::string& tenant, const Actor& actor,
                                            const WorkOrderDraft& draft,
                                            const CustomerSnapshot& customer,
                                            const IdempotencyScope& idempotency, bool heal_counter);

@@ -3,8 +3,10 @@
 #include "absl/strings/ascii.h"
 #include "services/common/ids.h"
 #include "services/common/log.h"
+#include "services/common/metrics.h"
 #include "services/common/page_token.h"
 #include "services/common/status.h"
+#include "services/common/text_limits.h"
 
 namespace qq::order {
 
@@ -13,7 +15,7 @@ namespace v1 = qingquan::order::v1;
 namespace {
 
 constexpr int kMaxPageSize = 100;
-constexpr size_t kMaxCommentBytes = 2000;
+constexpr size_t kMaxCommentChars = 2000;
 constexpr int kSlaChecksPerPass = 200;
 
 constexpr std::initializer_list<absl::string_view> kStaff = {
@@ -72,9 +74,7 @@ grpc::ServerUnaryReactor* TodoServiceImpl::CompleteTodo(grpc::CallbackServerCont
           return WithField(absl::NotFoundError("no such open to-do"), "id");
         }
         std::string comment(absl::StripAsciiWhitespace(request->comment()));
-        if (comment.size() > kMaxCommentBytes) {
-          return InvalidField("comment", "is longer than 2000 bytes");
-        }
+        QQ_RETURN_IF_ERROR(CheckTextLength("comment", comment, kMaxCommentChars));
         QQ_ASSIGN_OR_RETURN(
             *response, store_.Complete(call.identity.tenant, request->id(), call.identity.user_id,
                                        call.identity.roles, comment));
@@ -100,9 +100,7 @@ grpc::ServerUnaryReactor* FeedbackServiceImpl::SubmitFeedback(
           return InvalidField("score", "must be between 1 (very unhappy) and 5 (very happy)");
         }
         feedback.set_comment(std::string(absl::StripAsciiWhitespace(feedback.comment())));
-        if (feedback.comment().size() > kMaxCommentBytes) {
-          return InvalidField("comment", "is longer than 2000 bytes");
-        }
+        QQ_RETURN_IF_ERROR(CheckTextLength("comment", feedback.comment(), kMaxCommentChars));
         QQ_ASSIGN_OR_RETURN(*response,
                             store_.Submit(call.identity.tenant, call.identity.user_id, feedback));
         relay_.Wake();
@@ -120,9 +118,14 @@ void SlaScheduler::Start(std::chrono::milliseconds interval) {
 absl::StatusOr<int> SlaScheduler::RunOnce() {
   int total = 0;
   while (true) {
-    QQ_ASSIGN_OR_RETURN(int handled, store_.RunSlaChecks(kSlaChecksPerPass));
-    total += handled;
-    if (handled < kSlaChecksPerPass) break;
+    QQ_ASSIGN_OR_RETURN(OrderStore::SlaPass pass, store_.RunSlaChecks(kSlaChecksPerPass));
+    total += pass.looked_at;
+    if (pass.failed > 0 && metrics_ != nullptr) {
+      metrics_->Increment("qq_sla_check_failures_total",
+                          "Work orders whose SLA check failed (postponed, the pass went on).", {},
+                          pass.failed);
+    }
+    if (pass.looked_at < kSlaChecksPerPass) break;
   }
   if (total > 0) relay_.Wake();
   return total;

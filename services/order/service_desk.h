@@ -67,7 +67,8 @@ class FeedbackServiceImpl final : public qingquan::order::v1::FeedbackService::C
 // memory: the next check of every order is a column.
 class SlaScheduler {
  public:
-  SlaScheduler(OrderStore& store, OutboxRelay& relay) : store_(store), relay_(relay) {}
+  SlaScheduler(OrderStore& store, OutboxRelay& relay, Metrics* metrics)
+      : store_(store), relay_(relay), metrics_(metrics) {}
 
   void Start(std::chrono::milliseconds interval);
   void Stop() { loop_.Stop(); }
@@ -77,6 +78,7 @@ class SlaScheduler {
  private:
   OrderStore& store_;
   OutboxRelay& relay_;
+  Metrics* metrics_;
   WakeableLoop loop_;  // last: stopped before the members it uses go
 };
 

@@ -10,6 +10,7 @@
 #include "services/common/log.h"
 #include "services/common/page_token.h"
 #include "services/common/status.h"
+#include "services/common/text_limits.h"
 
 namespace qq::order {
 
@@ -19,7 +20,7 @@ using qingquan::customer::v1::FieldDefinition;
 namespace {
 
 constexpr int kMaxPageSize = 100;
-constexpr size_t kMaxReasonBytes = 500;
+constexpr size_t kMaxReasonChars = 500;
 constexpr int kClaimBatch = 20;
 constexpr absl::Duration kLease = absl::Minutes(2);
 constexpr absl::Duration kRetryAfter = absl::Minutes(1);
@@ -152,6 +153,16 @@ absl::StatusOr<bool> StandingOrderGenerator::CreateOccurrence(const DueStandingO
   if (!draft.ok()) return pause(draft.status().message());
   draft->window_start = occurrence.window_start;
   draft->window_end = occurrence.window_end;
+  // A schedule without its own times takes the customer's preferred hours on its day.
+  if (!(*schedule)->has_window_start && !(*schedule)->has_window_end) {
+    if (auto preferred = PreferredWindowOfCustomer(*customer)) {
+      auto window = PreferredWindowOn(*preferred, *day, clock.zone);
+      if (window.second > clock.now) {
+        draft->window_start = window.first;
+        draft->window_end = window.second;
+      }
+    }
+  }
   draft->custom_fields = order.custom_fields();
   draft->standing_order_id = order.id();
   draft->occurrence_date = IsoDay(*day);
@@ -334,9 +345,7 @@ grpc::ServerUnaryReactor* StandingOrderServiceImpl::ChangeStandingOrderState(
           return InvalidField("action", "is required: PAUSE, RESUME or END");
         }
         std::string reason(absl::StripAsciiWhitespace(request->reason()));
-        if (reason.size() > kMaxReasonBytes) {
-          return InvalidField("reason", "is longer than 500 bytes");
-        }
+        QQ_RETURN_IF_ERROR(CheckTextLength("reason", reason, kMaxReasonChars));
         QQ_ASSIGN_OR_RETURN(TenantClock clock,
                             TenantClockOf(settings_, call.identity.tenant, absl::Now()));
         auto decide = [&](const StandingOrder& current) -> absl::StatusOr<StandingOrderChange> {

@@ -111,6 +111,31 @@ void TodoStore::CloseIn(pqxx::work& txn, const std::string& tenant, const std::s
       tenant, order_id, Todo::Kind_Name(kind), by, comment);
 }
 
+NewTodo WorkOrderTodo(const std::string& tenant, const qingquan::order::v1::WorkOrder& wo,
+                      Todo::Kind kind, std::string title) {
+  NewTodo todo{.tenant = tenant,
+               .kind = kind,
+               .order_id = wo.id(),
+               .order_kind = "WORK_ORDER",
+               .number = wo.number(),
+               .type = qingquan::order::v1::WorkOrder::Type_Name(wo.type()),
+               .title = std::move(title),
+               .customer_name = wo.customer_name(),
+               .address_text = wo.address_text()};
+  if (wo.has_response_due_time()) {
+    todo.due = absl::FromUnixSeconds(wo.response_due_time().seconds());
+  }
+  return todo;
+}
+
+void TodoStore::CloseAllIn(pqxx::work& txn, const std::string& tenant, const std::string& order_id,
+                           const std::string& by, const std::string& comment) {
+  txn.exec_params(
+      "UPDATE todos SET done_at = now(), done_by = $3, done_comment = $4 "
+      "WHERE tenant_id = $1 AND order_id = $2::uuid AND done_at IS NULL",
+      tenant, order_id, by, comment);
+}
+
 absl::StatusOr<TodoPage> TodoStore::ListFor(const std::string& tenant, const std::string& user_id,
                                             const std::vector<std::string>& roles, int page_size,
                                             const std::string& page_token) {

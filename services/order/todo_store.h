@@ -37,6 +37,11 @@ struct NewTodo {
   std::string dedupe_key;
 };
 
+// A to-do about a work order: its number, type, customer and address filled in, due at
+// its response deadline; the caller sets who gets it and the dedupe key.
+NewTodo WorkOrderTodo(const std::string& tenant, const qingquan::order::v1::WorkOrder& wo,
+                      Todo::Kind kind, std::string title);
+
 struct TodoPage {
   std::vector<Todo> todos;
   std::string next_page_token;
@@ -51,6 +56,11 @@ class TodoStore {
   // Marks the order's open to-dos of `kind` done (what they asked for has happened).
   static void CloseIn(pqxx::work& txn, const std::string& tenant, const std::string& order_id,
                       Todo::Kind kind, const std::string& by, const std::string& comment);
+
+  // Marks every open to-do of the order done, whatever its kind (the order was cancelled
+  // or closed: nothing about it is left to do).
+  static void CloseAllIn(pqxx::work& txn, const std::string& tenant, const std::string& order_id,
+                         const std::string& by, const std::string& comment);
 
   // For `user_id` holding `roles`: open work orders assigned to the user, and open
   // to-dos for the user or (unassigned) one of the roles; due first, then oldest.

@@ -28,6 +28,7 @@ OutgoingEvent WorkOrderCreatedEvent(const std::string& tenant, const WorkOrder& 
   e.set_address_text(wo.address_text());
   if (wo.has_location()) *e.mutable_location() = wo.location();
   *e.mutable_create_time() = wo.create_time();
+  e.set_routing(qingquan::order::v1::Workflow::Routing_Name(wo.routing()));
   return Envelope(tenant, kWorkOrderCreated, wo, e);
 }
 

@@ -5,6 +5,8 @@
 #include "services/common/ids.h"
 #include "services/common/page_token.h"
 #include "services/common/status.h"
+#include "services/common/text/utf8_text.h"
+#include "services/common/text_limits.h"
 #include "services/order/domain/work_order_draft.h"
 #include "services/order/domain/workflow.h"
 #include "services/order/todo_store.h"
@@ -18,9 +20,12 @@ using qingquan::customer::v1::FieldDefinition;
 namespace {
 
 constexpr int kMaxPageSize = 100;
-constexpr size_t kMaxResultBytes = 4000;
-constexpr size_t kMaxCommentBytes = 4000;
-constexpr size_t kMaxUserIdBytes = 64;
+// In characters (code points).
+constexpr size_t kMaxResultChars = 4000;
+constexpr size_t kMaxCommentChars = 4000;
+constexpr size_t kMaxUserIdChars = 64;
+// To-do titles quote the order's text this far.
+constexpr size_t kTitleQuoteChars = 60;
 
 constexpr std::initializer_list<absl::string_view> kStaff = {roles::kAgent,   roles::kDispatcher,
                                                              roles::kLeader,  roles::kWorker,
@@ -68,8 +73,9 @@ grpc::ServerUnaryReactor* WorkOrderServiceImpl::CreateWorkOrder(
         QQ_ASSIGN_OR_RETURN(auto customer, customers_.GetCustomer(call, draft.customer_id));
         QQ_ASSIGN_OR_RETURN(CustomerSnapshot snapshot,
                             SnapshotCustomer(customer, draft.address_id));
-        QQ_ASSIGN_OR_RETURN(*response, store_.CreateWorkOrder(tenant, call.identity.user_id, draft,
-                                                              snapshot, idempotency));
+        const Actor actor(call.identity.user_id, call.identity.NameOrUsername());
+        QQ_ASSIGN_OR_RETURN(*response,
+                            store_.CreateWorkOrder(tenant, actor, draft, snapshot, idempotency));
         relay_.Wake();
         return absl::OkStatus();
       });
@@ -100,6 +106,12 @@ grpc::ServerUnaryReactor* WorkOrderServiceImpl::ListWorkOrders(
           filter.customer_id = request->customer_id();
         }
         filter.state = request->state();
+        filter.number = NormalizeOrderNumber(request->number());
+        if (!request->phone().empty()) {
+          QQ_ASSIGN_OR_RETURN(filter.customer_ids,
+                              customers_.CustomerIdsWithPhone(call, request->phone()));
+          if (filter.customer_ids->empty()) return absl::OkStatus();  // nobody has it
+        }
         if (request->type() != WorkOrder::TYPE_UNSPECIFIED) {
           filter.type = WorkOrder::Type_Name(request->type());
         }
@@ -127,19 +139,18 @@ absl::StatusOr<WorkOrder> WorkOrderServiceImpl::Transition(
   QQ_RETURN_IF_ERROR(RequireRole(call, kStaff));
   QQ_RETURN_IF_ERROR(CheckWorkOrderId(id));
   if (transition.empty()) return InvalidField("transition", "is required, e.g. resolve");
-  input.comment = std::string(absl::StripAsciiWhitespace(input.comment));
-  input.result = std::string(absl::StripAsciiWhitespace(input.result));
-  input.assignee_id = std::string(absl::StripAsciiWhitespace(input.assignee_id));
-  if (input.comment.size() > kMaxCommentBytes) {
-    return InvalidField("comment", "is longer than 4000 bytes");
-  }
-  if (input.result.size() > kMaxResultBytes) {
-    return InvalidField("result", "is longer than 4000 bytes");
-  }
-  if (input.assignee_id.size() > kMaxUserIdBytes) {
-    return InvalidField("assigneeId", "is longer than 64 bytes");
-  }
+  input.comment = std::string(text::TrimSpaces(input.comment));
+  input.result = std::string(text::TrimSpaces(input.result));
+  input.assignee_id = std::string(text::TrimSpaces(input.assignee_id));
+  QQ_RETURN_IF_ERROR(CheckTextLength("comment", input.comment, kMaxCommentChars));
+  QQ_RETURN_IF_ERROR(CheckTextLength("result", input.result, kMaxResultChars));
+  QQ_RETURN_IF_ERROR(CheckTextLength("assigneeId", input.assignee_id, kMaxUserIdChars));
   input.attachment_count = static_cast<int>(attachment_ids.size());
+  // Someone named by a person must be able to take the order (asked before the row lock).
+  if (!input.assignee_id.empty() && input.assignee_id != call.identity.user_id) {
+    QQ_ASSIGN_OR_RETURN(input.assignee_account,
+                        customers_.AssigneeAccountOf(call.identity.tenant, input.assignee_id));
+  }
   if (custom_fields) {
     // Checked without the stored values: a patch names only what this step fills in.
     QQ_RETURN_IF_ERROR(customers_.CheckCustomFields(
@@ -152,11 +163,18 @@ absl::StatusOr<WorkOrder> WorkOrderServiceImpl::Transition(
     QQ_ASSIGN_OR_RETURN(const WorkflowTransition* step,
                         CheckTransition(workflow, {current.state(), current.assignee_id()},
                                         transition, actor, input));
+    QQ_RETURN_IF_ERROR(
+        CheckDeskWork(current.routing(), {current.state(), current.assignee_id()}, actor));
     WorkOrderChange change{.to = step->to(), .transition = step->name(), .actor = actor.user_id};
+    change.actor_name = actor.NameOrUsername();
     change.comment = input.comment.empty() ? input.result : input.comment;
     change.attachment_ids = attachment_ids;
     if (step->assigns()) {
-      change.assignee_id = input.assignee_id.empty() ? actor.user_id : input.assignee_id;
+      const bool someone_else = !input.assignee_id.empty() && input.assignee_id != actor.user_id;
+      change.assignee_id = someone_else ? input.assignee_id : actor.user_id;
+      change.assignee_name = !someone_else            ? actor.NameOrUsername()
+                             : input.assignee_account ? input.assignee_account->display_name
+                                                      : "";
     }
     if (!input.result.empty()) change.result = input.result;
     change.mark_resolved = step->resolves();
@@ -246,28 +264,44 @@ grpc::ServerUnaryReactor* WorkOrderServiceImpl::ResolveWorkOrder(
       });
 }
 
+grpc::ServerUnaryReactor* WorkOrderServiceImpl::UpdateWorkOrder(
+    grpc::CallbackServerContext* ctx, const v1::UpdateWorkOrderRequest* request,
+    WorkOrder* response) {
+  return guard_.Offloaded(
+      ctx, "UpdateWorkOrder", [this, request, response](const CallContext& call) -> absl::Status {
+        QQ_RETURN_IF_ERROR(RequireRole(
+            call, {roles::kAgent, roles::kDispatcher, roles::kLeader, roles::kManager}));
+        const WorkOrder& patch = request->work_order();
+        QQ_RETURN_IF_ERROR(CheckWorkOrderId(patch.id()));
+        QQ_ASSIGN_OR_RETURN(WorkOrderEdit edit, CheckWorkOrderEdit(patch, request->update_mask()));
+        const std::string& tenant = call.identity.tenant;
+        std::optional<CustomerSnapshot> address;
+        if (edit.address_id) {
+          // Another address of the order's own customer, as the customer service has it now.
+          QQ_ASSIGN_OR_RETURN(WorkOrder current, store_.GetWorkOrder(tenant, patch.id()));
+          QQ_ASSIGN_OR_RETURN(auto customer, customers_.GetCustomer(call, current.customer_id()));
+          QQ_ASSIGN_OR_RETURN(address, SnapshotCustomer(customer, *edit.address_id));
+        }
+        const Actor actor(call.identity.user_id, call.identity.NameOrUsername());
+        QQ_ASSIGN_OR_RETURN(*response,
+                            store_.EditWorkOrder(tenant, patch.id(), actor, edit, address));
+        relay_.Wake();
+        return absl::OkStatus();
+      });
+}
+
 namespace {
 
 // A to-do for the team leader: a work order of their team needs a worker.
 void AskLeader(pqxx::work& txn, const std::string& tenant, const WorkOrder& wo,
                const std::string& leader_id, const std::string& why) {
-  TodoStore::InsertIn(
-      txn,
-      NewTodo{.tenant = tenant,
-              .kind = qingquan::order::v1::Todo::DISPATCH,
-              .order_id = wo.id(),
-              .order_kind = "WORK_ORDER",
-              .number = wo.number(),
-              .type = WorkOrder::Type_Name(wo.type()),
-              .title = absl::StrCat("待指派: ", wo.number(), " ", wo.description().substr(0, 60),
-                                    why.empty() ? "" : " (" + why + ")"),
-              .assignee_id = leader_id,
-              .customer_name = wo.customer_name(),
-              .address_text = wo.address_text(),
-              .due = wo.has_response_due_time()
-                         ? std::optional(absl::FromUnixSeconds(wo.response_due_time().seconds()))
-                         : std::nullopt,
-              .dedupe_key = absl::StrCat("dispatch:", wo.id())});
+  NewTodo todo = WorkOrderTodo(tenant, wo, Todo::DISPATCH,
+                               absl::StrCat("待指派: ", wo.number(), " ",
+                                            text::TruncateChars(wo.description(), kTitleQuoteChars),
+                                            why.empty() ? "" : " (" + why + ")"));
+  todo.assignee_id = leader_id;
+  todo.dedupe_key = absl::StrCat("dispatch:", wo.id());
+  TodoStore::InsertIn(txn, todo);
 }
 
 // workorder.worker_offered: the worker dispatch chose takes the order ("assign"), or, when
@@ -291,6 +325,7 @@ absl::Status HandleWorkerOffered(OrderStore& store, pqxx::work& txn, const Strea
       WorkOrderChange change{.to = current.state(), .actor = dispatch_service.user_id};
       change.changes_state = false;
       change.assignee_id = "";
+      change.assignee_name = "";
       change.comment = absl::StrCat("自动派单未找到人员: ", offered.reason());
       return change;
     }
@@ -305,6 +340,7 @@ absl::Status HandleWorkerOffered(OrderStore& store, pqxx::work& txn, const Strea
     WorkOrderChange change{
         .to = (*step)->to(), .transition = (*step)->name(), .actor = dispatch_service.user_id};
     change.assignee_id = offered.worker_id();
+    change.assignee_name = offered.worker_name();
     change.comment = absl::StrCat("自动派单", offered.attempt() > 1 ? "(改派)" : "", ": ",
                                   offered.worker_name(), " — ", offered.reason());
     change.event_type = TransitionEventType(workflow, **step);
@@ -337,14 +373,19 @@ absl::Status HandleDispatchEvent(OrderStore& store, pqxx::work& txn, const Strea
   Identity dispatch_service{event.tenant, "system:dispatch", "dispatch", {"service"}};
   auto decide = [&](const WorkOrder& current,
                     const Workflow& workflow) -> absl::StatusOr<WorkOrderChange> {
+    // Desk work is the agents'; a team routing (from a dispatch service that predates
+    // routing per type) is not applied to it.
+    if (current.routing() == Workflow::SERVICE_DESK) {
+      return absl::CancelledError("desk work: not routed to a team");
+    }
     WorkOrderChange change{.to = current.state(), .actor = "system:dispatch"};
     change.team_id = assigned.team_id();
     change.team_name = assigned.team_name();
     change.area_name = assigned.area_name();
     change.comment = assigned.team_name().empty()
-                         ? "no team covers this address"
-                         : "assigned to " + assigned.team_name() +
-                               (assigned.outside_areas() ? " (outside all areas)" : "");
+                         ? "没有班组负责此地址"
+                         : "派给 " + assigned.team_name() +
+                               (assigned.outside_areas() ? " (地址不在任何片区)" : "");
     // Only a fresh order moves on ("dispatch" from its state in its workflow); a late
     // assignment of an order already taken or cancelled is recorded without a state step.
     auto step = CheckTransition(workflow, {current.state(), current.assignee_id()}, "dispatch",
@@ -360,7 +401,10 @@ absl::Status HandleDispatchEvent(OrderStore& store, pqxx::work& txn, const Strea
   };
   auto changed = store.ChangeWorkOrderIn(txn, event.tenant, assigned.work_order_id(), decide);
   // An assignment for an order this tenant doesn't have can never succeed: drop it.
-  if (changed.status().code() == absl::StatusCode::kNotFound) return absl::OkStatus();
+  if (changed.status().code() == absl::StatusCode::kNotFound ||
+      changed.status().code() == absl::StatusCode::kCancelled) {
+    return absl::OkStatus();
+  }
   QQ_RETURN_IF_ERROR(changed.status());
   // Without automatic assignment the leader picks the worker: a to-do, where the order's
   // workflow has someone to assign.

@@ -36,6 +36,9 @@ class WorkOrderServiceImpl final : public qingquan::order::v1::WorkOrderService:
   grpc::ServerUnaryReactor* AcceptWorkOrder(
       grpc::CallbackServerContext* ctx, const qingquan::order::v1::AcceptWorkOrderRequest* request,
       WorkOrder* response) override;
+  grpc::ServerUnaryReactor* UpdateWorkOrder(
+      grpc::CallbackServerContext* ctx, const qingquan::order::v1::UpdateWorkOrderRequest* request,
+      WorkOrder* response) override;
   grpc::ServerUnaryReactor* ResolveWorkOrder(
       grpc::CallbackServerContext* ctx, const qingquan::order::v1::ResolveWorkOrderRequest* request,
       WorkOrder* response) override;

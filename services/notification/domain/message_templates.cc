@@ -1,23 +1,13 @@
 #include "services/notification/domain/message_templates.h"
 
 #include "absl/strings/str_cat.h"
+#include "services/common/text/utf8_text.h"
 
 namespace qq::notification {
 namespace {
 
 // SMS bodies are billed per 70 characters; keep the customer's text short.
 constexpr size_t kMaxResultChars = 40;
-
-std::string TruncateUtf8(const std::string& text, size_t max_chars) {
-  size_t chars = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if ((text[i] & 0xC0) != 0x80) {
-      if (chars == max_chars) return text.substr(0, i) + "…";
-      ++chars;
-    }
-  }
-  return text;
-}
 
 }  // namespace
 
@@ -36,7 +26,7 @@ std::string WorkOrderResolvedSms(const std::string& customer_name, const std::st
                                  const std::string& number, const std::string& result) {
   std::string greeting = customer_name.empty() ? "尊敬的客户" : "尊敬的" + customer_name;
   return absl::StrCat("【清泉】", greeting, "，您的", WorkOrderTypeLabel(type), "工单", number,
-                      "已处理完成：", TruncateUtf8(result, kMaxResultChars),
+                      "已处理完成：", text::TruncateChars(result, kMaxResultChars),
                       "。如仍有问题请回复本短信或致电客服。");
 }
 

@@ -16,12 +16,12 @@ TEST(WorkOrderResolvedSms, ShortensLongResultsAtCharacterBoundaries) {
   std::string result;
   for (int i = 0; i < 60; ++i) result += "修";
   std::string sms = WorkOrderResolvedSms("", "COMPLAINT", "WO-1", result);
-  std::string forty;
-  for (int i = 0; i < 40; ++i) forty += "修";
+  std::string kept;  // 39 characters and the ellipsis make the 40 of the limit
+  for (int i = 0; i < 39; ++i) kept += "修";
   EXPECT_NE(sms.find("尊敬的客户"), std::string::npos);
   EXPECT_NE(sms.find("投诉工单"), std::string::npos);
-  EXPECT_NE(sms.find(forty + "…。"), std::string::npos);
-  EXPECT_EQ(sms.find(forty + "修"), std::string::npos);
+  EXPECT_NE(sms.find(kept + "…。"), std::string::npos);
+  EXPECT_EQ(sms.find(kept + "修"), std::string::npos);
 }
 
 }  // namespace

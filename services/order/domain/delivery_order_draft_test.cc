@@ -94,5 +94,63 @@ TEST(TicketLedgerKey, OnePerOrderAndProduct) {
             "6f1c7a9e-4f1b-4c55-9d7e-2d7f0c1b8a11:18.9L");
 }
 
+TEST(CheckNewDeliveryOrder, ProductNamesAndNotesCountCharacters) {
+  v1::DeliveryOrder o = TwoBarrels();
+  o.mutable_items(0)->set_product("农夫山泉·19L桶装水（含押金）");
+  o.set_notes(std::string(kMaxNotesChars / 2, 'x') + [] {
+    std::string s;
+    for (size_t i = 0; i < kMaxNotesChars / 2; ++i) s += "楼";
+    return s;
+  }());
+  auto draft = CheckNewDeliveryOrder(o, kNow);
+  ASSERT_TRUE(draft.ok()) << draft.status();
+  EXPECT_EQ(draft->items[0].product, "农夫山泉·19L桶装水(含押金)");  // NFKC folds the brackets
+  o.set_notes(o.notes() + "🚪");
+  auto refused = CheckNewDeliveryOrder(o, kNow);
+  EXPECT_EQ(FieldOf(refused.status()), "notes");
+  EXPECT_NE(refused.status().message().find("at most 1000 characters"), absl::string_view::npos);
+}
+
+TEST(CheckNewDeliveryOrder, FullWidthProductIsTheSameProduct) {
+  v1::DeliveryOrder o = TwoBarrels();
+  o.mutable_items(0)->set_product("１８．９Ｌ");
+  auto draft = CheckNewDeliveryOrder(o, kNow);
+  ASSERT_TRUE(draft.ok()) << draft.status();
+  EXPECT_EQ(draft->items[0].product, "18.9L");
+  std::string forty;
+  for (size_t i = 0; i < kMaxProductChars; ++i) forty += "桶";
+  o.mutable_items(0)->set_product(forty);
+  EXPECT_TRUE(CheckNewDeliveryOrder(o, kNow).ok());
+  o.mutable_items(0)->set_product(forty + "桶");
+  EXPECT_EQ(FieldOf(CheckNewDeliveryOrder(o, kNow).status()), "items[0].product");
+}
+
+// 下午3点后送, 工作日派送: the customer's wishes become the window of an order given none.
+TEST(NextPreferredWindow, AfterThreeOnWeekdays) {
+  const absl::TimeZone beijing = absl::FixedTimeZone(8 * 3600);
+  auto preferred = PreferredWindowOf("15:00", "", {1, 2, 3, 4, 5});
+  ASSERT_TRUE(preferred.has_value());
+  // Monday 2026-12-07 10:00 Beijing: today, 15:00 to midnight.
+  const absl::Time monday_morning = absl::FromCivil(absl::CivilMinute(2026, 12, 7, 10, 0), beijing);
+  auto window = NextPreferredWindow(*preferred, monday_morning, beijing);
+  ASSERT_TRUE(window.has_value());
+  EXPECT_EQ(window->first, absl::FromCivil(absl::CivilMinute(2026, 12, 7, 15, 0), beijing));
+  EXPECT_EQ(window->second, absl::FromCivil(absl::CivilMinute(2026, 12, 8, 0, 0), beijing));
+  // Friday 23:30 is almost over; Saturday and Sunday are not wanted: next Monday.
+  const absl::Time friday_night = absl::FromCivil(absl::CivilMinute(2026, 12, 11, 23, 59), beijing);
+  auto next = NextPreferredWindow(*preferred, friday_night + absl::Minutes(2), beijing);
+  ASSERT_TRUE(next.has_value());
+  EXPECT_EQ(next->first, absl::FromCivil(absl::CivilMinute(2026, 12, 14, 15, 0), beijing));
+}
+
+TEST(PreferredWindowOf, SaysNothingWithoutTimesOrDays) {
+  EXPECT_FALSE(PreferredWindowOf("", "", {}).has_value());
+  EXPECT_FALSE(PreferredWindowOf("18:00", "15:00", {}).has_value());
+  auto weekends = PreferredWindowOf("", "", {6, 7});
+  ASSERT_TRUE(weekends.has_value());
+  EXPECT_EQ(weekends->start_minute, 0);
+  EXPECT_EQ(weekends->end_minute, 24 * 60);
+}
+
 }  // namespace
 }  // namespace qq::order

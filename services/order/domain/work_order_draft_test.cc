@@ -1,5 +1,6 @@
 #include "services/order/domain/work_order_draft.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "services/common/status.h"
@@ -36,8 +37,26 @@ TEST(CheckNewWorkOrder, NamesMissingFields) {
   wo.clear_customer_id();
   EXPECT_EQ(FieldOf(CheckNewWorkOrder(wo).status()), "customerId");
   wo = ValidRepair();
-  wo.set_description(std::string(kMaxDescriptionBytes + 1, 'x'));
+  wo.set_description(std::string(kMaxDescriptionChars + 1, 'x'));
   EXPECT_EQ(FieldOf(CheckNewWorkOrder(wo).status()), "description");
+}
+
+// 4000 Chinese characters are 12000 bytes: the limit counts characters.
+TEST(CheckNewWorkOrder, LimitsDescriptionInCharacters) {
+  std::string text;
+  for (size_t i = 0; i < kMaxDescriptionChars; ++i) text += i % 2 ? "水" : "💧";
+  WorkOrder wo = ValidRepair();
+  wo.set_description(text);
+  auto draft = CheckNewWorkOrder(wo);
+  ASSERT_TRUE(draft.ok()) << draft.status();
+  EXPECT_EQ(draft->description, text);
+  wo.set_description(text + "阀");
+  auto refused = CheckNewWorkOrder(wo);
+  EXPECT_EQ(FieldOf(refused.status()), "description");
+  EXPECT_THAT(std::string(refused.status().message()),
+              testing::HasSubstr("at most 4000 characters"));
+  wo.set_description("\u3000 更换DN100阀门后恢复供水 \u3000");
+  EXPECT_EQ(CheckNewWorkOrder(wo)->description, "更换DN100阀门后恢复供水");
 }
 
 TEST(CheckNewWorkOrder, MalformedAddressIdIsNotFound) {
@@ -46,6 +65,12 @@ TEST(CheckNewWorkOrder, MalformedAddressIdIsNotFound) {
   auto draft = CheckNewWorkOrder(wo);
   EXPECT_EQ(draft.status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(FieldOf(draft.status()), "addressId");
+}
+
+TEST(NormalizeOrderNumber, TakesWhatPeopleType) {
+  EXPECT_EQ(NormalizeOrderNumber(" wo-20261208-0014 "), "WO-20261208-0014");
+  EXPECT_EQ(NormalizeOrderNumber("ＷＯ－２０２６１２０８－００１４"), "WO-20261208-0014");
+  EXPECT_EQ(NormalizeOrderNumber("DO-20261208-0003"), "DO-20261208-0003");
 }
 
 TEST(FormatWorkOrderNumber, PadsTheSequence) {

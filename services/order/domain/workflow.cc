@@ -1,5 +1,6 @@
 #include "services/order/domain/workflow.h"
 
+#include <algorithm>
 #include <deque>
 #include <initializer_list>
 #include <set>
@@ -10,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "services/common/status.h"
+#include "services/common/text_limits.h"
 
 namespace qq::order {
 namespace {
@@ -18,7 +20,7 @@ namespace v1 = qingquan::order::v1;
 using v1::WorkflowState;
 
 constexpr size_t kMaxNameBytes = 40;
-constexpr size_t kMaxLabelBytes = 100;
+constexpr size_t kMaxLabelChars = 100;
 constexpr int kMaxStates = 30;
 constexpr int kMaxTransitions = 60;
 constexpr int kMaxAttachments = 20;
@@ -272,9 +274,7 @@ absl::Status CheckStates(const Workflow& wf, std::set<std::string>& names) {
     if (!IsUpperSnake(s.name())) {
       return InvalidField(at + ".name", "must be UPPER_SNAKE_CASE, at most 40 characters");
     }
-    if (s.label().size() > kMaxLabelBytes) {
-      return InvalidField(at + ".label", "is longer than 100 bytes");
-    }
+    QQ_RETURN_IF_ERROR(CheckTextLength(at + ".label", s.label(), kMaxLabelChars));
     if (!names.insert(s.name()).second) {
       return InvalidField(at + ".name", "repeats the state " + s.name());
     }
@@ -299,9 +299,7 @@ absl::Status CheckTransitionDefinition(const Workflow& wf, int i,
   if (!names.insert(t.name()).second) {
     return InvalidField(at + ".name", "repeats the transition " + t.name());
   }
-  if (t.label().size() > kMaxLabelBytes) {
-    return InvalidField(at + ".label", "is longer than 100 bytes");
-  }
+  QQ_RETURN_IF_ERROR(CheckTextLength(at + ".label", t.label(), kMaxLabelChars));
   if (t.from_size() == 0) return InvalidField(at + ".from", "needs at least one state");
   for (int j = 0; j < t.from_size(); ++j) {
     if (!states.count(t.from(j))) {
@@ -442,6 +440,30 @@ std::vector<std::string> TransitionsFrom(const Workflow& workflow, absl::string_
   return names;
 }
 
+namespace {
+
+// See CheckTransition: may the account be given an order of `workflow`?
+absl::Status CheckAssignee(const Workflow& workflow, const AssigneeAccount& account,
+                           const std::string& field) {
+  if (!account.found) return InvalidField(field, "is not a staff account of this tenant");
+  if (account.disabled) return InvalidField(field, "is a disabled account");
+  std::vector<std::string> needed;
+  for (const auto& t : workflow.transitions()) {
+    if (!t.assignee_only()) continue;
+    for (const auto& role : t.roles()) {
+      if (std::find(needed.begin(), needed.end(), role) == needed.end()) needed.push_back(role);
+    }
+  }
+  if (needed.empty()) return absl::OkStatus();
+  for (const auto& role : account.roles) {
+    if (std::find(needed.begin(), needed.end(), role) != needed.end()) return absl::OkStatus();
+  }
+  return InvalidField(field, absl::StrCat("cannot take this order: it needs one of the roles ",
+                                          absl::StrJoin(needed, ", ")));
+}
+
+}  // namespace
+
 absl::StatusOr<const WorkflowTransition*> CheckTransition(const Workflow& workflow,
                                                           const OrderPosition& order,
                                                           absl::string_view name,
@@ -490,7 +512,32 @@ absl::StatusOr<const WorkflowTransition*> CheckTransition(const Workflow& workfl
     return InvalidField("attachmentIds", absl::StrCat("\"", name, "\" needs at least ",
                                                       found->min_attachments(), " photo(s)"));
   }
+  if (found->assigns() && input.assignee_account) {
+    QQ_RETURN_IF_ERROR(CheckAssignee(workflow, *input.assignee_account, input.assignee_field));
+  }
   return found;
+}
+
+Workflow::Routing RoutingOf(const Workflow& workflow) {
+  if (workflow.routing() != Workflow::ROUTING_UNSPECIFIED) return workflow.routing();
+  const std::string& kind = workflow.kind();
+  if (kind == "COMPLAINT" || kind == "ENQUIRY" || kind == "FOLLOW_UP")
+    return Workflow::SERVICE_DESK;
+  if (kind == kDeliveryKind) return Workflow::ROUTING_UNSPECIFIED;
+  return Workflow::FIELD_TEAM;
+}
+
+absl::Status CheckDeskWork(Workflow::Routing routing, const OrderPosition& order,
+                           const Identity& actor) {
+  if (routing != Workflow::SERVICE_DESK || order.assignee_id == actor.user_id) {
+    return absl::OkStatus();
+  }
+  for (const auto& role : actor.roles) {
+    if (role != roles::kWorker && role != roles::kCourier) return absl::OkStatus();
+  }
+  return absl::PermissionDeniedError(
+      "desk work (complaints, enquiries, follow-ups) is taken by the customer-service agents; "
+      "a worker steps it only when it is assigned to them");
 }
 
 std::string TransitionEventType(const Workflow& workflow, const WorkflowTransition& transition) {

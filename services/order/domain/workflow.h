@@ -3,6 +3,7 @@
 // versions are stored by the order store; the defaults below ship for every kind.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,11 +34,22 @@ Workflow DefaultWorkflow(absl::string_view kind);
 absl::Status ValidateWorkflow(const Workflow& workflow);
 
 // What a caller sends with a transition.
+// The staff account behind an assignee id, as the customer service knows it.
+struct AssigneeAccount {
+  bool found = false;  // an account of the order's tenant
+  bool disabled = false;
+  std::vector<std::string> roles;
+  std::string display_name;
+};
+
 struct TransitionInput {
   std::string comment;
   std::string result;
   std::string assignee_id;
+  // Set by handlers when a person names someone else as assignee: checked by a step that
+  // assigns. Unset for assignees chosen by the system (dispatch), which are trusted.
   int attachment_count = 0;
+  std::optional<AssigneeAccount> assignee_account;
   // The JSON name of assignee_id in errors ("courierId" for deliveries).
   std::string assignee_field = "assigneeId";
 };
@@ -49,7 +61,11 @@ struct OrderPosition {
 };
 
 // The transition `name` from `order.state` for `actor`, after checking it exists,
-// leaves the current state, the actor's roles, assignee_only and the required fields:
+// leaves the current state, the actor's roles, assignee_only, the required fields and, for a
+// step that assigns someone named in `input.assignee_account`, that they can take the order:
+// an active account of the tenant with a role of one of the workflow's assignee-only steps
+// (what the assignee will have to do: accept, resolve, deliver …) → else INVALID_ARGUMENT
+// naming the assignee field;
 //   unknown name or not allowed from here → FAILED_PRECONDITION naming the current state
 //   and the transitions allowed from it;
 //   roles → PERMISSION_DENIED; a missing required field → INVALID_ARGUMENT naming it.
@@ -59,6 +75,15 @@ absl::StatusOr<const WorkflowTransition*> CheckTransition(const Workflow& workfl
                                                           absl::string_view name,
                                                           const Identity& actor,
                                                           const TransitionInput& input);
+
+// Who takes a new work order of this workflow: its own routing, else the kind's default
+// (投诉, 咨询, 回访 the service desk; every other type a field team).
+qingquan::order::v1::Workflow::Routing RoutingOf(const Workflow& workflow);
+
+// Desk work (routing SERVICE_DESK) is the agents': field staff (only worker or courier
+// roles) may step it only when it is assigned to them. PERMISSION_DENIED otherwise.
+absl::Status CheckDeskWork(qingquan::order::v1::Workflow::Routing routing,
+                           const OrderPosition& order, const Identity& actor);
 
 // Names of the transitions leaving `state`, in definition order.
 std::vector<std::string> TransitionsFrom(const Workflow& workflow, absl::string_view state);
