@@ -1,6 +1,7 @@
 // OpenAPI generation: walks the routes and, through their method descriptors, the
-// request and response messages. Field comments are not in the generated descriptors
-// (no source info is embedded), so schemas carry no descriptions.
+// request and response messages. The generated descriptors carry no comments; the
+// .proto comments come from the descriptor set embedded by qq_proto_docs and become the
+// descriptions of messages and fields (limits such as "At most 60 characters." included).
 #include "gateway/openapi.h"
 
 #include <boost/json.hpp>
@@ -13,7 +14,10 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "google/protobuf/descriptor.h"
+#include "google/protobuf/descriptor.pb.h"
+#include "protos/api_docs.h"
 
 namespace qq::gateway {
 namespace {
@@ -32,6 +36,53 @@ json::object Ref(absl::string_view name) {
   return {{"$ref", absl::StrCat("#/components/schemas/", name)}};
 }
 
+// The comments of the API's messages and fields, by full name, from the embedded
+// descriptor set (built into a pool of its own, where source locations are kept).
+class ProtoComments {
+ public:
+  ProtoComments() {
+    google::protobuf::FileDescriptorSet set;
+    const std::string_view bytes = QingquanApiDescriptorSet();
+    if (!set.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) return;
+    for (const auto& file : set.file()) pool_.BuildFile(file);  // imports come first
+  }
+
+  std::string Of(const Descriptor& message) const {
+    const Descriptor* documented = pool_.FindMessageTypeByName(message.full_name());
+    return documented != nullptr ? CommentAt(*documented) : "";
+  }
+  std::string Of(const FieldDescriptor& field) const {
+    const FieldDescriptor* documented = pool_.FindFieldByName(field.full_name());
+    return documented != nullptr ? CommentAt(*documented) : "";
+  }
+
+ private:
+  template <typename D>
+  static std::string CommentAt(const D& descriptor) {
+    google::protobuf::SourceLocation where;
+    if (!descriptor.GetSourceLocation(&where)) return "";
+    std::string text = where.leading_comments;
+    if (!where.trailing_comments.empty()) {
+      absl::StrAppend(&text, text.empty() ? "" : " ", where.trailing_comments);
+    }
+    // Comment lines joined into one paragraph.
+    std::string out;
+    for (absl::string_view line : absl::StrSplit(text, '\n')) {
+      line = absl::StripAsciiWhitespace(line);
+      if (line.empty()) continue;
+      absl::StrAppend(&out, out.empty() ? "" : " ", line);
+    }
+    return out;
+  }
+
+  google::protobuf::DescriptorPool pool_;
+};
+
+const ProtoComments& Comments() {
+  static const ProtoComments* comments = new ProtoComments();
+  return *comments;
+}
+
 class SchemaBuilder {
  public:
   explicit SchemaBuilder(json::object& schemas) : schemas_(schemas) {}
@@ -46,9 +97,16 @@ class SchemaBuilder {
       json::object properties;
       for (int i = 0; i < message.field_count(); ++i) {
         const FieldDescriptor& field = *message.field(i);
-        properties[field.json_name()] = FieldSchema(field);
+        json::object schema = FieldSchema(field);
+        // A $ref takes no siblings in OpenAPI 3.0: the referenced schema describes itself.
+        if (std::string doc = Comments().Of(field); !doc.empty() && !schema.contains("$ref")) {
+          schema["description"] = doc;
+        }
+        properties[field.json_name()] = std::move(schema);
       }
-      schemas_[name] = json::object{{"type", "object"}, {"properties", std::move(properties)}};
+      json::object schema{{"type", "object"}, {"properties", std::move(properties)}};
+      if (std::string doc = Comments().Of(message); !doc.empty()) schema["description"] = doc;
+      schemas_[name] = std::move(schema);
     }
     return Ref(name);
   }

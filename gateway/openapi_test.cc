@@ -88,8 +88,10 @@ TEST_F(OpenApiTest, DocumentsQueryParametersWithTypes) {
     EXPECT_EQ(p.at("in").as_string(), "query");
     by_name[std::string(p.at("name").as_string())] = p.at("schema");
   }
-  ASSERT_EQ(by_name.size(), 7u);
+  ASSERT_EQ(by_name.size(), 9u);
   EXPECT_EQ(by_name["pageSize"].at("type").as_string(), "integer");
+  EXPECT_EQ(by_name["number"].at("type").as_string(), "string");
+  EXPECT_EQ(by_name["phone"].at("type").as_string(), "string");
   EXPECT_EQ(by_name["customerId"].at("type").as_string(), "string");
   EXPECT_EQ(by_name["state"].at("type").as_string(), "string");
   EXPECT_EQ(by_name["type"].at("$ref").as_string(),
@@ -186,6 +188,28 @@ TEST_F(OpenApiTest, DescribesDownloadsAsBinaryResponses) {
                   .as_object()
                   .contains("application/json"));
   EXPECT_FALSE(At({"components", "schemas"}).as_object().contains("qingquan.common.v1.HttpBody"));
+}
+
+// The .proto comments describe the fields, text limits in characters included, so a
+// client reads them where it reads the types.
+TEST_F(OpenApiTest, DescribesFieldsWithTheirProtoComments) {
+  const json::value& work_order = At({"components", "schemas", "qingquan.order.v1.WorkOrder"});
+  const json::value& description = work_order.at("properties").at("description");
+  EXPECT_EQ(description.at("type").as_string(), "string");
+  EXPECT_TRUE(absl::StrContains(std::string(description.at("description").as_string()),
+                                "At most 4000 characters"))
+      << json::serialize(description);
+  const json::value& notes =
+      At({"components", "schemas", "qingquan.order.v1.DeliveryOrder", "properties", "notes"});
+  EXPECT_TRUE(absl::StrContains(std::string(notes.at("description").as_string()),
+                                "At most 1000 characters"));
+  // Message comments describe the schema; $ref properties stay bare (OpenAPI 3.0).
+  EXPECT_FALSE(At({"components", "schemas", "qingquan.order.v1.Workflow", "description"})
+                   .as_string()
+                   .empty());
+  const json::value& window =
+      At({"components", "schemas", "qingquan.order.v1.DeliveryOrder", "properties", "window"});
+  EXPECT_FALSE(window.as_object().contains("description"));
 }
 
 }  // namespace

@@ -246,9 +246,9 @@ TEST(RouteTable, ReportsMethodsAllowedOnAPathServedUnderOthers) {
   EXPECT_EQ(lookup.route, nullptr);
   EXPECT_EQ(lookup.allowed_methods, std::vector<std::string>{"GET"});
 
-  // "{id}" takes a whole segment, colons included, so GET here is GetWorkOrder.
+  // "{id}" takes a whole segment, colons included, so GET (and PATCH) here is the order's.
   lookup = table.Find("PUT", "/v1/work-orders/wo-1:accept");
-  EXPECT_EQ(lookup.allowed_methods, (std::vector<std::string>{"GET", "POST"}));
+  EXPECT_EQ(lookup.allowed_methods, (std::vector<std::string>{"GET", "PATCH", "POST"}));
   EXPECT_EQ(Describe(table.Find("GET", "/v1/work-orders/wo-1:accept")),
             "qingquan.order.v1.WorkOrderService.GetWorkOrder id=wo-1:accept");
 }
