@@ -125,12 +125,12 @@ TEST_F(BadInputTest, BodyOverTheLimitIs413) {
 
 TEST_F(BadInputTest, IllegalStepNamesTheStates) {
   const std::string customer_id = CreateCustomer(agent_, "钱七");
-  // No location: dispatch can't route it, so it stays where it is until someone acts.
+  // Desk work: the agents' queue, no routing, so it stays where it is until an agent acts.
   HttpResponse wo = http_->Post(
       "/v1/work-orders",
       R"({"type":"COMPLAINT","channel":"WEB","customerId":")" + customer_id + R"("})", agent_);
   ASSERT_EQ(wo.status, 200) << wo.body;
-  const std::string worker = LoginAs(*http_, "utility-demo", "worker");
+  const std::string& worker = agent_;  // who takes desk work
   HttpResponse res = http_->Post("/v1/work-orders/" + Str(wo.Json(), "id") + ":resolve",
                                  R"({"result":"done"})", worker);
   ExpectError(res, 400, "FAILED_PRECONDITION", "transition");

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "qingquan/order/v1/order.grpc.pb.h"
+#include "services/common/testing/require_stack.h"
 #include "tests/support/http_client.h"
 #include "tests/support/stack.h"
 
@@ -105,7 +106,7 @@ class OrderProcess {
 
 TEST(Crash, KillNineMidLoadLosesNothingAndDoublesNothing) {
   if (EnvOr("QQ_TEST_BIN_DIR").empty() || GatewayUrl().empty()) {
-    GTEST_SKIP() << "run through ./deploy/dev test";
+    QQ_SKIP_WITHOUT_STACK("QQ_TEST_BIN_DIR / QQ_TEST_GATEWAY_URL");
   }
   HttpClient http(GatewayUrl());
   const std::string agent = LoginAs(http, "utility-demo", "agent");
@@ -139,7 +140,7 @@ TEST(Crash, KillNineMidLoadLosesNothingAndDoublesNothing) {
     ctx.AddMetadata("idempotency-key", marker + "-" + std::to_string(i));
     v1::CreateWorkOrderRequest request;
     auto* wo = request.mutable_work_order();
-    wo->set_type(v1::WorkOrder::COMPLAINT);
+    wo->set_type(v1::WorkOrder::REPAIR);  // field work: dispatch routes it
     wo->set_channel(v1::PHONE);
     wo->set_customer_id(customer);
     wo->set_description(marker + "-" + std::to_string(i));

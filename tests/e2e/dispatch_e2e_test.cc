@@ -15,6 +15,7 @@
 #include <vector>
 
 #include <boost/json/serialize.hpp>
+#include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -40,6 +41,43 @@ std::string FieldOfError(const HttpResponse& r) {
 
 std::string IsoTime(absl::Time t) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
+}
+
+// A staff account of `tenant` with `role`, made straight in the customer service's
+// database (the API cannot create staff accounts); its id. It has no usable password:
+// tests issue its tokens themselves (Token below).
+std::string NewStaffAccount(const std::string& tenant, const std::string& role) {
+  static int next = 0;
+  pqxx::connection db(ServiceDatabaseDsn("qq_customer"));
+  pqxx::work txn(db);
+  const std::string id =
+      txn.exec_params(
+             "INSERT INTO qq_auth.users (id, tenant_id, username, password_hash, roles) "
+             "VALUES (gen_random_uuid(), $1, $2, 'no login', ARRAY[$3]) "
+             "RETURNING id::text",
+             tenant, absl::StrCat("e2e-", role, "-", getpid(), "-", ++next), role)[0][0]
+          .as<std::string>();
+  txn.commit();
+  return id;
+}
+
+// A token for `user_id` of `tenant` with `role`, signed with the stack's key.
+std::string Token(const std::string& tenant, const std::string& user_id, const std::string& role) {
+  auto keys = ParseJwtKeys(std::getenv("QQ_TEST_JWT_KEYS") ? std::getenv("QQ_TEST_JWT_KEYS") : "");
+  EXPECT_TRUE(keys.ok()) << keys.status();
+  if (!keys.ok()) return "";
+  auto token = TokenIssuer(keys->front())
+                   .Issue(Identity{tenant, user_id, role, {role}}, std::chrono::seconds(600));
+  EXPECT_TRUE(token.ok()) << token.status();
+  return token.ok() ? *token : "";
+}
+
+// `n` characters of Chinese, emoji, full-width and ASCII mixed (1 to 4 bytes each).
+std::string MixedText(size_t n) {
+  const char* units[] = {"王", "😀", "Ｗ", "a", "７", "水"};
+  std::string out;
+  for (size_t i = 0; i < n; ++i) out += units[i % 6];
+  return out;
 }
 
 class DispatchTest : public GatewayTest {
@@ -493,18 +531,14 @@ TEST_F(DispatchTest, AReplanMovesStopsToTheCourierNextToThem) {
   // of its own) will come on duty in the north.
   ASSERT_EQ(PutCourier().status, 200);
   ASSERT_EQ(http_->Post("/v1/staff/me:setDuty", R"({"onDuty":true})", courier_).status, 200);
-  const std::string north_id = absl::StrCat("e2e-courier-", getpid());
+  const std::string north_id = NewStaffAccount("station-demo", "courier");
   ASSERT_EQ(Send("PUT", "/v1/staff/" + north_id,
                  R"({"kind":"COURIER","name":"北区骑手","vehicle":"E_BIKE",)"
                  R"("homeBase":{"lat":31.29,"lng":121.59},"capacityBarrels":30})",
                  dispatcher_)
                 .status,
             200);
-  auto keys = ParseJwtKeys(std::getenv("QQ_TEST_JWT_KEYS") ? std::getenv("QQ_TEST_JWT_KEYS") : "");
-  ASSERT_TRUE(keys.ok());
-  const std::string north = *TokenIssuer(keys->front())
-                                 .Issue(Identity{"station-demo", north_id, "north", {"courier"}},
-                                        std::chrono::seconds(600));
+  const std::string north = Token("station-demo", north_id, "courier");
 
   // Two orders in the north go to the only courier on duty.
   std::vector<std::string> orders;
@@ -729,6 +763,196 @@ TEST_F(DispatchTest, AnAreaCanBeRedrawnAndDeletedAndAddressesFollow) {
   EXPECT_EQ(http_->Get("/v1/areas", dispatcher).body.find(id), std::string::npos);
   EXPECT_EQ(Send("DELETE", path, "", dispatcher).status, 404);
   EXPECT_EQ(put(name, square(31.50, 121.50)).status, 404);
+}
+
+// Profiles only for the tenant's own staff in a role that fits: another tenant's user, an
+// unknown id, garbage, an agent or a courier as a worker are refused naming userId.
+TEST_F(DispatchTest, PutStaffTakesOnlyTheTenantsStaffInAFittingRole) {
+  const std::string utility_worker = UserIdOf(LoginAs(*http_, "utility-demo", "worker"));
+  const std::string station_worker = UserIdOf(LoginAs(*http_, "station-demo", "worker"));
+  for (const std::string& id : {utility_worker, std::string("6f1c2f7e-0000-4000-8000-00000000beef"),
+                                std::string("not-a-user"), UserIdOf(station_agent_), courier_id_}) {
+    HttpResponse r =
+        Send("PUT", "/v1/staff/" + id, R"({"kind":"WORKER","name":"冒名"})", dispatcher_);
+    EXPECT_EQ(r.status, 400) << id << ": " << r.body;
+    EXPECT_EQ(FieldOfError(r), "userId") << r.body;
+  }
+  // None of them shows on the board.
+  HttpResponse board = http_->Get("/v1/dispatch-board", dispatcher_);
+  ASSERT_EQ(board.status, 200) << board.body;
+  EXPECT_EQ(board.body.find(utility_worker), std::string::npos);
+  EXPECT_EQ(board.body.find("冒名"), std::string::npos);
+
+  HttpResponse ok = Send("PUT", "/v1/staff/" + station_worker,
+                         R"({"kind":"WORKER","name":"站内维修"})", dispatcher_);
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(Str(ok.Json(), "name"), "站内维修");
+  // Without a name: the account's own.
+  HttpResponse unnamed =
+      Send("PUT", "/v1/staff/" + station_worker, R"({"kind":"WORKER"})", dispatcher_);
+  ASSERT_EQ(unnamed.status, 200) << unnamed.body;
+  EXPECT_FALSE(Str(unnamed.Json(), "name").empty()) << unnamed.body;
+}
+
+// Names and skills count characters (CJK, emoji, full-width), at the limit − 1, the limit
+// and the limit + 1.
+TEST_F(DispatchTest, StaffNamesAndSkillsCountCharactersNotBytes) {
+  auto put = [&](const std::string& name, const std::string& skill) {
+    return Send("PUT", "/v1/staff/" + courier_id_,
+                R"({"kind":"COURIER","name":")" + name + R"(","skills":[")" + skill +
+                    R"("],"vehicle":"E_BIKE","homeBase":{"lat":31.235,"lng":121.55},)"
+                    R"("capacityBarrels":30})",
+                dispatcher_);
+  };
+  for (size_t n : {119u, 120u}) {
+    HttpResponse r = put(MixedText(n), MixedText(n / 2));
+    ASSERT_EQ(r.status, 200) << n << ": " << r.body;
+    EXPECT_EQ(Str(r.Json(), "name"), MixedText(n));
+    EXPECT_NE(r.body.find(MixedText(n / 2)), std::string::npos);
+  }
+  HttpResponse long_name = put(MixedText(121), "送水");
+  EXPECT_EQ(long_name.status, 400) << long_name.body;
+  EXPECT_EQ(FieldOfError(long_name), "name");
+  EXPECT_NE(long_name.body.find("at most 120 characters"), std::string::npos) << long_name.body;
+  HttpResponse long_skill = put("李师傅", MixedText(61));
+  EXPECT_EQ(FieldOfError(long_skill), "skills[0]") << long_skill.body;
+  EXPECT_NE(long_skill.body.find("at most 60 characters"), std::string::npos) << long_skill.body;
+  ASSERT_EQ(PutCourier().status, 200);
+}
+
+TEST_F(DispatchTest, AProfileIsDeletedInItsTenantOnly) {
+  const std::string id = NewStaffAccount("station-demo", "courier");
+  ASSERT_EQ(Send("PUT", "/v1/staff/" + id,
+                 R"({"kind":"COURIER","name":"临时骑手","vehicle":"BICYCLE",)"
+                 R"("homeBase":{"lat":31.23,"lng":121.55},"capacityBarrels":2})",
+                 dispatcher_)
+                .status,
+            200);
+  HttpResponse foreign =
+      Send("DELETE", "/v1/staff/" + id, "", LoginAs(*http_, "utility-demo", "dispatcher"));
+  EXPECT_EQ(foreign.status, 404) << foreign.body;
+  EXPECT_EQ(Send("DELETE", "/v1/staff/" + id, "", courier_).status, 403);
+  HttpResponse deleted = Send("DELETE", "/v1/staff/" + id, "", dispatcher_);
+  ASSERT_EQ(deleted.status, 200) << deleted.body;
+  EXPECT_EQ(http_->Get("/v1/staff/" + id, dispatcher_).status, 404);
+  EXPECT_EQ(Send("DELETE", "/v1/staff/" + id, "", dispatcher_).status, 404);
+  EXPECT_EQ(http_->Get("/v1/staff?kind=COURIER", dispatcher_).body.find(id), std::string::npos);
+}
+
+// In a tenant of its own (tokens issued here), so the default team of the demo tenants
+// stays as the other tests expect.
+TEST_F(DispatchTest, TeamsAreChangedDeletedAndMadeDefaultInTheirTenantOnly) {
+  const std::string tenant =
+      absl::StrCat("e2e-teams-", getpid(), "-", absl::ToUnixMicros(absl::Now()));
+  const std::string admin = Token(tenant, NewStaffAccount(tenant, "dispatcher"), "dispatcher");
+  const std::string leader = NewStaffAccount(tenant, "leader");
+  const std::string worker = NewStaffAccount(tenant, "worker");
+  const std::string utility_leader = UserIdOf(LoginAs(*http_, "utility-demo", "leader"));
+
+  HttpResponse foreign_leader =
+      http_->Post("/v1/teams", R"({"name":"甲组","leaderId":")" + utility_leader + R"("})", admin);
+  EXPECT_EQ(foreign_leader.status, 400) << foreign_leader.body;
+  EXPECT_EQ(FieldOfError(foreign_leader), "team.leaderId");
+  HttpResponse wrong_member = http_->Post(
+      "/v1/teams", R"({"name":"甲组","memberIds":[")" + leader + R"(",")" + courier_id_ + R"("]})",
+      admin);
+  EXPECT_EQ(FieldOfError(wrong_member), "team.memberIds[1]") << wrong_member.body;
+
+  HttpResponse a = http_->Post(
+      "/v1/teams",
+      R"({"name":"甲组","leaderId":")" + leader + R"(","memberIds":[")" + worker + R"("]})", admin);
+  ASSERT_EQ(a.status, 200) << a.body;
+  const std::string a_id = Str(a.Json(), "id");
+  HttpResponse desk = http_->Post("/v1/teams", R"({"name":"调度中心","isDefault":true})", admin);
+  ASSERT_EQ(desk.status, 200) << desk.body;
+  const std::string desk_id = Str(desk.Json(), "id");
+
+  // Renamed (64 characters, the limit) and made the default: the desk is no longer one.
+  const std::string long_name = MixedText(64);
+  HttpResponse changed = Send("PUT", "/v1/teams/" + a_id,
+                              R"({"name":")" + long_name + R"(","leaderId":")" + leader +
+                                  R"(","memberIds":[")" + worker + R"("],"isDefault":true})",
+                              admin);
+  ASSERT_EQ(changed.status, 200) << changed.body;
+  EXPECT_EQ(Str(changed.Json(), "name"), long_name);
+  HttpResponse too_long =
+      Send("PUT", "/v1/teams/" + a_id, R"({"name":")" + MixedText(65) + R"("})", admin);
+  EXPECT_EQ(FieldOfError(too_long), "team.name") << too_long.body;
+  EXPECT_NE(too_long.body.find("at most 64 characters"), std::string::npos) << too_long.body;
+  auto default_team = [&] {
+    std::string id;
+    const auto teams = http_->Get("/v1/teams", admin).Json();
+    for (const auto& t : teams.as_object().at("teams").as_array()) {
+      if (t.as_object().contains("isDefault") && t.as_object().at("isDefault").as_bool()) {
+        id = Str(t, "id");
+      }
+    }
+    return id;
+  };
+  EXPECT_EQ(default_team(), a_id);
+
+  // Another tenant's dispatcher sees no such team.
+  const std::string utility_dispatcher = LoginAs(*http_, "utility-demo", "dispatcher");
+  EXPECT_EQ(Send("PUT", "/v1/teams/" + a_id, R"({"name":"劫持"})", utility_dispatcher).status, 404);
+  EXPECT_EQ(Send("DELETE", "/v1/teams/" + a_id, "", utility_dispatcher).status, 404);
+
+  // The desk team, no longer the default and without areas, goes.
+  ASSERT_EQ(Send("DELETE", "/v1/teams/" + desk_id, "", admin).status, 200);
+  // The default team, and a team with an area, stay until that changes.
+  HttpResponse is_default = Send("DELETE", "/v1/teams/" + a_id, "", admin);
+  EXPECT_EQ(is_default.status, 400) << is_default.body;
+  EXPECT_EQ(FieldOfError(is_default), "id");
+  ASSERT_EQ(Send("PUT", "/v1/teams/" + a_id, R"({"name":"甲组","isDefault":false})", admin).status,
+            200);
+  EXPECT_EQ(default_team(), "");
+  HttpResponse area =
+      http_->Post("/v1/areas",
+                  R"({"name":"甲区","teamId":")" + a_id +
+                      R"(","boundary":[{"lat":31.2,"lng":121.5},{"lat":31.2,"lng":121.6},)"
+                      R"({"lat":31.3,"lng":121.6},{"lat":31.3,"lng":121.5}]})",
+                  admin);
+  ASSERT_EQ(area.status, 200) << area.body;
+  HttpResponse has_area = Send("DELETE", "/v1/teams/" + a_id, "", admin);
+  EXPECT_EQ(has_area.status, 400) << has_area.body;
+  EXPECT_NE(has_area.body.find("甲区"), std::string::npos) << has_area.body;
+  ASSERT_EQ(Send("DELETE", "/v1/areas/" + Str(area.Json(), "id"), "", admin).status, 200);
+  ASSERT_EQ(Send("DELETE", "/v1/teams/" + a_id, "", admin).status, 200);
+  EXPECT_EQ(Send("DELETE", "/v1/teams/" + a_id, "", admin).status, 404);
+  HttpResponse listed = http_->Get("/v1/teams", admin);
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  EXPECT_EQ(listed.body.find(a_id), std::string::npos) << listed.body;
+  // The name is free again.
+  EXPECT_EQ(http_->Post("/v1/teams", R"({"name":"甲组"})", admin).status, 200);
+}
+
+// Desk work (投诉) goes to the agents' queue, not to the area's repair team: no team, no
+// assignment in dispatch, no worker offered. A repair created after it is the barrier:
+// dispatch handles the order service's events in order, so once the repair is routed the
+// complaint's event has been handled.
+TEST_F(DispatchTest, AComplaintGoesToNoTeam) {
+  const std::string customer = NewCustomer(agent_, "周女士", "城东区 和平路 9 号", 31.25, 121.55);
+  ASSERT_FALSE(customer.empty());
+  HttpResponse complaint =
+      http_->Post("/v1/work-orders",
+                  R"({"type":"COMPLAINT","channel":"PHONE","customerId":")" + customer +
+                      R"(","description":"上次维修师傅迟到两小时"})",
+                  agent_);
+  ASSERT_EQ(complaint.status, 200) << complaint.body;
+  const std::string complaint_id = Str(complaint.Json(), "id");
+  const std::string repair = NewRepair(customer, "水管漏水");
+  ASSERT_FALSE(repair.empty());
+  const std::string leader = LoginAs(*http_, "utility-demo", "leader");
+  ASSERT_TRUE(Eventually(
+      [&] { return http_->Get("/v1/assignments/" + repair, leader).status == 200; }, 5s));
+  EXPECT_EQ(http_->Get("/v1/assignments/" + complaint_id, leader).status, 404);
+  HttpResponse got = http_->Get("/v1/work-orders/" + complaint_id, agent_);
+  ASSERT_EQ(got.status, 200) << got.body;
+  EXPECT_EQ(Str(got.Json(), "teamId"), "") << got.body;
+  EXPECT_EQ(Str(got.Json(), "assigneeId"), "") << got.body;
+  HttpResponse board =
+      http_->Get("/v1/dispatch-board", LoginAs(*http_, "utility-demo", "dispatcher"));
+  ASSERT_EQ(board.status, 200) << board.body;
+  EXPECT_EQ(board.body.find(complaint_id), std::string::npos);
 }
 
 }  // namespace

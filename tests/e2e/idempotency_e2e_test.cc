@@ -44,6 +44,7 @@ TEST_F(IdempotencyTest, SameKeyWithAnotherBodyIs422) {
   HttpResponse changed = PostWithKey("/v1/customers", R"({"name":"吴十"})", Key("d"));
   EXPECT_EQ(changed.status, 422) << changed.body;
   EXPECT_EQ(Str(changed.Json().as_object().at("error"), "field"), "Idempotency-Key");
+  EXPECT_EQ(Str(changed.Json().as_object().at("error"), "code"), "IDEMPOTENCY_KEY_REUSED");
 }
 
 TEST_F(IdempotencyTest, RetriedWorkOrderIsCreatedAndPublishedOnce) {

@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 #include <regex>
 
+#include "services/common/testing/require_stack.h"
 #include "tests/support/http_client.h"
 #include "tests/support/stack.h"
 
@@ -35,7 +36,9 @@ const std::vector<std::string> kBadIds = {"x",
                                           "%E4%B8%AD%E6%96%87"};
 
 TEST(Robustness, MalformedRequestsToEveryRouteAreAnswered4xx) {
-  if (GatewayUrl().empty()) GTEST_SKIP() << "QQ_TEST_GATEWAY_URL not set: run ./deploy/dev test";
+  if (GatewayUrl().empty()) {
+    QQ_SKIP_WITHOUT_STACK("QQ_TEST_GATEWAY_URL");
+  }
   HttpClient http(GatewayUrl());
   const std::string token = LoginAs(http, "utility-demo", "admin");
   HttpResponse openapi = http.Get("/openapi.json");
