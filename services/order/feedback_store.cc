@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "qingquan/common/v1/events.pb.h"
+#include "services/common/idempotency.h"
 #include "services/common/outbox.h"
 #include "services/common/pg_pool.h"
 #include "services/common/status.h"
@@ -45,8 +46,17 @@ FeedbackStore::FeedbackStore(PgPool& pool) : pool_(pool) {
 }
 
 absl::StatusOr<Feedback> FeedbackStore::Submit(const std::string& tenant, const std::string& actor,
-                                               Feedback feedback) {
+                                               Feedback feedback,
+                                               const IdempotencyScope& idempotency) {
+  Feedback recorded;
   QQ_RETURN_IF_ERROR(pool_.Transact([&](pqxx::work& txn) -> absl::Status {
+    recorded = feedback;
+    Feedback first;
+    QQ_ASSIGN_OR_RETURN(bool replayed, ClaimIdempotencyKey(txn, idempotency, first));
+    if (replayed) {  // a retry: the first answer, nothing recorded twice
+      recorded = std::move(first);
+      return absl::OkStatus();
+    }
     const bool delivery = feedback.order_kind() == "DELIVERY";
     pqxx::result order =
         txn.exec_prepared(delivery ? kDeliveryForFeedback.name : kWorkOrderForFeedback.name, tenant,
@@ -95,9 +105,11 @@ absl::StatusOr<Feedback> FeedbackStore::Submit(const std::string& tenant, const 
     *e.mutable_time() = feedback.create_time();
     AppendToOutbox(txn, OutgoingEvent{EventStreamName("order"), tenant, "feedback.received",
                                       feedback.order_id(), e.SerializeAsString()});
+    recorded = feedback;
+    RecordIdempotentResponse(txn, idempotency, recorded);
     return absl::OkStatus();
   }));
-  return feedback;
+  return recorded;
 }
 
 }  // namespace qq::order

@@ -5,6 +5,7 @@
 
 #include "absl/status/statusor.h"
 #include "qingquan/order/v1/order.pb.h"
+#include "services/common/idempotency.h"
 
 namespace qq {
 class PgPool;
@@ -21,9 +22,10 @@ class FeedbackStore {
   // Stores `feedback` (order_kind, order_id, score 1–5 and comment already checked),
   // publishes feedback.received and closes the order's open follow-up to-do.
   // NOT_FOUND (field "orderId") for an order the tenant lacks; FAILED_PRECONDITION while
-  // it is not resolved or delivered; ALREADY_EXISTS naming the first one's id.
+  // it is not resolved or delivered; ALREADY_EXISTS naming the first one's id (unless the
+  // same Idempotency-Key retries it: then the first answer).
   absl::StatusOr<Feedback> Submit(const std::string& tenant, const std::string& actor,
-                                  Feedback feedback);
+                                  Feedback feedback, const IdempotencyScope& idempotency = {});
 
  private:
   PgPool& pool_;

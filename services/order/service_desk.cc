@@ -101,8 +101,10 @@ grpc::ServerUnaryReactor* FeedbackServiceImpl::SubmitFeedback(
         }
         feedback.set_comment(std::string(absl::StripAsciiWhitespace(feedback.comment())));
         QQ_RETURN_IF_ERROR(CheckTextLength("comment", feedback.comment(), kMaxCommentChars));
-        QQ_ASSIGN_OR_RETURN(*response,
-                            store_.Submit(call.identity.tenant, call.identity.user_id, feedback));
+        QQ_ASSIGN_OR_RETURN(IdempotencyScope idempotency,
+                            IdempotencyScopeOf(call, "SubmitFeedback", *request));
+        QQ_ASSIGN_OR_RETURN(*response, store_.Submit(call.identity.tenant, call.identity.user_id,
+                                                     feedback, idempotency));
         relay_.Wake();
         return absl::OkStatus();
       });
