@@ -278,7 +278,9 @@ TEST_F(FileTransferTest, DownloadErrorBeforeAnyDataIsAJsonError) {
   http::response<http::string_body> response = Read(socket, buffer);
   EXPECT_EQ(response.result_int(), 404);
   EXPECT_EQ(response[http::field::content_type], "application/json; charset=utf-8");
-  EXPECT_EQ(response.body(), R"({"error":{"code":"NOT_FOUND","message":"no such tag"}})");
+  EXPECT_EQ(
+      response.body(),
+      R"({"error":{"code":"NOT_FOUND","message":"找不到要查看的记录","detail":"no such tag"}})");
   EXPECT_TRUE(response.keep_alive());
 }
 

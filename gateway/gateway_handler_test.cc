@@ -286,7 +286,8 @@ TEST_F(GatewayHandlerTest, BackendErrorsMapToHttpWithTheirField) {
   HttpResponse response = Run("GET", "/v1/customers/c9", "", bearer_);
   EXPECT_EQ(response.status, 404);
   EXPECT_EQ(response.body,
-            R"({"error":{"code":"NOT_FOUND","message":"no such customer","field":"customerId"}})");
+            R"({"error":{"code":"NOT_FOUND","message":"客户不存在","detail":"no such customer",)"
+            R"("field":"customerId"}})");
 
   backends_.result = absl::UnavailableError("failed to connect to all addresses");
   EXPECT_EQ(Run("GET", "/v1/customers/c9", "", bearer_).status, 503);

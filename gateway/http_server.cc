@@ -211,6 +211,8 @@ class Session : public std::enable_shared_from_this<Session> {
     request_.content_type = ToString(header[http::field::content_type]);
     request_.authorization = ToString(header[http::field::authorization]);
     request_.idempotency_key = ToString(header["Idempotency-Key"]);
+    request_.accept_language = ToString(header[http::field::accept_language]);
+    language_ = LanguageOf(request_.accept_language);
     request_.request_id = request_id_;
     expect_continue_ =
         absl::EqualsIgnoreCase(ToString(header[http::field::expect]), "100-continue");
@@ -358,6 +360,9 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     answered_ = true;
     status_ = response.status;
+    if (response.error && language_ != Language::kChinese) {
+      response.body = LocalizedErrorJson(*response.error, language_);
+    }
     route_ = std::move(response.route);
     tenant_ = std::move(response.tenant);
     // An upload answered before its body was read (refused, or the backend failed): the
@@ -545,6 +550,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool upload_ = false;  // the body streams to the handler
   uint64_t body_limit_ = 0;
   bool answered_ = false;
+  Language language_ = Language::kChinese;  // of error answers, from Accept-Language
   Clock::time_point start_;
   int status_ = 0;
   std::string route_;

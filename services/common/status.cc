@@ -5,6 +5,7 @@
 #include "absl/strings/cord.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 
 namespace qq {
 
@@ -88,6 +89,30 @@ absl::Status WithErrorCode(absl::Status status, absl::string_view error_code) {
 std::string ErrorCodeOf(const absl::Status& status) {
   auto payload = status.GetPayload(kErrorCodePayloadKey);
   return payload ? std::string(*payload) : std::string();
+}
+
+// Params travel as one payload: "name\x1fvalue\x1e…" (unit and record separators, which
+// no parameter value holds).
+absl::Status WithErrorParams(absl::Status status,
+                             const std::map<std::string, std::string>& params) {
+  if (status.ok() || params.empty()) return status;
+  std::string encoded;
+  for (const auto& [name, value] : params) absl::StrAppend(&encoded, name, "\x1f", value, "\x1e");
+  status.SetPayload(kErrorParamsPayloadKey, absl::Cord(encoded));
+  return status;
+}
+
+std::map<std::string, std::string> ErrorParamsOf(const absl::Status& status) {
+  std::map<std::string, std::string> params;
+  auto payload = status.GetPayload(kErrorParamsPayloadKey);
+  if (!payload) return params;
+  for (absl::string_view record :
+       absl::StrSplit(std::string(*payload), '\x1e', absl::SkipEmpty())) {
+    const size_t split = record.find('\x1f');
+    if (split == absl::string_view::npos) continue;
+    params.emplace(std::string(record.substr(0, split)), std::string(record.substr(split + 1)));
+  }
+  return params;
 }
 
 std::string CodeName(absl::StatusCode code) {

@@ -2,6 +2,7 @@
 // macros Debian's Abseil lacks, field-carrying errors, and the one Status -> HTTP table.
 #pragma once
 
+#include <map>
 #include <string>
 #include "absl/strings/string_view.h"
 
@@ -33,6 +34,7 @@ namespace qq {
 inline constexpr absl::string_view kFieldPayloadKey = "qingquan.dev/field";
 inline constexpr absl::string_view kHttpStatusPayloadKey = "qingquan.dev/http-status";
 inline constexpr absl::string_view kErrorCodePayloadKey = "qingquan.dev/error-code";
+inline constexpr absl::string_view kErrorParamsPayloadKey = "qingquan.dev/error-params";
 
 // INVALID_ARGUMENT naming `field` (lowerCamelCase path, e.g. "phones[0]").
 absl::Status InvalidField(absl::string_view field, absl::string_view reason);
@@ -60,6 +62,11 @@ absl::Status WithErrorCode(absl::Status status, absl::string_view error_code);
 
 // The status's specific error code, or "" when it has none.
 std::string ErrorCodeOf(const absl::Status& status);
+
+// The values its message is made of, by name (e.g. {"max": "60"}), so a client or the
+// gateway can word the message in the user's language; carried in ErrorDetail.params.
+absl::Status WithErrorParams(absl::Status status, const std::map<std::string, std::string>& params);
+std::map<std::string, std::string> ErrorParamsOf(const absl::Status& status);
 
 // Canonical upper-case name, e.g. "INVALID_ARGUMENT".
 std::string CodeName(absl::StatusCode code);

@@ -47,6 +47,9 @@ TEST(Status, HttpStatusOverrideSurvivesGrpc) {
   EXPECT_EQ(ErrorCodeOf(FromGrpcStatus(ToGrpcStatus(coded))), "IDEMPOTENCY_KEY_REUSED");
   EXPECT_NE(ErrorJson(coded).find(R"("code":"IDEMPOTENCY_KEY_REUSED")"), std::string::npos);
   EXPECT_NE(ErrorJson(reused).find(R"("code":"FAILED_PRECONDITION")"), std::string::npos);
+  absl::Status with_params = WithErrorParams(coded, {{"max", "60"}, {"length", "61"}});
+  EXPECT_EQ(ErrorParamsOf(FromGrpcStatus(ToGrpcStatus(with_params))),
+            (std::map<std::string, std::string>{{"length", "61"}, {"max", "60"}}));
 }
 
 TEST(Status, MacrosPropagate) {

@@ -10,10 +10,12 @@ absl::Status CheckTextLength(absl::string_view field, absl::string_view text, si
   std::optional<size_t> length = text::Utf8Length(text);
   if (!length) return InvalidField(field, "is not valid UTF-8 text");
   if (*length > max_chars) {
-    return WithErrorCode(
+    absl::Status too_long = WithErrorCode(
         InvalidField(
             field, absl::StrCat("at most ", max_chars, " characters (this one has ", *length, ")")),
         "TEXT_TOO_LONG");
+    return WithErrorParams(std::move(too_long),
+                           {{"max", absl::StrCat(max_chars)}, {"length", absl::StrCat(*length)}});
   }
   return absl::OkStatus();
 }

@@ -77,7 +77,7 @@ TEST_F(Customer360Test, ArchiveSearchAndViewWorkTogether) {
   HttpResponse duplicate = http_->Post(
       "/v1/customers", R"({"name":"别人","phones":[")" + phone + R"("]})", station_agent_);
   ASSERT_EQ(duplicate.status, 409) << duplicate.body;
-  EXPECT_NE(Str(ErrorOf(duplicate), "message").find(id), std::string::npos);
+  EXPECT_NE(Str(ErrorOf(duplicate), "detail").find(id), std::string::npos);
   EXPECT_EQ(Str(ErrorOf(duplicate), "field"), "phones[0]");
 
   // The last four digits, and pinyin in either reading of 单, find the customer.
@@ -110,7 +110,7 @@ TEST_F(Customer360Test, ArchiveSearchAndViewWorkTogether) {
       station_agent_, Unique("overdraw"));
   ASSERT_EQ(overdraw.status, 400) << overdraw.body;
   EXPECT_EQ(Str(ErrorOf(overdraw), "code"), "FAILED_PRECONDITION");
-  EXPECT_NE(Str(ErrorOf(overdraw), "message").find("is 10"), std::string::npos) << overdraw.body;
+  EXPECT_NE(Str(ErrorOf(overdraw), "detail").find("is 10"), std::string::npos) << overdraw.body;
   HttpResponse no_key =
       http_->Post("/v1/customers/" + id + "/ledger/entries", purchase, station_agent_);
   EXPECT_EQ(no_key.status, 400) << no_key.body;

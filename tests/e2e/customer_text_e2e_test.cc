@@ -109,7 +109,7 @@ class CustomerTextTest : public GatewayTest {
   void ExpectTooLong(const HttpResponse& res, const std::string& field, size_t limit) {
     EXPECT_EQ(res.status, 400) << field << ": " << res.body;
     EXPECT_EQ(Str(ErrorOf(res), "field"), field) << res.body;
-    EXPECT_NE(Str(ErrorOf(res), "message").find("at most " + std::to_string(limit) + " characters"),
+    EXPECT_NE(Str(ErrorOf(res), "detail").find("at most " + std::to_string(limit) + " characters"),
               std::string::npos)
         << res.body;
   }

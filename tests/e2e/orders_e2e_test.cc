@@ -118,7 +118,7 @@ TEST_F(OrdersTest, DeliveredTicketOrderDeductsOnceAndRevokingRefunds) {
   HttpResponse too_soon = Transition(id, R"({"transition":"deliver"})", courier_);
   ASSERT_EQ(too_soon.status, 400) << too_soon.body;
   EXPECT_EQ(Str(ErrorOf(too_soon), "code"), "FAILED_PRECONDITION");
-  EXPECT_NE(Str(ErrorOf(too_soon), "message").find("from state PENDING; allowed: assign, cancel"),
+  EXPECT_NE(Str(ErrorOf(too_soon), "detail").find("from state PENDING; allowed: assign, cancel"),
             std::string::npos)
       << too_soon.body;
 
@@ -312,7 +312,7 @@ TEST_F(OrdersTest, PhotosAreCheckedByContentAndServedOnlyToTheirTenant) {
   HttpResponse refused = Send("POST", "/v1/attachments?fileName=photo.jpg", program, agent_,
                               {{"Content-Type", "image/jpeg"}});
   EXPECT_EQ(refused.status, 415) << refused.body;
-  EXPECT_NE(Str(ErrorOf(refused), "message").find("not a JPEG, PNG, WebP or HEIC"),
+  EXPECT_NE(Str(ErrorOf(refused), "detail").find("not a JPEG, PNG, WebP or HEIC"),
             std::string::npos)
       << refused.body;
   EXPECT_EQ(Send("POST", "/v1/attachments", "", agent_, {{"Content-Type", "image/png"}}).status,

@@ -133,7 +133,7 @@ class RealTextTest : public GatewayTest {
     EXPECT_EQ(r.status, 400) << r.body;
     EXPECT_EQ(Str(ErrorOf(r), "field"), field) << r.body;
     EXPECT_EQ(Str(ErrorOf(r), "code"), "TEXT_TOO_LONG") << r.body;
-    EXPECT_NE(Str(ErrorOf(r), "message").find("at most " + std::to_string(limit) + " characters"),
+    EXPECT_NE(Str(ErrorOf(r), "detail").find("at most " + std::to_string(limit) + " characters"),
               std::string::npos)
         << r.body;
   }
@@ -232,9 +232,17 @@ TEST_F(RealTextTest, OrderTextLimitsCountCharacters) {
                        agent_);
   };
   ExpectTooLong(feedback(MixedText(2001)), "comment", 2000);
-  HttpResponse rated = feedback(MixedText(2000));
+  const std::string key = "feedback-" + id;
+  const std::string rating =
+      R"({"orderId":")" + id + R"(","score":5,"comment":)" + Quoted(MixedText(2000)) + "}";
+  HttpResponse rated = Send("POST", "/v1/feedback", rating, agent_, {{"Idempotency-Key", key}});
   ASSERT_EQ(rated.status, 200) << rated.body.substr(0, 300);
   EXPECT_EQ(Str(rated.Json(), "comment"), MixedText(2000));
+  // A retry with the key gets the first answer; without it, the second rating is refused.
+  HttpResponse retried = Send("POST", "/v1/feedback", rating, agent_, {{"Idempotency-Key", key}});
+  ASSERT_EQ(retried.status, 200) << retried.body.substr(0, 300);
+  EXPECT_EQ(Str(retried.Json(), "id"), Str(rated.Json(), "id"));
+  EXPECT_EQ(feedback("再评一次").status, 409);
 }
 
 TEST_F(RealTextTest, DeliveryNotesAndProductNamesCountCharacters) {
@@ -348,7 +356,7 @@ TEST_F(RealTextTest, ToDosCloseWithTheirOrder) {
   HttpResponse rated =
       http_->Post("/v1/feedback", R"({"orderId":")" + other + R"(","score":5})", agent_);
   EXPECT_EQ(rated.status, 400) << rated.body;
-  EXPECT_NE(Str(ErrorOf(rated), "message").find("cancelled"), std::string::npos) << rated.body;
+  EXPECT_NE(Str(ErrorOf(rated), "detail").find("cancelled"), std::string::npos) << rated.body;
 }
 
 TEST_F(RealTextTest, ARevokedOrderNoLongerAsksForCash) {
@@ -550,6 +558,28 @@ TEST_F(RealTextTest, StandingWishesSetTheWindowOfANewOrder) {
                                 R"(,"window":{"endTime":"2099-01-01T04:00:00Z"})");
   ASSERT_EQ(asked.status, 200) << asked.body;
   EXPECT_EQ(Str(asked.Json().as_object().at("window"), "endTime"), "2099-01-01T04:00:00Z");
+}
+
+// Errors are worded for the people who read them: Chinese unless the request prefers
+// English, with a stable code, the field, and the service's own words as the detail.
+TEST_F(RealTextTest, ErrorsSpeakChineseUnlessEnglishIsAsked) {
+  const std::string customer = Customer();
+  const std::string body = R"({"type":"REPAIR","channel":"PHONE","customerId":")" + customer +
+                           R"(","description":)" + Quoted(MixedText(4001)) + "}";
+  HttpResponse zh = Send("POST", "/v1/work-orders", body, agent_);
+  ASSERT_EQ(zh.status, 400) << zh.body;
+  EXPECT_EQ(Str(ErrorOf(zh), "code"), "TEXT_TOO_LONG");
+  EXPECT_EQ(Str(ErrorOf(zh), "message"), "描述最多 4000 个字符，现在有 4001 个") << zh.body;
+  EXPECT_EQ(Str(ErrorOf(zh), "field"), "description");
+  HttpResponse en = Send("POST", "/v1/work-orders", body, agent_,
+                         {{"Accept-Language", "en-US,en;q=0.9,zh;q=0.5"}});
+  ASSERT_EQ(en.status, 400) << en.body;
+  EXPECT_EQ(Str(ErrorOf(en), "message"),
+            "description: at most 4000 characters (this one has 4001)");
+  // Not found, in Chinese, names what was not found.
+  HttpResponse missing = http_->Get("/v1/work-orders/00000000-0000-4000-8000-000000000000", agent_);
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(Str(ErrorOf(missing), "message"), "找不到要查看的记录") << missing.body;
 }
 
 }  // namespace
