@@ -99,7 +99,7 @@ class RouteServiceImpl final : public qingquan::dispatch::v1::RouteService::Call
 // Event types of "qq:events:order" that shape the routes.
 inline constexpr const char* kDeliveryEventTypes[] = {
     "order.created",   "order.assigned",  "order.delivering", "order.arrived",
-    "order.delivered", "order.cancelled", "order.failed"};
+    "order.delivered", "order.cancelled", "order.failed",     "order.updated"};
 
 // Handles one delivery event inside the consumer's transaction: a new order becomes a
 // stop and is placed on a courier's route (announced as "delivery.assigned"); later steps

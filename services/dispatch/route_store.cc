@@ -187,7 +187,7 @@ void LeaveRoute(pqxx::work& txn, const std::string& tenant, const StopRecord& st
 RouteStore::RouteStore(PgPool& pool) : pool_(pool) {}
 
 void RouteStore::AddStopIn(pqxx::work& txn, const std::string& tenant,
-                           const events::DeliveryOrderChanged& o) {
+                           const events::DeliveryOrderChanged& o, bool refresh) {
   std::vector<std::string> products, quantities;
   for (const auto& item : o.items()) {
     products.push_back(item.product());
@@ -211,11 +211,17 @@ void RouteStore::AddStopIn(pqxx::work& txn, const std::string& tenant,
       "VALUES ($1, $2, $3, 'PENDING', $4, $5, $6, $7, $8::float8, $9::float8, $10::text[], $11, "
       "  $12, $13::text[], $14::int[], $15, $16, to_timestamp($17::float8 / 1000000), "
       "  to_timestamp($18::float8 / 1000000)) "
-      "ON CONFLICT (tenant_id, order_id) DO NOTHING",
+      "ON CONFLICT (tenant_id, order_id) DO UPDATE SET address_text = EXCLUDED.address_text, "
+      "  lat = EXCLUDED.lat, lng = EXCLUDED.lng, delivery_notes = EXCLUDED.delivery_notes, "
+      "  notes = EXCLUDED.notes, item_products = EXCLUDED.item_products, "
+      "  item_quantities = EXCLUDED.item_quantities, demand = EXCLUDED.demand, "
+      "  window_start = EXCLUDED.window_start, window_end = EXCLUDED.window_end, "
+      "  updated_at = now() "
+      "WHERE $19",
       tenant, o.order_id(), o.number(), o.customer_id(), o.customer_name(),
       o.customer_phone_masked(), o.address_text(), lat.get(), lng.get(), PgTextArray(tags),
       o.delivery_notes(), o.notes(), PgTextArray(products), PgTextArray(quantities), DemandOf(o),
-      o.payment(), window_start.get(), window_end.get());
+      o.payment(), window_start.get(), window_end.get(), refresh);
 }
 
 absl::StatusOr<std::optional<Placement>> RouteStore::PlaceStopIn(pqxx::work& txn,
@@ -341,29 +347,43 @@ absl::Status RouteStore::ApplyOrderChangeIn(pqxx::work& txn, const std::string& 
         "  unassigned_reason = $6, updated_at = now() WHERE tenant_id = $1 AND order_id = $2",
         tenant, order.order_id(), state, courier, sequence, reason);
   };
-  if (type == "order.assigned") {
-    if (order.courier_id() == stop.courier_id) {
-      set("ASSIGNED", stop.courier_id, stop.stop.sequence(), "");
-      return absl::OkStatus();
-    }
-    // A person chose the courier: the stop moves to the best place on their route, or to
-    // its end when the optimiser finds none.
+  // The stop goes to the best place on `courier`'s route, or to its end when the
+  // optimiser finds none (a person's choice, or an edit of an order already theirs).
+  auto place_with = [&](const std::string& courier) -> absl::Status {
     LeaveRoute(txn, tenant, stop);
     set("PENDING", "", 0, "");
-    QQ_ASSIGN_OR_RETURN(auto placement,
-                        PlaceStopIn(txn, tenant, order.order_id(), now, order.courier_id()));
+    QQ_ASSIGN_OR_RETURN(auto placement, PlaceStopIn(txn, tenant, order.order_id(), now, courier));
     if (!placement || !placement->placed) {
       const int last = txn.exec_params(absl::StrCat("SELECT coalesce(max(sequence), 0) FROM "
                                                     "delivery_stops WHERE tenant_id = $1 AND "
                                                     "courier_id = $2 AND state IN ",
                                                     kOpenStates),
-                                       tenant, order.courier_id())[0][0]
+                                       tenant, courier)[0][0]
                            .as<int>();
-      set("ASSIGNED", order.courier_id(), last + 1, "");
+      set("ASSIGNED", courier, last + 1, "");
     } else {
       txn.exec_params(
           "UPDATE delivery_stops SET state = 'ASSIGNED' WHERE tenant_id = $1 AND order_id = $2",
           tenant, order.order_id());
+    }
+    return absl::OkStatus();
+  };
+  if (type == "order.assigned") {
+    if (order.courier_id() == stop.courier_id) {
+      set("ASSIGNED", stop.courier_id, stop.stop.sequence(), "");
+      return absl::OkStatus();
+    }
+    return place_with(order.courier_id());
+  }
+  if (type == "order.updated") {
+    // An edit before the courier set out: the stop takes the new window, address and
+    // items, and its place on the route is chosen again (with the same courier, who has
+    // the order; a waiting stop may go to anyone).
+    AddStopIn(txn, tenant, order, /*refresh=*/true);
+    if (stop.state == "ASSIGNED" && !stop.courier_id.empty()) return place_with(stop.courier_id);
+    if (stop.state == "PENDING") {
+      QQ_ASSIGN_OR_RETURN(auto placement, PlaceStopIn(txn, tenant, order.order_id(), now));
+      if (placement && !placement->placed) AnnounceUnplacedIn(txn, tenant, order, *placement);
     }
     return absl::OkStatus();
   }

@@ -50,9 +50,11 @@ class RouteStore {
  public:
   explicit RouteStore(PgPool& pool);
 
-  // Copies a new delivery order (order.created); a repeat changes nothing.
+  // Copies a new delivery order (order.created); a repeat changes nothing. With `refresh`
+  // (order.updated) an existing stop takes the order's address, notes, items and window.
   static void AddStopIn(pqxx::work& txn, const std::string& tenant,
-                        const qingquan::common::v1::DeliveryOrderChanged& order);
+                        const qingquan::common::v1::DeliveryOrderChanged& order,
+                        bool refresh = false);
 
   // Puts the stop on a courier's route (the best place among the couriers on duty, or on
   // `only_courier`'s route), renumbering that route, and appends "delivery.assigned" to

@@ -526,11 +526,29 @@ TEST_F(RealTextTest, DeliveryOrdersAreEditedUntilTheCourierSetsOut) {
                    station_dispatcher_);
   ASSERT_EQ(assigned.status, 200) << assigned.body;
   EXPECT_EQ(Str(assigned.Json(), "courierName"), "李师傅") << assigned.body;
-  // Still editable once assigned, no longer once the courier has set out.
-  EXPECT_EQ(Send("PATCH", "/v1/delivery-orders/" + id + "?updateMask=notes", R"({"notes":"改"})",
-                 station, {{"Content-Type", "application/json"}})
-                .status,
-            200);
+  // Still editable once assigned, no longer once the courier has set out. A new window
+  // reaches the courier's route (dispatch takes order.updated and places the stop again).
+  EXPECT_EQ(
+      Send(
+          "PATCH", "/v1/delivery-orders/" + id + "?updateMask=notes,window",
+          R"({"notes":"改","window":{"startTime":"2099-01-01T07:00:00Z","endTime":"2099-01-01T10:00:00Z"}})",
+          station, {{"Content-Type", "application/json"}})
+          .status,
+      200);
+  const std::string number = Str(created.Json(), "number");
+  EXPECT_TRUE(Eventually(
+      [&] {
+        const boost::json::value route = http_->Get("/v1/routes/me", courier_).Json();
+        if (!route.is_object() || !route.as_object().contains("stops")) return false;
+        for (const auto& stop : route.as_object().at("stops").as_array()) {
+          if (Str(stop, "number") == number) {
+            return Str(stop, "windowEnd") == "2099-01-01T10:00:00Z" && Str(stop, "notes") == "改";
+          }
+        }
+        return false;
+      },
+      5s))
+      << http_->Get("/v1/routes/me", courier_).body;
   ASSERT_EQ(DeliveryStep(id, R"({"transition":"start"})", courier_).status, 200);
   HttpResponse late = Send("PATCH", "/v1/delivery-orders/" + id + "?updateMask=notes",
                            R"({"notes":"再改"})", station, {{"Content-Type", "application/json"}});
