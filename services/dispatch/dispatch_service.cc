@@ -77,7 +77,10 @@ grpc::ServerUnaryReactor* DispatchServiceImpl::CreateTeam(grpc::CallbackServerCo
         QQ_RETURN_IF_ERROR(RequireRole(call, {roles::kDispatcher}));
         QQ_ASSIGN_OR_RETURN(NewTeam team,
                             CheckedTeam(people_, call.identity.tenant, request->team()));
-        QQ_ASSIGN_OR_RETURN(Team created, store_.CreateTeam(call.identity.tenant, team));
+        QQ_ASSIGN_OR_RETURN(IdempotencyScope idempotency,
+                            IdempotencyScopeOf(call, "CreateTeam", *request));
+        QQ_ASSIGN_OR_RETURN(Team created,
+                            store_.CreateTeam(call.identity.tenant, team, idempotency));
         ToProto(created, response);
         return absl::OkStatus();
       });
@@ -132,11 +135,14 @@ grpc::ServerUnaryReactor* DispatchServiceImpl::CreateArea(grpc::CallbackServerCo
     for (const auto& p : in.boundary()) ring.push_back(GeoPoint{p.lat(), p.lng()});
     QQ_ASSIGN_OR_RETURN(AreaBoundary boundary, AreaBoundary::FromRing(ring));
     if (in.team_id().empty()) return InvalidField("area.teamId", "required");
-    QQ_ASSIGN_OR_RETURN(Area created,
-                        store_.CreateArea(call.identity.tenant, {.name = std::move(name),
-                                                                 .team_id = in.team_id(),
-                                                                 .priority = in.priority(),
-                                                                 .boundary = std::move(boundary)}));
+    QQ_ASSIGN_OR_RETURN(IdempotencyScope idempotency,
+                        IdempotencyScopeOf(call, "CreateArea", *request));
+    QQ_ASSIGN_OR_RETURN(Area created, store_.CreateArea(call.identity.tenant,
+                                                        {.name = std::move(name),
+                                                         .team_id = in.team_id(),
+                                                         .priority = in.priority(),
+                                                         .boundary = std::move(boundary)},
+                                                        idempotency));
     ToProto(created, response);
     return absl::OkStatus();
   });

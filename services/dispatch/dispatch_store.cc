@@ -1,9 +1,12 @@
 #include "services/dispatch/dispatch_store.h"
 
+#include <google/protobuf/wrappers.pb.h>
+
 #include <charconv>
 
 #include "absl/strings/str_cat.h"
 #include "qingquan/common/v1/events.pb.h"
+#include "services/common/idempotency.h"
 #include "services/common/ids.h"
 #include "services/common/outbox.h"
 #include "services/common/pg_pool.h"
@@ -177,12 +180,29 @@ DispatchStore::DispatchStore(PgPool& pool) : pool_(pool) {
        kEnsureDemoTeam, kEnsureDemoArea});
 }
 
-absl::StatusOr<Team> DispatchStore::CreateTeam(const std::string& tenant, const NewTeam& team) {
-  Team created{.name = team.name,
-               .leader_id = team.leader_id,
-               .member_ids = team.member_ids,
-               .is_default = team.is_default};
+absl::StatusOr<Team> DispatchStore::CreateTeam(const std::string& tenant, const NewTeam& team,
+                                               const IdempotencyScope& idempotency) {
+  Team created;
   absl::Status status = pool_.Transact([&](pqxx::work& txn) -> absl::Status {
+    created = Team{.name = team.name,
+                   .leader_id = team.leader_id,
+                   .member_ids = team.member_ids,
+                   .is_default = team.is_default};
+    // The key remembers the id created first; a retry answers with that team as it is.
+    google::protobuf::StringValue first;
+    QQ_ASSIGN_OR_RETURN(bool replayed, ClaimIdempotencyKey(txn, idempotency, first));
+    if (replayed) {
+      for (const auto& row : txn.exec_prepared(kListTeams.name, tenant)) {
+        if (row[0].as<std::string>() != first.value()) continue;
+        created = Team{.id = row[0].as<std::string>(),
+                       .name = row[1].as<std::string>(),
+                       .leader_id = row[2].as<std::string>(),
+                       .member_ids = TextArrayOf(row[3]),
+                       .is_default = row[4].as<bool>()};
+        return absl::OkStatus();
+      }
+      return WithField(absl::NotFoundError("the team this key created is deleted"), "team.id");
+    }
     pqxx::result inserted = txn.exec_prepared(kInsertTeam.name, tenant, team.name, team.leader_id,
                                               PgTextArray(team.member_ids), team.is_default);
     if (inserted.empty()) {
@@ -193,6 +213,9 @@ absl::StatusOr<Team> DispatchStore::CreateTeam(const std::string& tenant, const 
                        "team.isDefault");
     }
     created.id = inserted[0][0].as<std::string>();
+    google::protobuf::StringValue id;
+    id.set_value(created.id);
+    RecordIdempotentResponse(txn, idempotency, id);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -357,13 +380,26 @@ absl::Status DispatchStore::DeleteArea(const std::string& tenant, const std::str
   });
 }
 
-absl::StatusOr<Area> DispatchStore::CreateArea(const std::string& tenant, const NewArea& area) {
-  Area created{.name = area.name,
-               .team_id = area.team_id,
-               .priority = area.priority,
-               .boundary = area.boundary.OpenRing()};
+absl::StatusOr<Area> DispatchStore::CreateArea(const std::string& tenant, const NewArea& area,
+                                               const IdempotencyScope& idempotency) {
+  Area created;
   const std::string wkt = area.boundary.ToWkt();
   absl::Status status = pool_.Transact([&](pqxx::work& txn) -> absl::Status {
+    created = Area{.name = area.name,
+                   .team_id = area.team_id,
+                   .priority = area.priority,
+                   .boundary = area.boundary.OpenRing()};
+    // The key remembers the id created first; a retry answers with that area as it is.
+    google::protobuf::StringValue first;
+    QQ_ASSIGN_OR_RETURN(bool replayed, ClaimIdempotencyKey(txn, idempotency, first));
+    if (replayed) {
+      for (Area& existing : AreasIn(txn, tenant)) {
+        if (existing.id != first.value()) continue;
+        created = std::move(existing);
+        return absl::OkStatus();
+      }
+      return WithField(absl::NotFoundError("the area this key created is deleted"), "area.id");
+    }
     QQ_ASSIGN_OR_RETURN(created.team_name, CheckAreaIn(txn, tenant, area, wkt));
     pqxx::result inserted =
         txn.exec_prepared(kInsertArea.name, tenant, area.name, area.team_id, area.priority, wkt);
@@ -372,26 +408,35 @@ absl::StatusOr<Area> DispatchStore::CreateArea(const std::string& tenant, const 
     }
     created.id = inserted[0][0].as<std::string>();
     AnnounceAreaChange(txn, tenant, created.id, area.name, "CREATED");
+    google::protobuf::StringValue id;
+    id.set_value(created.id);
+    RecordIdempotentResponse(txn, idempotency, id);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
   return created;
 }
 
+std::vector<Area> DispatchStore::AreasIn(pqxx::work& txn, const std::string& tenant) {
+  std::vector<Area> areas;
+  for (const auto& row : txn.exec_prepared(kListAreas.name, tenant)) {
+    std::string id = row[0].as<std::string>();
+    if (areas.empty() || areas.back().id != id) {
+      areas.push_back(Area{.id = std::move(id),
+                           .name = row[1].as<std::string>(),
+                           .team_id = row[2].as<std::string>(),
+                           .team_name = row[3].as<std::string>(),
+                           .priority = row[4].as<int>()});
+    }
+    areas.back().boundary.push_back(GeoPoint{row[5].as<double>(), row[6].as<double>()});
+  }
+  return areas;
+}
+
 absl::StatusOr<std::vector<Area>> DispatchStore::ListAreas(const std::string& tenant) {
   std::vector<Area> areas;
   absl::Status status = pool_.Read([&](pqxx::work& txn) {
-    for (const auto& row : txn.exec_prepared(kListAreas.name, tenant)) {
-      std::string id = row[0].as<std::string>();
-      if (areas.empty() || areas.back().id != id) {
-        areas.push_back(Area{.id = std::move(id),
-                             .name = row[1].as<std::string>(),
-                             .team_id = row[2].as<std::string>(),
-                             .team_name = row[3].as<std::string>(),
-                             .priority = row[4].as<int>()});
-      }
-      areas.back().boundary.push_back(GeoPoint{row[5].as<double>(), row[6].as<double>()});
-    }
+    areas = AreasIn(txn, tenant);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "services/common/idempotency.h"
 #include "services/common/migrations.h"
 #include "services/dispatch/domain/area_boundary.h"
 #include "services/dispatch/domain/area_choice.h"
@@ -83,7 +84,9 @@ class DispatchStore {
 
   // ALREADY_EXISTS naming "team.name" when the tenant has a team of that name, or
   // "team.isDefault" when `team.is_default` and the tenant already has a default team.
-  absl::StatusOr<Team> CreateTeam(const std::string& tenant, const NewTeam& team);
+  // With an Idempotency-Key, a retry answers with the team the key created first.
+  absl::StatusOr<Team> CreateTeam(const std::string& tenant, const NewTeam& team,
+                                  const IdempotencyScope& idempotency = {});
 
   // OK when the tenant has the team (not deleted); NOT_FOUND naming "team.id" otherwise.
   absl::Status TeamExists(const std::string& tenant, const std::string& id);
@@ -106,7 +109,9 @@ class DispatchStore {
   // kMinSquareDegrees (all points on one line); NOT_FOUND naming "area.teamId" when
   // the tenant has no such team; ALREADY_EXISTS naming "area.name" when the tenant has an
   // area of that name.
-  absl::StatusOr<Area> CreateArea(const std::string& tenant, const NewArea& area);
+  // With an Idempotency-Key, a retry answers with the area the key created first.
+  absl::StatusOr<Area> CreateArea(const std::string& tenant, const NewArea& area,
+                                  const IdempotencyScope& idempotency = {});
   // Replaces the area (checked as CreateArea); NOT_FOUND (field "area.id") for an unknown
   // or deleted area, ALREADY_EXISTS (field "area.name") for a name another area has.
   // Announces "area.changed" (UPDATED).
@@ -118,6 +123,8 @@ class DispatchStore {
 
   // The tenant's areas, highest priority first, then by name.
   absl::StatusOr<std::vector<Area>> ListAreas(const std::string& tenant);
+  // The same inside the caller's transaction.
+  static std::vector<Area> AreasIn(pqxx::work& txn, const std::string& tenant);
 
   // The tenant's areas whose boundary covers `point` (edges included), unranked
   // (ChooseCoveringArea ranks them).
