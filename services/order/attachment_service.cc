@@ -121,11 +121,20 @@ class AttachmentServiceImpl::UploadReactor final
     stored.attachment.set_sha256(absl::BytesToHexString(
         absl::string_view(reinterpret_cast<const char*>(hash), sizeof hash)));
     stored.attachment.set_file_name(file_name_);
-    auto inserted = service_.store_.Insert(call_.identity.tenant, stored);
-    if (!inserted.ok()) {
-      (void)service_.blobs_.Delete(id_);  // no row names it: take it back
-      return inserted.status();
+    // The same photo under the same name with the same key is the same upload.
+    qingquan::order::v1::Attachment what;
+    what.set_file_name(file_name_);
+    what.set_sha256(stored.attachment.sha256());
+    auto idempotency = IdempotencyScopeOf(call_, "UploadAttachment", what);
+    if (!idempotency.ok()) {
+      (void)service_.blobs_.Delete(id_);
+      return idempotency.status();
     }
+    auto inserted = service_.store_.Insert(call_.identity.tenant, stored, *idempotency);
+    if (!inserted.ok() || inserted->id() != id_) {
+      (void)service_.blobs_.Delete(id_);  // no row names it (a failure, or a retry): take it back
+    }
+    if (!inserted.ok()) return inserted.status();
     *response_ = *std::move(inserted);
     return absl::OkStatus();
   }

@@ -28,14 +28,19 @@ AttachmentStore::AttachmentStore(PgPool& pool) : pool_(pool) {
 }
 
 absl::StatusOr<qingquan::order::v1::Attachment> AttachmentStore::Insert(
-    const std::string& tenant, const StoredAttachment& stored) {
-  qingquan::order::v1::Attachment out = stored.attachment;
+    const std::string& tenant, const StoredAttachment& stored,
+    const IdempotencyScope& idempotency) {
+  qingquan::order::v1::Attachment out;
   QQ_RETURN_IF_ERROR(pool_.Transact([&](pqxx::work& txn) -> absl::Status {
+    out = stored.attachment;
+    QQ_ASSIGN_OR_RETURN(bool replayed, ClaimIdempotencyKey(txn, idempotency, out));
+    if (replayed) return absl::OkStatus();
     const auto& a = stored.attachment;
     pqxx::row row = txn.exec_prepared(kInsertAttachment.name, a.id(), tenant, stored.uploaded_by,
                                       a.content_type(), a.size_bytes(), a.sha256(), a.file_name(),
                                       stored.blob_key)[0];
     *out.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row[0].as<long long>());
+    RecordIdempotentResponse(txn, idempotency, out);
     return absl::OkStatus();
   }));
   return out;
