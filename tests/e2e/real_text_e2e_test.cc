@@ -10,6 +10,7 @@
 
 #include <cctype>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <string>
 #include <thread>
@@ -598,6 +599,53 @@ TEST_F(RealTextTest, ErrorsSpeakChineseUnlessEnglishIsAsked) {
   HttpResponse missing = http_->Get("/v1/work-orders/00000000-0000-4000-8000-000000000000", agent_);
   EXPECT_EQ(missing.status, 404);
   EXPECT_EQ(Str(ErrorOf(missing), "message"), "找不到要查看的记录") << missing.body;
+}
+
+// Every create honours Idempotency-Key, dispatch's too: a retried team is the first one,
+// and the same key for another team is refused with 422.
+TEST_F(RealTextTest, ARetriedTeamIsTheFirstOne) {
+  const std::string name =
+      "抢修二组-" + std::to_string(getpid()) + "-" +
+      std::to_string(std::chrono::system_clock::now().time_since_epoch().count());
+  const std::string body =
+      R"({"name":)" + Quoted(name) + R"(,"leaderId":")" + UserIdOf(leader_) + R"("})";
+  // Keys are printable ASCII; the name is not.
+  const std::map<std::string, std::string> key = {
+      {"Idempotency-Key", "team-" + std::to_string(std::hash<std::string>{}(name))}};
+  HttpResponse first = Send("POST", "/v1/teams", body, dispatcher_, key);
+  ASSERT_EQ(first.status, 200) << first.body;
+  HttpResponse retried = Send("POST", "/v1/teams", body, dispatcher_, key);
+  ASSERT_EQ(retried.status, 200) << retried.body;
+  EXPECT_EQ(Str(retried.Json(), "id"), Str(first.Json(), "id"));
+  EXPECT_EQ(Str(retried.Json(), "name"), name);
+  HttpResponse other =
+      Send("POST", "/v1/teams", R"({"name":)" + Quoted(name + "b") + "}", dispatcher_, key);
+  EXPECT_EQ(other.status, 422) << other.body;
+  EXPECT_EQ(Str(ErrorOf(other), "code"), "IDEMPOTENCY_KEY_REUSED");
+  // Without a key, a second team of the same name is a conflict, as before.
+  EXPECT_EQ(Send("POST", "/v1/teams", body, dispatcher_).status, 409);
+}
+
+// A photo upload retried on a bad signal is the same photo, not a second one.
+TEST_F(RealTextTest, ARetriedUploadIsTheFirstPhoto) {
+  const std::string key =
+      "photo-" + std::to_string(getpid()) + "-" +
+      std::to_string(std::chrono::system_clock::now().time_since_epoch().count());
+  std::map<std::string, std::string> headers = {{"Content-Type", "image/png"},
+                                                {"Idempotency-Key", key}};
+  HttpResponse first =
+      Send("POST", "/v1/attachments?fileName=%E7%8E%B0%E5%9C%BA.png", TinyPng(), worker_, headers);
+  ASSERT_EQ(first.status, 200) << first.body;
+  HttpResponse retried =
+      Send("POST", "/v1/attachments?fileName=%E7%8E%B0%E5%9C%BA.png", TinyPng(), worker_, headers);
+  ASSERT_EQ(retried.status, 200) << retried.body;
+  EXPECT_EQ(Str(retried.Json(), "id"), Str(first.Json(), "id"));
+  EXPECT_EQ(Str(retried.Json(), "fileName"), "现场.png");
+  // Another photo under the same key is refused.
+  HttpResponse other =
+      Send("POST", "/v1/attachments?fileName=other.png", TinyPng(), worker_, headers);
+  EXPECT_EQ(other.status, 422) << other.body;
+  EXPECT_EQ(http_->Get("/v1/attachments/" + Str(first.Json(), "id"), worker_).body, TinyPng());
 }
 
 }  // namespace
