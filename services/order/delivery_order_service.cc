@@ -139,20 +139,11 @@ grpc::ServerUnaryReactor* DeliveryOrderServiceImpl::UpdateDeliveryOrder(
         auto masked = [&](const char* path) {
           return std::find(paths.begin(), paths.end(), path) != paths.end();
         };
-        // Checked as a new order would be; a window is checked only when it changes (a
-        // new one already over is refused, an old one that passed may stay).
-        if (!masked("window")) merged.clear_window();
-        QQ_ASSIGN_OR_RETURN(DeliveryOrderDraft edited, CheckNewDeliveryOrder(merged, absl::Now()));
-        if (!masked("window")) {
-          auto time_of = [](const google::protobuf::Timestamp& t) {
-            return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
-          };
-          if (current.window().has_start_time()) {
-            edited.window_start = time_of(current.window().start_time());
-          }
-          if (current.window().has_end_time())
-            edited.window_end = time_of(current.window().end_time());
-        }
+        // Checked as a new order would be, but only a window that changes must still be
+        // open (a new one already over is refused; the order's own may have passed).
+        const absl::Time window_checked_at = masked("window") ? absl::Now() : absl::InfinitePast();
+        QQ_ASSIGN_OR_RETURN(DeliveryOrderDraft edited,
+                            CheckNewDeliveryOrder(merged, window_checked_at));
         std::optional<DeliveryCustomer> address;
         if (masked("address_id")) {
           QQ_ASSIGN_OR_RETURN(auto customer, customers_.GetCustomer(call, current.customer_id()));
@@ -187,7 +178,7 @@ grpc::ServerUnaryReactor* DeliveryOrderServiceImpl::TransitionDeliveryOrder(
         QQ_RETURN_IF_ERROR(CheckTextLength("comment", input.comment, kMaxCommentChars));
         QQ_RETURN_IF_ERROR(CheckTextLength("courierId", input.assignee_id, kMaxUserIdChars));
         const Identity& actor = call.identity;
-        if (!input.assignee_id.empty() && input.assignee_id != actor.user_id) {
+        if (NamesSomeoneElse(input, actor)) {
           QQ_ASSIGN_OR_RETURN(input.assignee_account,
                               customers_.AssigneeAccountOf(actor.tenant, input.assignee_id));
         }
@@ -203,12 +194,9 @@ grpc::ServerUnaryReactor* DeliveryOrderServiceImpl::TransitionDeliveryOrder(
                                 .attachment_ids = attachments};
           change.actor_name = actor.NameOrUsername();
           if (step->assigns()) {
-            const bool someone_else =
-                !input.assignee_id.empty() && input.assignee_id != actor.user_id;
-            change.courier_id = someone_else ? input.assignee_id : actor.user_id;
-            change.courier_name = !someone_else            ? actor.NameOrUsername()
-                                  : input.assignee_account ? input.assignee_account->display_name
-                                                           : "";
+            ChosenAssignee chosen = AssigneeOf(input, actor);
+            change.courier_id = std::move(chosen.id);
+            change.courier_name = std::move(chosen.name);
           }
           change.mark_delivered = step->resolves();
           change.cancels = step->cancels();

@@ -501,11 +501,7 @@ absl::StatusOr<DeliveryOrder> DeliveryStore::Edit(const std::string& tenant, con
     FillDelivery(rows[0], current);
     QQ_ASSIGN_OR_RETURN(Workflow workflow, workflows_.AtVersion(txn, tenant, kDeliveryKind,
                                                                 current.workflow_version()));
-    bool editable = current.state() == workflow.initial_state();
-    for (const auto& t : workflow.transitions()) {
-      if (t.assigns() && t.to() == current.state()) editable = true;
-    }
-    if (!editable || current.has_deliver_time()) {
+    if (!IsBeforeSetOut(workflow, current.state()) || current.has_deliver_time()) {
       return WithField(absl::FailedPreconditionError(
                            absl::StrCat("the order is ", current.state(),
                                         ": it can only be changed before the courier sets out")),

@@ -147,7 +147,7 @@ absl::StatusOr<WorkOrder> WorkOrderServiceImpl::Transition(
   QQ_RETURN_IF_ERROR(CheckTextLength("assigneeId", input.assignee_id, kMaxUserIdChars));
   input.attachment_count = static_cast<int>(attachment_ids.size());
   // Someone named by a person must be able to take the order (asked before the row lock).
-  if (!input.assignee_id.empty() && input.assignee_id != call.identity.user_id) {
+  if (NamesSomeoneElse(input, call.identity)) {
     QQ_ASSIGN_OR_RETURN(input.assignee_account,
                         customers_.AssigneeAccountOf(call.identity.tenant, input.assignee_id));
   }
@@ -170,11 +170,9 @@ absl::StatusOr<WorkOrder> WorkOrderServiceImpl::Transition(
     change.comment = input.comment.empty() ? input.result : input.comment;
     change.attachment_ids = attachment_ids;
     if (step->assigns()) {
-      const bool someone_else = !input.assignee_id.empty() && input.assignee_id != actor.user_id;
-      change.assignee_id = someone_else ? input.assignee_id : actor.user_id;
-      change.assignee_name = !someone_else            ? actor.NameOrUsername()
-                             : input.assignee_account ? input.assignee_account->display_name
-                                                      : "";
+      ChosenAssignee chosen = AssigneeOf(input, actor);
+      change.assignee_id = std::move(chosen.id);
+      change.assignee_name = std::move(chosen.name);
     }
     if (!input.result.empty()) change.result = input.result;
     change.mark_resolved = step->resolves();

@@ -167,12 +167,9 @@ std::string DescribeDeliveryEdit(const v1::DeliveryOrder& before, const Delivery
   if (items_before != items_after) {
     parts.push_back(absl::StrCat("商品: ", items_before, " → ", items_after));
   }
-  auto time_of = [](const google::protobuf::Timestamp& t) -> std::optional<absl::Time> {
-    return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
-  };
   std::optional<absl::Time> start, end;
-  if (before.window().has_start_time()) start = time_of(before.window().start_time());
-  if (before.window().has_end_time()) end = time_of(before.window().end_time());
+  if (before.window().has_start_time()) start = ToAbslTime(before.window().start_time());
+  if (before.window().has_end_time()) end = ToAbslTime(before.window().end_time());
   if (start != after.window_start || end != after.window_end) {
     parts.push_back(absl::StrCat("时间窗: ", WindowText(start, end, zone), " → ",
                                  WindowText(after.window_start, after.window_end, zone)));

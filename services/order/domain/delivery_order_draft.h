@@ -74,9 +74,6 @@ std::pair<absl::Time, absl::Time> PreferredWindowOn(const PreferredWindow& prefe
 std::optional<std::pair<absl::Time, absl::Time>> NextPreferredWindow(
     const PreferredWindow& preferred, absl::Time now, const absl::TimeZone& zone);
 
-// The fields an UpdateDeliveryOrder may change (update_mask paths).
-inline constexpr const char* kEditableDeliveryFields[] = {"items", "window", "notes", "address_id"};
-
 // The patch laid over the current order as a whole new order would be sent (so every value
 // is checked as on create): the masked fields from `patch`, the rest from `current`.
 // INVALID_ARGUMENT naming "updateMask" for an empty mask or a field that cannot change.

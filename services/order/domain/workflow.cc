@@ -518,6 +518,23 @@ absl::StatusOr<const WorkflowTransition*> CheckTransition(const Workflow& workfl
   return found;
 }
 
+bool IsBeforeSetOut(const Workflow& workflow, absl::string_view state) {
+  if (state == workflow.initial_state()) return true;
+  for (const auto& t : workflow.transitions()) {
+    if (t.assigns() && t.to() == state) return true;
+  }
+  return false;
+}
+
+bool NamesSomeoneElse(const TransitionInput& input, const Identity& actor) {
+  return !input.assignee_id.empty() && input.assignee_id != actor.user_id;
+}
+
+ChosenAssignee AssigneeOf(const TransitionInput& input, const Identity& actor) {
+  if (!NamesSomeoneElse(input, actor)) return {actor.user_id, actor.NameOrUsername()};
+  return {input.assignee_id, input.assignee_account ? input.assignee_account->display_name : ""};
+}
+
 Workflow::Routing RoutingOf(const Workflow& workflow) {
   if (workflow.routing() != Workflow::ROUTING_UNSPECIFIED) return workflow.routing();
   const std::string& kind = workflow.kind();

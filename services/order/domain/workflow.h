@@ -76,6 +76,22 @@ absl::StatusOr<const WorkflowTransition*> CheckTransition(const Workflow& workfl
                                                           const Identity& actor,
                                                           const TransitionInput& input);
 
+// True when a person names someone other than themselves as the assignee: that account is
+// looked up (TransitionInput::assignee_account) and checked by a step that assigns.
+bool NamesSomeoneElse(const TransitionInput& input, const Identity& actor);
+
+// Whom a step that assigns gives the order to, and their name: the person named (named as
+// their looked-up account says), else the actor themselves.
+struct ChosenAssignee {
+  std::string id;
+  std::string name;
+};
+ChosenAssignee AssigneeOf(const TransitionInput& input, const Identity& actor);
+
+// True in the workflow's initial state and where a step that assigns leads: an order that
+// has not set out yet, so what it asks for may still change (UpdateDeliveryOrder).
+bool IsBeforeSetOut(const Workflow& workflow, absl::string_view state);
+
 // Who takes a new work order of this workflow: its own routing, else the kind's default
 // (投诉, 咨询, 回访 the service desk; every other type a field team).
 qingquan::order::v1::Workflow::Routing RoutingOf(const Workflow& workflow);

@@ -171,5 +171,14 @@ TEST(ValidateWorkflow, AcceptsATenantsExtraApprovalStep) {
       CheckTransition(wf, {"PENDING_REVIEW", "a1"}, "approve", As("m1", {"manager"}), {}).ok());
 }
 
+TEST(IsBeforeSetOut, InitialStateAndWhereAssigningLeads) {
+  const Workflow delivery = DefaultWorkflow(kDeliveryKind);
+  EXPECT_TRUE(IsBeforeSetOut(delivery, "PENDING"));
+  EXPECT_TRUE(IsBeforeSetOut(delivery, "ASSIGNED"));
+  EXPECT_FALSE(IsBeforeSetOut(delivery, "DELIVERING"));
+  EXPECT_FALSE(IsBeforeSetOut(delivery, "DELIVERED"));
+  EXPECT_FALSE(IsBeforeSetOut(delivery, "CANCELLED"));
+}
+
 }  // namespace
 }  // namespace qq::order
