@@ -409,12 +409,7 @@ absl::Status HandleDeliveryEvent(pqxx::work& txn, const StreamEvent& event) {
   const absl::Time now = absl::Now();
   if (event.type == "order.created") {
     RouteStore::AddStopIn(txn, event.tenant, order);
-    QQ_ASSIGN_OR_RETURN(std::optional<Placement> placement,
-                        RouteStore::PlaceStopIn(txn, event.tenant, order.order_id(), now));
-    // Not placed: the order service notes why on the order's timeline.
-    if (placement && !placement->placed)
-      RouteStore::AnnounceUnplacedIn(txn, event.tenant, order, *placement);
-    return absl::OkStatus();
+    return RouteStore::PlaceOrAnnounceIn(txn, event.tenant, order, now);
   }
   return RouteStore::ApplyOrderChangeIn(txn, event.tenant, event.type, order, now);
 }

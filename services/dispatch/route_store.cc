@@ -332,6 +332,15 @@ absl::StatusOr<int> RouteStore::PlaceWaitingStopsIn(pqxx::work& txn, const std::
   return placed;
 }
 
+absl::Status RouteStore::PlaceOrAnnounceIn(pqxx::work& txn, const std::string& tenant,
+                                           const events::DeliveryOrderChanged& order,
+                                           absl::Time now) {
+  QQ_ASSIGN_OR_RETURN(std::optional<Placement> placement,
+                      PlaceStopIn(txn, tenant, order.order_id(), now));
+  if (placement && !placement->placed) AnnounceUnplacedIn(txn, tenant, order, *placement);
+  return absl::OkStatus();
+}
+
 absl::Status RouteStore::ApplyOrderChangeIn(pqxx::work& txn, const std::string& tenant,
                                             const std::string& type,
                                             const events::DeliveryOrderChanged& order,
@@ -381,10 +390,7 @@ absl::Status RouteStore::ApplyOrderChangeIn(pqxx::work& txn, const std::string& 
     // the order; a waiting stop may go to anyone).
     AddStopIn(txn, tenant, order, /*refresh=*/true);
     if (stop.state == "ASSIGNED" && !stop.courier_id.empty()) return place_with(stop.courier_id);
-    if (stop.state == "PENDING") {
-      QQ_ASSIGN_OR_RETURN(auto placement, PlaceStopIn(txn, tenant, order.order_id(), now));
-      if (placement && !placement->placed) AnnounceUnplacedIn(txn, tenant, order, *placement);
-    }
+    if (stop.state == "PENDING") return PlaceOrAnnounceIn(txn, tenant, order, now);
     return absl::OkStatus();
   }
   if (type == "order.delivering") {

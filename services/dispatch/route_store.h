@@ -66,6 +66,12 @@ class RouteStore {
                                                               absl::Time now,
                                                               const std::string& only_courier = "");
 
+  // PlaceStopIn for the order's stop, announcing "delivery.unplaced" when no courier can
+  // take it (the order service then says why on the order's timeline).
+  static absl::Status PlaceOrAnnounceIn(pqxx::work& txn, const std::string& tenant,
+                                        const qingquan::common::v1::DeliveryOrderChanged& order,
+                                        absl::Time now);
+
   // Appends "delivery.unplaced" with `placement`'s reason, in words too.
   static void AnnounceUnplacedIn(pqxx::work& txn, const std::string& tenant,
                                  const qingquan::common::v1::DeliveryOrderChanged& order,
