@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "qingquan/customer/v1/customer.grpc.pb.h"
+#include "services/common/text/utf8_text.h"
 #include "tests/support/gateway_test.h"
 #include "tests/support/http_client.h"
 #include "tests/support/stack.h"
@@ -27,13 +28,6 @@ namespace qq::testing {
 namespace {
 
 namespace v1 = qingquan::customer::v1;
-
-// Code points of UTF-8 text.
-size_t CharCount(const std::string& s) {
-  size_t n = 0;
-  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
-}
 
 // Exactly `n` characters: `prefix` (kept unique per test run), then CJK, ASCII, digits, an
 // emoji, full-width forms and a combining mark in turn. `identifier` leaves out the forms
@@ -44,8 +38,8 @@ std::string TextOf(size_t n, const std::string& prefix, bool identifier = false)
   static const std::vector<std::string> kIdentifier = {"水", "a", "1", "😀", "-", "表", "9"};
   const auto& pieces = identifier ? kIdentifier : kFree;
   std::string out = prefix;
-  for (size_t i = 0; CharCount(out) < n; ++i) out += pieces[i % pieces.size()];
-  EXPECT_EQ(CharCount(out), n);
+  for (size_t i = 0; text::CharCount(out) < n; ++i) out += pieces[i % pieces.size()];
+  EXPECT_EQ(text::CharCount(out), n);
   return out;
 }
 

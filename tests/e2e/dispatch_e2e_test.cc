@@ -670,16 +670,8 @@ TEST_F(DispatchTest, AutomaticAssignmentOffersTheBestWorkerAndMovesOnWhenTheyDec
   EXPECT_NE(declined.body.find("工具不全"), std::string::npos) << declined.body;
   // The leader's to-do list is long on a busy test stack: look through every page.
   auto leader_has_todo = [&](const std::string& order) {
-    std::string token;
-    for (int page = 0; page < 100; ++page) {
-      HttpResponse todos = http_->Get("/v1/todos?pageSize=100&pageToken=" + token, leader);
-      const auto json = todos.Json();
-      if (!json.is_object() || !json.as_object().contains("todos")) return false;
-      for (const auto& t : json.as_object().at("todos").as_array()) {
-        if (Str(t, "orderId") == order && Str(t, "kind") == "DISPATCH") return true;
-      }
-      token = Str(json, "nextPageToken");
-      if (token.empty()) return false;
+    for (const auto& t : AllTodos(*http_, leader)) {
+      if (Str(t, "orderId") == order && Str(t, "kind") == "DISPATCH") return true;
     }
     return false;
   };

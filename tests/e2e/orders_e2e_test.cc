@@ -456,13 +456,8 @@ TEST_F(OrdersTest, DeadlinesPoolToDosAndFeedbackThroughTheGateway) {
             200);
   // Every page of the agent's to-dos: desk work waiting for agents fills the first ones.
   auto agent_todos = [&] {
-    std::string all, token;
-    for (int page = 0; page < 50; ++page) {
-      HttpResponse todos = http_->Get("/v1/todos?pageSize=100&pageToken=" + token, agent_);
-      all += todos.body;
-      token = Str(todos.Json(), "nextPageToken");
-      if (todos.status != 200 || token.empty()) break;
-    }
+    std::string all;
+    for (const auto& todo : AllTodos(*http_, agent_)) all += boost::json::serialize(todo);
     return all;
   };
   EXPECT_NE(agent_todos().find(complaint), std::string::npos);

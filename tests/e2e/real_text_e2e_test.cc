@@ -116,16 +116,19 @@ class RealTextTest : public GatewayTest {
     return http_->Post("/v1/work-orders/" + id + ":transition", body, token);
   }
 
-  // Every page of the person's to-dos (a busy test tenant has more than one page).
+  // True once dispatch has routed the work order to a team (within 5 s).
+  bool Routed(const std::string& id) {
+    return Eventually(
+        [&] {
+          return !Str(http_->Get("/v1/work-orders/" + id, agent_).Json(), "teamName").empty();
+        },
+        5s);
+  }
+
+  // All of the person's to-dos as JSON text, to search for a number or a title.
   std::string TodosOf(const std::string& token) {
-    std::string all, page_token;
-    for (int page = 0; page < 50; ++page) {
-      HttpResponse todos = http_->Get("/v1/todos?pageSize=100&pageToken=" + page_token, token);
-      EXPECT_EQ(todos.status, 200) << todos.body;
-      all += todos.body;
-      page_token = Str(todos.Json(), "nextPageToken");
-      if (todos.status != 200 || page_token.empty()) break;
-    }
+    std::string all;
+    for (const auto& todo : AllTodos(*http_, token)) all += boost::json::serialize(todo);
     return all;
   }
 
@@ -203,9 +206,7 @@ TEST_F(RealTextTest, OrderTextLimitsCountCharacters) {
 
   // result and comment of a step, once dispatch has routed it to the team.
   const std::string id = Str(at_limit.Json(), "id");
-  ASSERT_TRUE(Eventually(
-      [&] { return !Str(http_->Get("/v1/work-orders/" + id, agent_).Json(), "teamName").empty(); },
-      5s));
+  ASSERT_TRUE(Routed(id));
   ASSERT_EQ(http_->Post("/v1/work-orders/" + id + ":accept", "{}", worker_).status, 200);
   ExpectTooLong(http_->Post("/v1/work-orders/" + id + ":resolve",
                             R"({"result":)" + Quoted(MixedText(4001)) + "}", worker_),
@@ -327,9 +328,7 @@ TEST_F(RealTextTest, ToDosCloseWithTheirOrder) {
   const std::string customer = Customer();
   const std::string id = Str(CreateWorkOrder("REPAIR", customer, "消火栓漏水").Json(), "id");
   const std::string number = Str(http_->Get("/v1/work-orders/" + id, agent_).Json(), "number");
-  ASSERT_TRUE(Eventually(
-      [&] { return !Str(http_->Get("/v1/work-orders/" + id, agent_).Json(), "teamName").empty(); },
-      5s));
+  ASSERT_TRUE(Routed(id));
   ASSERT_EQ(http_->Post("/v1/work-orders/" + id + ":accept", "{}", worker_).status, 200);
   const std::string photo = Str(Send("POST", "/v1/attachments?fileName=f.png", TinyPng(), worker_,
                                      {{"Content-Type", "image/png"}})
@@ -486,9 +485,7 @@ TEST_F(RealTextTest, OrdersAreEditedOnTheTimelineByName) {
                 "description", 4000);
 
   // The worker who takes it is named on the order and on its timeline.
-  ASSERT_TRUE(Eventually(
-      [&] { return !Str(http_->Get("/v1/work-orders/" + id, agent_).Json(), "teamName").empty(); },
-      5s));
+  ASSERT_TRUE(Routed(id));
   ASSERT_EQ(http_->Post("/v1/work-orders/" + id + ":accept", "{}", worker_).status, 200);
   HttpResponse taken = http_->Get("/v1/work-orders/" + id, agent_);
   EXPECT_EQ(Str(taken.Json(), "assigneeName"), "王师傅") << taken.body;

@@ -67,4 +67,20 @@ std::string UserIdOf(const std::string& token) {
   return Str(claims, "sub");
 }
 
+std::vector<boost::json::value> AllTodos(HttpClient& http, const std::string& token) {
+  std::vector<boost::json::value> todos;
+  std::string page_token;
+  for (int page = 0; page < 100; ++page) {
+    HttpResponse res = http.Get("/v1/todos?pageSize=100&pageToken=" + page_token, token);
+    if (res.status != 200) throw std::runtime_error("GET /v1/todos: " + res.body);
+    const boost::json::value json = res.Json();
+    if (json.as_object().contains("todos")) {
+      for (const auto& todo : json.as_object().at("todos").as_array()) todos.push_back(todo);
+    }
+    page_token = Str(json, "nextPageToken");
+    if (page_token.empty()) break;
+  }
+  return todos;
+}
+
 }  // namespace qq::testing

@@ -3,6 +3,9 @@
 #pragma once
 
 #include <string>
+#include <vector>
+
+#include <boost/json/value.hpp>
 
 namespace qq::testing {
 
@@ -32,5 +35,9 @@ class HttpClient;
 // std::runtime_error with the response when the login fails.
 std::string LoginAs(HttpClient& http, const std::string& tenant, const std::string& username,
                     const std::string& password = "demo12345");
+
+// Every to-do of the person with `token`, page by page (GET /v1/todos): a busy test stack
+// has more than one page. Throws std::runtime_error when a page is not 200.
+std::vector<boost::json::value> AllTodos(HttpClient& http, const std::string& token);
 
 }  // namespace qq::testing
