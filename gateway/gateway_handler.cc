@@ -14,6 +14,7 @@
 #include "absl/strings/str_join.h"
 #include "gateway/json_transcoder.h"
 #include "gateway/openapi.h"
+#include "gateway/static_site.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 #include "qingquan/common/v1/common.pb.h"
@@ -356,23 +357,40 @@ std::string ReadinessJson(const std::vector<BackendHealth>& backends, bool ready
 }  // namespace
 
 GatewayHandler::GatewayHandler(const RouteTable& routes, Backends& backends,
-                               const TokenVerifier& verifier, GatewayOptions options)
+                               const TokenVerifier& verifier, GatewayOptions options,
+                               const StaticSite* site)
     : routes_(routes),
       backends_(backends),
       verifier_(verifier),
-      options_(options),
-      openapi_json_(OpenApiDocument(routes)) {}
+      options_(std::move(options)),
+      site_(site),
+      openapi_json_(OpenApiDocument(routes)),
+      console_config_json_(ConsoleConfigJson(options_.console)) {}
 
 void GatewayHandler::Handle(HttpRequest request, Respond respond) {
   // Fixed endpoints answer GET only; they are not in the route table.
-  for (absl::string_view fixed : {"/healthz", "/readyz", "/openapi.json"}) {
+  for (absl::string_view fixed : {"/healthz", "/readyz", "/openapi.json", "/console-config.json"}) {
     if (request.path != fixed) continue;
     if (request.method != "GET") {
       return respond(MethodNotAllowed(request.method, request.path, {"GET"}, std::string(fixed)));
     }
     if (fixed == "/healthz") return respond(JsonOk(R"({"status":"ok"})", "/healthz"));
     if (fixed == "/openapi.json") return respond(JsonOk(openapi_json_, "/openapi.json"));
+    if (fixed == "/console-config.json") {
+      // Served with or without the console: a console run by Vite's dev server asks here.
+      HttpResponse response = JsonOk(console_config_json_, "/console-config.json");
+      response.headers.emplace_back("Cache-Control", "no-cache");
+      return respond(std::move(response));
+    }
     return HandleReady(std::move(respond));
+  }
+  // Every API route is under /v1/ (static_site_test holds it); the rest is the console's.
+  bool api = request.path == "/v1" || absl::StartsWith(request.path, "/v1/");
+  if (!api && site_ != nullptr) return respond(site_->Serve(request));
+  if (!api && request.path == "/") {
+    return respond(ErrorResponse(absl::NotFoundError(
+        "the web console is not served here: the gateway runs without --web_root, or its "
+        "web_root could not be loaded (see the start-up log)")));
   }
   RouteLookup lookup = routes_.Find(request.method, request.path);
   if (lookup.route == nullptr) {

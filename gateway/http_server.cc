@@ -212,6 +212,8 @@ class Session : public std::enable_shared_from_this<Session> {
     request_.authorization = ToString(header[http::field::authorization]);
     request_.idempotency_key = ToString(header["Idempotency-Key"]);
     request_.accept_language = ToString(header[http::field::accept_language]);
+    request_.accept_encoding = ToString(header[http::field::accept_encoding]);
+    request_.if_none_match = ToString(header[http::field::if_none_match]);
     language_ = LanguageOf(request_.accept_language);
     request_.request_id = request_id_;
     expect_continue_ =
@@ -372,15 +374,25 @@ class Session : public std::enable_shared_from_this<Session> {
       linger_ = true;
     }
     bool keep_alive = keep_alive_ && !server_.stopping.load();
+    // A 204 or 304 has no body and no length; the answer to HEAD has no body but tells
+    // the length the GET answer's would have. Beast writes whatever body it is given, so
+    // the body is dropped here.
+    bool no_content = response.status == 204 || response.status == 304;
+    bool head = method_ == "HEAD";
+    bool length_known = !response.body_source;
+    if (response.body_source && (no_content || head)) {
+      response.body_source->Cancel();  // none of it is sent, and its length is unknown
+      response.body_source.reset();
+    }
     if (response.body_source) return SendStreamed(std::move(response), keep_alive);
     response_.emplace(static_cast<http::status>(response.status), version_);
     if (response.status == 499) response_->reason("Client Closed Request");
-    response_->set(http::field::content_type, response.content_type);
+    if (!no_content) response_->set(http::field::content_type, response.content_type);
     response_->set("X-Request-Id", request_id_);
     for (const auto& [name, value] : response.headers) response_->set(name, value);
-    response_->body() = std::move(response.body);
+    if (!no_content && length_known) response_->content_length(response.body.size());
+    if (!no_content && !head) response_->body() = std::move(response.body);
     response_->keep_alive(keep_alive);
-    response_->prepare_payload();
     stream_.expires_after(server_.options.request_timeout);
     http::async_write(stream_, *response_,
                       [self = shared_from_this(), keep_alive](beast::error_code ec, size_t) {

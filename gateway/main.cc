@@ -1,17 +1,21 @@
 // qq-gateway: wiring only. Flags -> token verifier, routes from the linked descriptors,
-// backend channels, request handler, HTTP server; then wait for SIGTERM/SIGINT.
+// backend channels, the web console's files, request handler, HTTP server; then wait for
+// SIGTERM/SIGINT.
 #include <chrono>
 #include <cstdint>
 #include <iterator>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/flags/flag.h"
 #include "gateway/backend_pool.h"
+#include "gateway/console_config.h"
 #include "gateway/gateway_handler.h"
 #include "gateway/http_server.h"
 #include "gateway/linked_services.h"
 #include "gateway/route_table.h"
+#include "gateway/static_site.h"
 #include "services/common/auth.h"
 #include "services/common/config.h"
 #include "services/common/log.h"
@@ -30,6 +34,15 @@ ABSL_FLAG(int32_t, event_stream_timeout_ms, 600000,
           "How long an event stream (server-sent events) stays open before it ends and the "
           "client reconnects.");
 ABSL_FLAG(int32_t, io_threads, 2, "Threads serving HTTP connections.");
+ABSL_FLAG(std::string, web_root, "",
+          "Directory of the built web console (web/dist), read into memory at start-up and "
+          "served outside /v1/; empty: no console.");
+ABSL_FLAG(std::string, map_tile_url, "",
+          "Map tile URL template for the console, e.g. https://tiles.example.com/{z}/{x}/{y}.png; "
+          "empty: no base map.");
+ABSL_FLAG(std::string, map_coord_system, "WGS84",
+          "Datum of the map tiles: WGS84, or GCJ02 (tiles of Chinese providers).");
+ABSL_FLAG(std::string, map_attribution, "", "Attribution shown on the console's map.");
 
 namespace {
 
@@ -62,6 +75,28 @@ int main(int argc, char** argv) {
   }
   qq::TokenVerifier verifier(
       qq::ExitIfError(qq::ParseJwtKeys(absl::GetFlag(FLAGS_jwt_keys)), "jwt keys"));
+  const qq::gateway::ConsoleConfig console = qq::ExitIfError(
+      qq::gateway::CheckConsoleConfig({.map_tile_url = absl::GetFlag(FLAGS_map_tile_url),
+                                       .map_coord_system = absl::GetFlag(FLAGS_map_coord_system),
+                                       .map_attribution = absl::GetFlag(FLAGS_map_attribution)}),
+      "console configuration");
+
+  // A gateway serving only the API is a fine deployment: a console that cannot be loaded
+  // is a warning, not a reason to stop.
+  std::optional<qq::gateway::StaticSite> site;
+  if (const std::string web_root = absl::GetFlag(FLAGS_web_root); web_root.empty()) {
+    qq::LogInfo("no web_root: the web console is not served");
+  } else if (absl::StatusOr<qq::gateway::StaticSite> loaded = qq::gateway::StaticSite::Load(
+                 web_root, {.extra_img_origin = qq::gateway::TileOrigin(console.map_tile_url)});
+             !loaded.ok()) {
+    qq::LogWarn("the web console is not served",
+                {{"web_root", web_root}, {"error", loaded.status().ToString()}});
+  } else {
+    site.emplace(*std::move(loaded));
+    qq::LogInfo("web console loaded", {{"web_root", web_root},
+                                       {"files", std::to_string(site->file_count())},
+                                       {"bytes", std::to_string(site->total_bytes())}});
+  }
 
   const std::vector<BackendAddress> backends = {
       {"qingquan.customer.v1", absl::GetFlag(FLAGS_customer_addr)},
@@ -87,7 +122,9 @@ int main(int argc, char** argv) {
                                       {.request_timeout = request_timeout,
                                        .readiness_timeout = std::chrono::seconds(1),
                                        .transfer_timeout = transfer_timeout,
-                                       .event_stream_timeout = event_stream_timeout});
+                                       .event_stream_timeout = event_stream_timeout,
+                                       .console = console},
+                                      site ? &*site : nullptr);
   qq::gateway::HttpServer server({.listen = absl::GetFlag(FLAGS_listen),
                                   .io_threads = io_threads,
                                   .max_body_bytes = static_cast<uint64_t>(max_body_bytes),
