@@ -1,0 +1,73 @@
+// What the delivery pages share: the order types, the delivery workflow (states, and
+// which transition cancels from where), and a field error placed on the nearest field.
+import type { FormInstance } from "antd";
+import { ApiError, type Schemas } from "../../api/client";
+import { fieldPath, showFieldError } from "../../api/fieldErrors";
+import type { Session } from "../../auth/session";
+
+export type DeliveryOrder = Schemas["qingquan.order.v1.DeliveryOrder"];
+export type Workflow = Schemas["qingquan.order.v1.Workflow"];
+export type Transition = Schemas["qingquan.order.v1.WorkflowTransition"];
+export type Payment = Schemas["qingquan.order.v1.DeliveryOrder.Payment"];
+export type TicketStatus = Schemas["qingquan.order.v1.DeliveryOrder.TicketStatus"];
+export type Item = Schemas["qingquan.order.v1.DeliveryItem"];
+
+/** The transition that cancels `order` from its state and that `session` may take. */
+export function cancellingTransition(
+  workflow: Workflow | null,
+  order: DeliveryOrder,
+  session: Session | null,
+): Transition | null {
+  if (!workflow || !session) return null;
+  const admin = session.roles.includes("admin");
+  return (
+    (workflow.transitions ?? []).find(
+      (tr) =>
+        tr.cancels &&
+        (tr.from ?? []).includes(order.state ?? "") &&
+        (admin ||
+          !tr.roles?.length ||
+          tr.roles.some((r) => (session.roles as string[]).includes(r))),
+    ) ?? null
+  );
+}
+
+/** Items, window, notes and address change only before the courier sets out. */
+export function editable(workflow: Workflow | null, order: DeliveryOrder): boolean {
+  if (!workflow) return false;
+  const assigned = (workflow.transitions ?? []).find((tr) => tr.name === "assign")?.to;
+  return order.state === workflow.initialState || (!!assigned && order.state === assigned);
+}
+
+export function stateLabel(workflow: Workflow | null, state: string | undefined): string {
+  return workflow?.states?.find((s) => s.name === state)?.label || state || "";
+}
+
+/**
+ * showFieldError, and failing that the nearest registered field up the error's path
+ * ("deliveryOrder.window.endTime" lands on "window").
+ */
+export function showNearestFieldError(
+  form: FormInstance,
+  err: unknown,
+  prefixes: string[],
+): boolean {
+  if (showFieldError(form, err, prefixes)) return true;
+  if (!(err instanceof ApiError) || !err.field) return false;
+  let path = fieldPath(err.field);
+  if (prefixes.includes(String(path[0]))) path = path.slice(1);
+  const registered = new Set(form.getFieldsError().map((f) => JSON.stringify(f.name)));
+  for (let n = path.length - 1; n > 0; n--) {
+    const candidate = path.slice(0, n);
+    if (registered.has(JSON.stringify(candidate))) {
+      form.setFields([{ name: candidate, errors: [err.message] }]);
+      form.scrollToField(candidate);
+      return true;
+    }
+  }
+  return false;
+}
+
+export function itemsText(items: Item[] | undefined): string {
+  return (items ?? []).map((i) => `${i.product} × ${i.quantity}`).join("，");
+}

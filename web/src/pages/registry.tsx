@@ -1,0 +1,76 @@
+// Every page of the console: one folder under pages/ and one entry here. An entry says
+// where the page lives, who may open it and where it sits in the menu; the layout builds
+// the menu from this list, so a role never sees a menu entry it cannot use.
+import {
+  AppstoreOutlined,
+  CarOutlined,
+  DashboardOutlined,
+  PhoneOutlined,
+  SettingOutlined,
+  TeamOutlined,
+  ToolOutlined,
+} from "@ant-design/icons";
+import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from "react";
+import type { Role } from "../auth/session";
+
+export interface PageEntry {
+  path: string;
+  roles: readonly Role[];
+  component: LazyExoticComponent<ComponentType>;
+  /** Absent for pages reached from another page (a work order's detail). */
+  menu?: { label: { zh: string; en: string }; icon: ReactNode; group?: MenuGroup };
+}
+
+/** Submenus; a page without a group sits at the top level. */
+export type MenuGroup = "settings";
+export const menuGroups: Record<MenuGroup, { label: { zh: string; en: string }; icon: ReactNode }> =
+  {
+    settings: { label: { zh: "设置", en: "Settings" }, icon: <SettingOutlined /> },
+  };
+
+const ORDER_DESK: readonly Role[] = ["agent", "dispatcher", "leader", "worker", "manager", "admin"];
+
+export const pages: PageEntry[] = [
+  {
+    path: "/hotline",
+    roles: ["agent", "dispatcher", "admin"],
+    component: lazy(() => import("./hotline/HotlinePage")),
+    menu: { label: { zh: "来电工作台", en: "Hotline" }, icon: <PhoneOutlined /> },
+  },
+  {
+    path: "/work-orders",
+    roles: ORDER_DESK,
+    component: lazy(() => import("./work-orders/WorkOrdersPage")),
+    menu: { label: { zh: "工单", en: "Work orders" }, icon: <ToolOutlined /> },
+  },
+  {
+    path: "/work-orders/:id",
+    roles: ORDER_DESK,
+    component: lazy(() => import("./work-orders/WorkOrderPage")),
+  },
+  {
+    path: "/delivery-orders",
+    roles: ["agent", "dispatcher", "leader", "courier", "manager", "admin"],
+    component: lazy(() => import("./delivery-orders/DeliveryOrdersPage")),
+    menu: { label: { zh: "配送订单", en: "Delivery orders" }, icon: <CarOutlined /> },
+  },
+  {
+    path: "/customers",
+    roles: ["agent", "dispatcher", "leader", "manager", "admin"],
+    component: lazy(() => import("./customers/CustomersPage")),
+    menu: { label: { zh: "客户档案", en: "Customers" }, icon: <TeamOutlined /> },
+  },
+  {
+    path: "/dashboard",
+    roles: ["manager", "leader", "admin"],
+    component: lazy(() => import("./dashboard/DashboardPage")),
+    menu: { label: { zh: "数据看板", en: "Dashboard" }, icon: <DashboardOutlined /> },
+  },
+];
+
+/** The pages a user with `roles` may open. */
+export function pagesFor(roles: readonly Role[]): PageEntry[] {
+  return pages.filter((p) => p.roles.some((r) => roles.includes(r)));
+}
+
+export const fallbackIcon = <AppstoreOutlined />;
