@@ -101,3 +101,20 @@ test("a second tenant sees none of the first's customers", async ({ page }) => {
   await page.getByTestId("hotline-search").fill("0003");
   await expect(page.getByTestId("hotline-hit").filter({ hasText: "陈晓明" })).toBeVisible();
 });
+
+test("station agent: a delivery order from the 360 view, for the caller", async ({ page }) => {
+  await login(page, "agent", "station-demo");
+  await page.goto("/hotline");
+  await page.getByTestId("hotline-search").fill("0003");
+  await page.getByTestId("hotline-hit").filter({ hasText: "陈晓明" }).click();
+  await expect(page.getByTestId("customer-name")).toHaveText("陈晓明");
+  await expect(page.getByTestId("customer-360")).toContainText("高层无电梯");
+  await page.getByTestId("action-create-delivery").click();
+  // The drawer opens with the caller already chosen.
+  await expect(page.locator(".ant-drawer-open")).toContainText("陈晓明");
+  await page.getByTestId("order-submit").click();
+  const notice = page.locator(".ant-message").getByText(/已创建订单 DO-\S+/);
+  await expect(notice).toBeVisible();
+  const number = (await notice.textContent())!.match(/DO-[\d-]+/)![0];
+  await expect(page.getByTestId("customer-360")).toContainText(number);
+});

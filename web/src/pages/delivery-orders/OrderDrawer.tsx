@@ -44,7 +44,8 @@ function noEnterSubmit(e: KeyboardEvent<HTMLFormElement>) {
   if (e.key === "Enter" && (e.target as HTMLElement).tagName === "INPUT") e.preventDefault();
 }
 
-export type OrderTarget = { mode: "create" } | { mode: "edit"; id: string };
+/** A new order (for a known customer when the hotline opens it) or an existing one. */
+export type OrderTarget = { mode: "create"; customerId?: string } | { mode: "edit"; id: string };
 
 interface Values {
   channel: Channel;
@@ -118,7 +119,11 @@ export function OrderDrawer({
   onSaved: (order: DeliveryOrder) => void;
 }) {
   const t = useT(messages);
-  const key = target ? (target.mode === "edit" ? `edit.${target.id}` : "create") : null;
+  const key = target
+    ? target.mode === "edit"
+      ? `edit.${target.id}`
+      : `create${target.customerId ? `.${target.customerId}` : ""}`
+    : null;
   const editId = target?.mode === "edit" ? target.id : null;
   const [loaded, setLoaded] = useState<{
     id: string;
@@ -181,6 +186,7 @@ export function OrderDrawer({
           key={key}
           draftKey={`delivery-orders.${key}`}
           order={ready.order}
+          customerId={target?.mode === "create" ? target.customerId : undefined}
           onSaved={onSaved}
           onCancel={onClose}
           onBusy={setBusy}
@@ -192,12 +198,14 @@ export function OrderDrawer({
 
 function OrderForm({
   order,
+  customerId: forCustomer,
   draftKey,
   onSaved,
   onCancel,
   onBusy,
 }: {
   order: DeliveryOrder | null;
+  customerId?: string;
   draftKey: string;
   onSaved: (order: DeliveryOrder) => void;
   onCancel: () => void;
@@ -222,6 +230,7 @@ function OrderForm({
         }
       : {
           channel: "PHONE",
+          customerId: forCustomer,
           items: [{ product: "18.9L", quantity: 1 }],
           payment: "TICKETS",
           notes: "",

@@ -31,9 +31,9 @@ import {
 } from "../../components/labels";
 import { useLanguage } from "../../i18n/language";
 import { useT } from "../../i18n/messages";
+import { OrderDrawer } from "../delivery-orders/OrderDrawer";
 import { useWorkflows } from "../work-orders/workflows";
 import { CallRecordModal } from "./CallRecordModal";
-import { CreateDeliveryOrderDrawer } from "./CreateDeliveryOrderDrawer";
 import { CreateWorkOrderDrawer } from "./CreateWorkOrderDrawer";
 import { messages } from "./messages";
 
@@ -344,11 +344,10 @@ export function CustomerView360({ customerId }: { customerId: string }) {
           load();
         }}
       />
-      <CreateDeliveryOrderDrawer
-        open={action === "delivery"}
-        customer={c}
+      <OrderDrawer
+        target={action === "delivery" ? { mode: "create", customerId } : null}
         onClose={() => setAction(null)}
-        onCreated={() => {
+        onSaved={() => {
           setAction(null);
           load();
         }}
