@@ -16,7 +16,8 @@ import { messages } from "./messages";
 
 type Hit = Schemas["qingquan.customer.v1.SearchHit"];
 
-const DEBOUNCE_MS = 120;
+// Short: an agent types a number in one go and the search answers in milliseconds.
+const DEBOUNCE_MS = 80;
 
 function looksLikePhone(q: string): boolean {
   return /^[0-9０-９\- ]{7,}$/.test(q.trim());
@@ -34,6 +35,9 @@ export default function HotlinePage() {
   const [error, setError] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
   const input = useRef<InputRef>(null);
+  // Enter pressed before the answer for what the box holds came: open its first hit then,
+  // never the first hit of an older search still on screen.
+  const enterPending = useRef<string | null>(null);
 
   const open = useCallback(
     (id: string) => {
@@ -62,6 +66,9 @@ export default function HotlinePage() {
           setSearched(query);
           setActive(0);
           setError(null);
+          const first = data.hits?.[0]?.customer?.id;
+          if (enterPending.current === query && first) open(first);
+          enterPending.current = null;
         })
         .catch((err: unknown) => {
           if (controller.signal.aborted) return;
@@ -107,9 +114,13 @@ export default function HotlinePage() {
     } else if (e.key === "ArrowUp") {
       e.preventDefault();
       setActive((a) => Math.max(a - 1, 0));
-    } else if (e.key === "Enter" && hits[active]?.customer?.id) {
+    } else if (e.key === "Enter") {
       e.preventDefault();
-      open(hits[active].customer!.id!);
+      if (searched === q.trim() && hits[active]?.customer?.id) {
+        open(hits[active].customer!.id!);
+      } else if (q.trim()) {
+        enterPending.current = q.trim();
+      }
     } else if (e.key === "Escape") {
       setQ("");
     }
