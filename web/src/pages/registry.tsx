@@ -3,8 +3,11 @@
 // the menu from this list, so a role never sees a menu entry it cannot use.
 import {
   AppstoreOutlined,
+  ApartmentOutlined,
   CarOutlined,
   DashboardOutlined,
+  EnvironmentOutlined,
+  IdcardOutlined,
   PhoneOutlined,
   SettingOutlined,
   TeamOutlined,
@@ -29,6 +32,9 @@ export const menuGroups: Record<MenuGroup, { label: { zh: string; en: string }; 
   };
 
 const ORDER_DESK: readonly Role[] = ["agent", "dispatcher", "leader", "worker", "manager", "admin"];
+// Areas, teams, staff profiles and dispatch settings are the dispatch service's: its
+// dispatchers keep them too.
+const DISPATCH_SETTINGS: readonly Role[] = ["admin", "manager", "dispatcher"];
 
 export const pages: PageEntry[] = [
   {
@@ -55,6 +61,12 @@ export const pages: PageEntry[] = [
     menu: { label: { zh: "配送订单", en: "Delivery orders" }, icon: <CarOutlined /> },
   },
   {
+    path: "/dispatch",
+    roles: ["dispatcher", "leader", "admin"],
+    component: lazy(() => import("./dispatch-map/DispatchMapPage")),
+    menu: { label: { zh: "调度地图", en: "Dispatch map" }, icon: <EnvironmentOutlined /> },
+  },
+  {
     path: "/customers",
     roles: ["agent", "dispatcher", "leader", "manager", "admin"],
     component: lazy(() => import("./customers/CustomersPage")),
@@ -65,6 +77,42 @@ export const pages: PageEntry[] = [
     roles: ["manager", "leader", "admin"],
     component: lazy(() => import("./dashboard/DashboardPage")),
     menu: { label: { zh: "数据看板", en: "Dashboard" }, icon: <DashboardOutlined /> },
+  },
+  {
+    path: "/settings/areas",
+    roles: DISPATCH_SETTINGS,
+    component: lazy(() => import("./settings-areas/AreasPage")),
+    menu: {
+      label: { zh: "服务片区", en: "Service areas" },
+      icon: <EnvironmentOutlined />,
+      group: "settings",
+    },
+  },
+  {
+    path: "/settings/teams",
+    roles: DISPATCH_SETTINGS,
+    component: lazy(() => import("./settings-teams/TeamsPage")),
+    menu: { label: { zh: "班组", en: "Teams" }, icon: <ApartmentOutlined />, group: "settings" },
+  },
+  {
+    path: "/settings/staff",
+    roles: DISPATCH_SETTINGS,
+    component: lazy(() => import("./settings-staff/StaffPage")),
+    menu: {
+      label: { zh: "人员档案", en: "Staff profiles" },
+      icon: <IdcardOutlined />,
+      group: "settings",
+    },
+  },
+  {
+    path: "/settings/dispatch",
+    roles: DISPATCH_SETTINGS,
+    component: lazy(() => import("./settings-dispatch/DispatchSettingsPage")),
+    menu: {
+      label: { zh: "派单设置", en: "Dispatch settings" },
+      icon: <SettingOutlined />,
+      group: "settings",
+    },
   },
 ];
 

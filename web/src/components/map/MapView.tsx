@@ -18,6 +18,10 @@ export interface MapPoint {
   highlight?: boolean;
   /** A short text always shown on the marker (a stop's number, a person's initial). */
   text?: string;
+  /** With `text`: a square marker instead of a round one. */
+  square?: boolean;
+  /** With `text`: markers with a higher value are drawn over the others. */
+  zIndex?: number;
   /** data-testid of the marker's element. */
   testId?: string;
 }
@@ -78,7 +82,7 @@ function ll(p: LatLng, config: MapConfig): L.LatLngExpression {
 /** Tooltip content as text (names and addresses are user input, never HTML). */
 function tip(text: string): HTMLElement {
   const el = document.createElement("div");
-  el.style.whiteSpace = "pre-line";
+  el.style.whiteSpace = "pre";
   el.textContent = text;
   return el;
 }
@@ -92,7 +96,7 @@ function textIcon(point: MapPoint): L.DivIcon {
     width: `${size}px`,
     height: `${size}px`,
     lineHeight: `${size - 4}px`,
-    borderRadius: "50%",
+    borderRadius: point.square ? "4px" : "50%",
     border: "2px solid #fff",
     boxSizing: "border-box",
     background: point.color ?? "#1677ff",
@@ -100,7 +104,9 @@ function textIcon(point: MapPoint): L.DivIcon {
     fontSize: "11px",
     fontWeight: "600",
     textAlign: "center",
-    boxShadow: "0 1px 3px rgba(0,0,0,0.35)",
+    boxShadow: point.highlight
+      ? "0 0 0 3px rgba(0,0,0,0.25), 0 1px 3px rgba(0,0,0,0.35)"
+      : "0 1px 3px rgba(0,0,0,0.35)",
   });
   return L.divIcon({ html: el, className: "", iconSize: [size, size] });
 }
@@ -109,7 +115,7 @@ const DRAW_COLOR = "#fa8c16";
 const ERROR_COLOR = "#f5222d";
 
 /** The shape being drawn: its outline, the numbered vertices and the error on it. */
-function drawShape(group: L.FeatureGroup, d: MapDrawing, config: MapConfig) {
+function drawShape(m: L.Map, group: L.FeatureGroup, d: MapDrawing, config: MapConfig) {
   const color = d.error ? ERROR_COLOR : DRAW_COLOR;
   const latlngs = d.points.map((p) => ll(p, config));
   let shape: L.Polyline<GeoJSON.Geometry> | null = null;
@@ -125,11 +131,29 @@ function drawShape(group: L.FeatureGroup, d: MapDrawing, config: MapConfig) {
   if (d.error) {
     const content = tip(d.error);
     content.setAttribute("data-testid", "area-error");
-    Object.assign(content.style, { color: "#cf1322", width: "max-content", maxWidth: "260px" });
-    const options = { permanent: true, direction: "top" as const, opacity: 0.95 };
-    if (shape) shape.bindTooltip(content, options).openTooltip();
-    else if (latlngs.length > 0) {
-      L.tooltip(options).setLatLng(latlngs[0]).setContent(content).addTo(group);
+    Object.assign(content.style, {
+      color: "#cf1322",
+      whiteSpace: "pre-line",
+      width: "max-content",
+      maxWidth: "280px",
+      overflowWrap: "anywhere",
+    });
+    if (latlngs.length > 0) {
+      // Above the shape, so that it hides none of it, and panned into view if it sticks out.
+      const bounds = L.latLngBounds(latlngs);
+      const tooltip = L.tooltip({ permanent: true, direction: "top", opacity: 0.95 })
+        .setLatLng([bounds.getNorth(), bounds.getCenter().lng])
+        .setContent(content)
+        .addTo(group);
+      const box = tooltip.getElement()?.getBoundingClientRect();
+      const frame = m.getContainer().getBoundingClientRect();
+      if (box) {
+        const dx =
+          Math.min(0, box.left - frame.left - 8) || Math.max(0, box.right - frame.right + 8);
+        const dy =
+          Math.min(0, box.top - frame.top - 8) || Math.max(0, box.bottom - frame.bottom + 8);
+        if (dx || dy) m.panBy([dx, dy], { animate: false });
+      }
     }
   }
   d.points.forEach((p, i) => {
@@ -246,7 +270,10 @@ export default function MapView({
     const ordered = [...points.filter((p) => !p.highlight), ...points.filter((p) => p.highlight)];
     for (const point of ordered) {
       const marker = point.text
-        ? L.marker(ll(point.position, config), { icon: textIcon(point) })
+        ? L.marker(ll(point.position, config), {
+            icon: textIcon(point),
+            zIndexOffset: (point.zIndex ?? 0) + (point.highlight ? 1000 : 0),
+          })
         : L.circleMarker(ll(point.position, config), {
             radius: point.highlight ? 9 : 6,
             color: "#fff",
@@ -260,7 +287,7 @@ export default function MapView({
         .addTo(group);
       if (point.testId) marker.getElement()?.setAttribute("data-testid", point.testId);
     }
-    if (drawing) drawShape(group, drawing, config);
+    if (drawing) drawShape(m, group, drawing, config);
     if (fitKey !== undefined && fittedKey.current === fitKey) return;
     const bounds = group.getBounds();
     if (bounds.isValid()) {
