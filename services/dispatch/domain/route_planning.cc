@@ -126,6 +126,16 @@ class PlanningProblem {
   std::optional<vrptw::HaversineTravelModel> travel_;
 };
 
+// The stops with every started one first, each group in its given order. A route stored
+// with an under-way stop behind one not yet started (the courier set out for another stop
+// first) would otherwise have a fixed prefix that its own route does not begin with.
+std::vector<StopForPlanning> StartedFirst(const std::vector<StopForPlanning>& stops) {
+  std::vector<StopForPlanning> ordered = stops;
+  std::stable_partition(ordered.begin(), ordered.end(),
+                        [](const StopForPlanning& s) { return s.started; });
+  return ordered;
+}
+
 }  // namespace
 
 std::string UnplacedDetail(const std::string& reason, int demand, int largest_vehicle) {
@@ -152,7 +162,7 @@ absl::StatusOr<Placement> PlaceStop(const std::vector<CourierForPlanning>& couri
     placement.reason = "NO_VEHICLE";
     return placement;
   }
-  for (const auto& s : routed) planning.AddStop(s, /*on_route=*/true);
+  for (const auto& s : StartedFirst(routed)) planning.AddStop(s, /*on_route=*/true);
   const int new_stop = planning.AddStop(stop, /*on_route=*/false);
   QQ_RETURN_IF_ERROR(planning.Finish());
   const vrptw::Problem& problem = planning.problem();
@@ -176,7 +186,9 @@ absl::StatusOr<ReplanOutcome> ReplanAll(const std::vector<CourierForPlanning>& c
                                         absl::Duration budget, uint64_t seed) {
   ReplanOutcome outcome;
   PlanningProblem planning(couriers, now, "");
-  for (const auto& s : stops) planning.AddStop(s, /*on_route=*/!s.courier_id.empty());
+  for (const auto& s : StartedFirst(stops)) {
+    planning.AddStop(s, /*on_route=*/!s.courier_id.empty());
+  }
   QQ_RETURN_IF_ERROR(planning.Finish());
   const vrptw::Problem& problem = planning.problem();
   vrptw::Plan before = planning.plan();

@@ -54,6 +54,21 @@ TEST(PlaceStop, AStartedStopStaysFirst) {
   EXPECT_EQ(placement->route.front(), "far");
 }
 
+TEST(PlaceStop, AStartedStopStoredBehindAnotherStillLeadsTheRoute) {
+  // The courier set out for the second stop of the stored route before the first.
+  std::vector<CourierForPlanning> couriers = {Courier("c", 0)};
+  StopForPlanning waiting = Stop("waiting", 1), under_way = Stop("under-way", 2);
+  waiting.courier_id = under_way.courier_id = "c";
+  under_way.started = true;
+  auto placement = PlaceStop(couriers, {waiting, under_way}, Stop("new", 0.5), kNow);
+  ASSERT_TRUE(placement.ok()) << placement.status();
+  ASSERT_TRUE(placement->placed) << placement->reason;
+  EXPECT_EQ(placement->route.front(), "under-way");
+
+  auto replanned = ReplanAll(couriers, {waiting, under_way}, kNow, absl::Milliseconds(50), 1);
+  ASSERT_TRUE(replanned.ok()) << replanned.status();
+}
+
 TEST(UnplacedDetail, TellsPeopleWhyInTheirWords) {
   EXPECT_EQ(UnplacedDetail("CAPACITY", 40, 30), "需 40 桶, 超过在岗车辆的最大容量 30 桶");
   EXPECT_EQ(UnplacedDetail("CAPACITY", 4, 30), "需 4 桶, 在岗车辆都已装满");
