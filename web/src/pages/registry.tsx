@@ -4,12 +4,16 @@
 import {
   AppstoreOutlined,
   ApartmentOutlined,
+  BranchesOutlined,
   CarOutlined,
+  ClockCircleOutlined,
   DashboardOutlined,
   EnvironmentOutlined,
+  FormOutlined,
   IdcardOutlined,
   PhoneOutlined,
   SettingOutlined,
+  TagsOutlined,
   TeamOutlined,
   ToolOutlined,
 } from "@ant-design/icons";
@@ -32,6 +36,7 @@ export const menuGroups: Record<MenuGroup, { label: { zh: string; en: string }; 
   };
 
 const ORDER_DESK: readonly Role[] = ["agent", "dispatcher", "leader", "worker", "manager", "admin"];
+const SETTINGS: readonly Role[] = ["admin", "manager"];
 // Areas, teams, staff profiles and dispatch settings are the dispatch service's: its
 // dispatchers keep them too.
 const DISPATCH_SETTINGS: readonly Role[] = ["admin", "manager", "dispatcher"];
@@ -77,6 +82,38 @@ export const pages: PageEntry[] = [
     roles: ["manager", "leader", "admin"],
     component: lazy(() => import("./dashboard/DashboardPage")),
     menu: { label: { zh: "数据看板", en: "Dashboard" }, icon: <DashboardOutlined /> },
+  },
+  {
+    path: "/settings/workflows",
+    roles: SETTINGS,
+    component: lazy(() => import("./settings-workflows/WorkflowsPage")),
+    menu: {
+      label: { zh: "流程", en: "Workflows" },
+      icon: <BranchesOutlined />,
+      group: "settings",
+    },
+  },
+  {
+    path: "/settings/sla",
+    roles: SETTINGS,
+    component: lazy(() => import("./settings-sla/SlaSettingsPage")),
+    menu: { label: { zh: "时限", en: "SLA" }, icon: <ClockCircleOutlined />, group: "settings" },
+  },
+  {
+    path: "/settings/fields",
+    roles: SETTINGS,
+    component: lazy(() => import("./settings-fields/FieldDefinitionsPage")),
+    menu: {
+      label: { zh: "自定义字段", en: "Custom fields" },
+      icon: <FormOutlined />,
+      group: "settings",
+    },
+  },
+  {
+    path: "/settings/tags",
+    roles: SETTINGS,
+    component: lazy(() => import("./settings-tags/TagsPage")),
+    menu: { label: { zh: "标签", en: "Tags" }, icon: <TagsOutlined />, group: "settings" },
   },
   {
     path: "/settings/areas",

@@ -21,6 +21,11 @@ function loadWorkflows(): Promise<Workflow[]> {
   return cached.promise;
 }
 
+/** Forget the loaded workflows (after one was changed): the next page asks again. */
+export function invalidateWorkflows(): void {
+  cached = null;
+}
+
 export interface Workflows {
   byKind: Map<string, Workflow>;
   /** The label of `state` in `kind`'s workflow (the state's name when unknown). */
