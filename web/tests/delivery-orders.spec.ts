@@ -121,7 +121,7 @@ test("station: a standing order paused and resumed from its tab", async ({ page,
     await page.goto("/delivery-orders?tab=standing");
     const row = page.getByTestId(`standing-row-${id}`);
     await expect(row).toContainText(name);
-    await expect(row).toContainText("每周 一、四");
+    await expect(row).toContainText("每周一、四");
     await expect(row).toContainText("15:00 – 18:00");
     await expect(row.getByTestId("standing-state")).toHaveText("进行中");
     await row.getByTestId("standing-pause").click();
@@ -141,5 +141,130 @@ test("station: a standing order paused and resumed from its tab", async ({ page,
       headers: auth,
       data: { action: "END", reason: "测试结束" },
     });
+  }
+});
+
+test("station: a standing order created and changed through its drawer", async ({
+  page,
+  request,
+}) => {
+  const token = await apiToken(request, "dispatcher", STATION);
+  const auth = { Authorization: `Bearer ${token}` };
+  const found = await request.get("/v1/customers:search?q=13912340003", { headers: auth });
+  expect(found.ok(), await found.text()).toBeTruthy();
+  const customerId = (await found.json()).hits[0].customer.id as string;
+  type Standing = {
+    id: string;
+    items: { product: string; quantity: number }[];
+    payment: string;
+    recurrence: { frequency: string; weekdays: number[] };
+    windowStartLocal?: string;
+    windowEndLocal?: string;
+  };
+  const standingOf = async (): Promise<Standing[]> => {
+    const res = await request.get(`/v1/standing-orders?customerId=${customerId}&pageSize=100`, {
+      headers: auth,
+    });
+    expect(res.ok(), await res.text()).toBeTruthy();
+    return (await res.json()).standingOrders ?? [];
+  };
+  const before = new Set((await standingOf()).map((s) => s.id));
+
+  const creates: string[] = [];
+  page.on("request", (r) => {
+    if (r.method() === "POST" && new URL(r.url()).pathname === "/v1/standing-orders") {
+      creates.push(r.headers()["idempotency-key"] ?? "");
+    }
+  });
+
+  let id = "";
+  try {
+    await login(page, "dispatcher", STATION);
+    await page.goto("/delivery-orders?tab=standing");
+    await page.getByTestId("standing-create").click();
+    await expect(page).toHaveURL(/standingCreate=1/);
+    const form = page.getByTestId("standing-form");
+    await form.getByTestId("standing-customer").click();
+    await page.keyboard.type("13912340003");
+    await page.locator(".ant-select-dropdown").getByText("陈晓明").first().click();
+    await form.getByTestId("standing-quantity-0").fill("2");
+    const weekdays = form.getByTestId("standing-weekdays");
+    await weekdays.getByText("一", { exact: true }).click();
+    await weekdays.getByText("四", { exact: true }).click();
+    await form.getByTestId("standing-window-start").click();
+    await page.keyboard.type("15:00");
+    await page.keyboard.press("Enter");
+    const preview = form.getByTestId("standing-preview");
+    await preview.click();
+    await expect(page.locator(".ant-picker-dropdown:visible")).toHaveCount(0);
+    await expect(form.getByTestId("standing-payment").getByText("水票")).toBeVisible();
+    await expect(preview).toContainText("每周一、四 送 2 桶 18.9L，15:00 后");
+    await preview.scrollIntoViewIfNeeded();
+    await screenshot(page, "standing-order");
+    await page.getByTestId("standing-submit").dblclick();
+    await expect(page.locator(".ant-message")).toContainText("已创建周期订单");
+    await expect(page.getByTestId("standing-form")).toHaveCount(0);
+
+    // One standing order, whatever reached the server: every create carried the same key.
+    expect(creates.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(creates).size).toBe(1);
+    expect(creates[0]).not.toBe("");
+    const added = (await standingOf()).filter((s) => !before.has(s.id));
+    expect(added).toHaveLength(1);
+    id = added[0].id;
+    expect(added[0].items).toEqual([{ product: "18.9L", quantity: 2 }]);
+    expect(added[0].payment).toBe("TICKETS");
+    expect(added[0].recurrence.frequency).toBe("WEEKLY");
+    expect(added[0].recurrence.weekdays).toEqual([1, 4]);
+    expect(added[0].windowStartLocal).toBe("15:00");
+    expect(added[0].windowEndLocal ?? "").toBe("");
+
+    const row = page.getByTestId(`standing-row-${id}`);
+    await expect(row).toContainText("陈晓明");
+    await expect(row).toContainText("18.9L × 2");
+    await expect(row).toContainText("每周一、四");
+
+    // Change the quantity: a PATCH with updateMask=items.
+    await row.getByTestId("standing-edit").click();
+    await expect(page).toHaveURL(new RegExp(`standingEdit=${id}`));
+    await expect(page.getByTestId("standing-quantity-0")).toHaveValue("2");
+    await page.getByTestId("standing-quantity-0").fill("3");
+    await page.getByTestId("standing-submit").click();
+    await expect(page.locator(".ant-message")).toContainText("已保存");
+    await expect(page.getByTestId("standing-form")).toHaveCount(0);
+    await expect(row).toContainText("18.9L × 3");
+    expect((await standingOf()).find((s) => s.id === id)?.items).toEqual([
+      { product: "18.9L", quantity: 3 },
+    ]);
+
+    // No weekday left: the server refuses, and says so next to the weekdays.
+    await row.getByTestId("standing-edit").click();
+    const weekdaysAgain = page.getByTestId("standing-weekdays");
+    await weekdaysAgain.getByText("一", { exact: true }).click();
+    await weekdaysAgain.getByText("四", { exact: true }).click();
+    await page.getByTestId("standing-submit").click();
+    const weekdayItem = page
+      .getByTestId("standing-form")
+      .locator(".ant-form-item")
+      .filter({ has: weekdaysAgain });
+    await expect(weekdayItem.locator(".ant-form-item-explain-error")).toContainText("送水日");
+    await expect(page.getByTestId("standing-form-error")).toHaveCount(0);
+    await page.getByRole("button", { name: "关 闭", exact: true }).click();
+    await expect(page.getByTestId("standing-form")).toHaveCount(0);
+
+    // Clean-up through the list: pause it.
+    await row.getByTestId("standing-pause").click();
+    await page
+      .locator(".ant-popconfirm")
+      .getByRole("button", { name: /确\s*定|OK/ })
+      .click();
+    await expect(row.getByTestId("standing-state")).toHaveText("已暂停");
+  } finally {
+    if (id) {
+      await request.post(`/v1/standing-orders/${id}:changeState`, {
+        headers: auth,
+        data: { action: "END", reason: "测试结束" },
+      });
+    }
   }
 });

@@ -1,4 +1,5 @@
-// 定期送水: the standing orders, paged on the server, with pause and resume.
+// 定期送水: the standing orders, paged on the server, with pause and resume; a drawer
+// (its state in the URL) creates one or changes one.
 import {
   App as AntApp,
   Alert,
@@ -12,17 +13,19 @@ import {
   Tooltip,
   Typography,
 } from "antd";
+import { PlusOutlined } from "@ant-design/icons";
 import { useEffect, useState, type HTMLAttributes } from "react";
+import { useSearchParams } from "react-router-dom";
 import { api, client, type Schemas } from "../../api/client";
 import { useT } from "../../i18n/messages";
 import { formatTime } from "../../components/time";
 import { PagerBar, useCursorPager, type Page } from "../../components/QueryPager";
-import { messages, type T } from "./messages";
-import { itemsText } from "./shared";
+import { messages } from "./messages";
+import { itemsText, recurrenceText } from "./shared";
+import { StandingOrderDrawer, type StandingTarget } from "./StandingOrderDrawer";
 
 type StandingOrder = Schemas["qingquan.order.v1.StandingOrder"];
 type State = Schemas["qingquan.order.v1.StandingOrder.State"];
-type Recurrence = Schemas["qingquan.order.v1.Recurrence"];
 
 interface Query {
   state?: State;
@@ -41,25 +44,6 @@ async function loadStanding(
   return { items: res.standingOrders ?? [], next: res.nextPageToken ?? "" };
 }
 
-function recurrenceText(r: Recurrence | undefined, t: T): string {
-  if (!r) return "";
-  const n = r.interval && r.interval > 1 ? r.interval : 1;
-  switch (r.frequency) {
-    case "DAILY":
-      return n > 1 ? t("everyDays", { n }) : t("everyDay");
-    case "WEEKLY": {
-      const days = (r.weekdays ?? []).map((d) => t(`weekday_${d}` as "weekday_1")).join("、");
-      return n > 1 ? t("everyWeeks", { n, days }) : t("everyWeek", { days });
-    }
-    case "MONTHLY": {
-      const days = (r.monthDays ?? []).map((d) => (d === -1 ? t("lastDay") : String(d))).join("、");
-      return n > 1 ? t("everyMonths", { n, days }) : t("everyMonth", { days });
-    }
-    default:
-      return "";
-  }
-}
-
 const STATE_COLOR: Record<string, string> = { ACTIVE: "green", PAUSED: "orange", ENDED: "default" };
 
 export function StandingOrdersTab() {
@@ -68,6 +52,26 @@ export function StandingOrdersTab() {
   const pager = useCursorPager(loadStanding, {} as Query);
   const [names, setNames] = useState<Record<string, string>>({});
   const [busyId, setBusyId] = useState<string | null>(null);
+  const [params, setParams] = useSearchParams();
+
+  const editId = params.get("standingEdit");
+  const target: StandingTarget | null = editId
+    ? { mode: "edit", id: editId }
+    : params.get("standingCreate")
+      ? { mode: "create" }
+      : null;
+  const openDrawer = (next: StandingTarget | null) =>
+    setParams(
+      (p) => {
+        const out = new URLSearchParams(p);
+        out.delete("standingEdit");
+        out.delete("standingCreate");
+        if (next?.mode === "edit") out.set("standingEdit", next.id);
+        if (next?.mode === "create") out.set("standingCreate", "1");
+        return out;
+      },
+      { replace: true },
+    );
 
   // The list carries customer ids only: names of the page's customers, asked once each.
   const missing = [...new Set(pager.items.map((s) => s.customerId ?? ""))].filter(
@@ -118,6 +122,16 @@ export function StandingOrdersTab() {
   return (
     <>
       <Form layout="inline" style={{ marginBottom: 12 }}>
+        <Form.Item>
+          <Button
+            type="primary"
+            icon={<PlusOutlined />}
+            onClick={() => openDrawer({ mode: "create" })}
+            data-testid="standing-create"
+          >
+            {t("standingCreate")}
+          </Button>
+        </Form.Item>
         <Form.Item label={t("standingState")}>
           <Select
             allowClear
@@ -217,32 +231,44 @@ export function StandingOrdersTab() {
           {
             title: t("actions"),
             key: "actions",
-            width: 80,
+            width: 130,
             fixed: "right",
             render: (_, s) =>
-              s.state === "ACTIVE" ? (
-                <Popconfirm title={t("pauseConfirm")} onConfirm={() => change(s, "PAUSE")}>
+              s.state === "ENDED" ? null : (
+                <Space size={0}>
                   <Button
                     type="link"
                     size="small"
-                    loading={busyId === s.id}
-                    data-testid="standing-pause"
+                    onClick={() => openDrawer({ mode: "edit", id: s.id ?? "" })}
+                    data-testid="standing-edit"
                   >
-                    {t("pause")}
+                    {t("standingEdit")}
                   </Button>
-                </Popconfirm>
-              ) : s.state === "PAUSED" ? (
-                <Popconfirm title={t("resumeConfirm")} onConfirm={() => change(s, "RESUME")}>
-                  <Button
-                    type="link"
-                    size="small"
-                    loading={busyId === s.id}
-                    data-testid="standing-resume"
-                  >
-                    {t("resume")}
-                  </Button>
-                </Popconfirm>
-              ) : null,
+                  {s.state === "ACTIVE" ? (
+                    <Popconfirm title={t("pauseConfirm")} onConfirm={() => change(s, "PAUSE")}>
+                      <Button
+                        type="link"
+                        size="small"
+                        loading={busyId === s.id}
+                        data-testid="standing-pause"
+                      >
+                        {t("pause")}
+                      </Button>
+                    </Popconfirm>
+                  ) : (
+                    <Popconfirm title={t("resumeConfirm")} onConfirm={() => change(s, "RESUME")}>
+                      <Button
+                        type="link"
+                        size="small"
+                        loading={busyId === s.id}
+                        data-testid="standing-resume"
+                      >
+                        {t("resume")}
+                      </Button>
+                    </Popconfirm>
+                  )}
+                </Space>
+              ),
           },
         ]}
       />
@@ -254,6 +280,14 @@ export function StandingOrdersTab() {
           next: t("next"),
           page: t("page", { n: pager.page }),
           perPage: t("perPage"),
+        }}
+      />
+      <StandingOrderDrawer
+        target={target}
+        onClose={() => openDrawer(null)}
+        onSaved={() => {
+          openDrawer(null);
+          pager.reload();
         }}
       />
     </>
