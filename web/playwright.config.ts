@@ -20,6 +20,9 @@ export default defineConfig({
   reporter: [["list"]],
   use: {
     baseURL,
+    // A click or fill that cannot happen fails within this, naming the step, instead of
+    // waiting out the whole test.
+    actionTimeout: 15_000,
     viewport: { width: 1366, height: 768 },
     locale: "zh-CN",
     timezoneId: "Asia/Shanghai",

@@ -124,8 +124,16 @@ test("station: a waiting delivery assigned on the map, then a re-plan dry run", 
     await item.click();
     await expect(item).toHaveAttribute("aria-pressed", "true");
     await expect(page.getByTestId("assign-order")).toContainText(number);
-    await page.getByTestId("courier-select").click();
-    await page.locator(".ant-select-dropdown").getByText("李师傅").click();
+    // The board reloads every 10 s and may close an open dropdown: pick until it holds.
+    await expect(async () => {
+      await page.getByTestId("courier-select").click();
+      await page
+        .locator(".ant-select-dropdown:visible .ant-select-item-option")
+        .filter({ hasText: "李师傅" })
+        .first()
+        .click({ timeout: 3000 });
+      await expect(page.getByTestId("courier-select")).toContainText("李师傅", { timeout: 1000 });
+    }).toPass({ timeout: 30_000 });
     await expect(page.getByTestId("route-panel")).toContainText("李师傅");
     // Closing the route lets the courier go; a click on them on the map picks them again.
     await page.getByTestId("route-panel").getByRole("button", { name: "关闭" }).click();
