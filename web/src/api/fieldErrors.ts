@@ -13,8 +13,10 @@ export function fieldPath(field: string): (string | number)[] {
 
 /**
  * Shows `error` on the field it names when the form has that field (also when the path
- * starts with the resource's name, e.g. "workOrder.description"). Returns false when no
- * field took it, so the caller shows it above the form instead.
+ * starts with the resource's name, e.g. "workOrder.description"), else on the nearest
+ * field that holds it ("phones[0]" on the one "phones" field, "recurrence.weekdays[2]" on
+ * "recurrence.weekdays"). Returns false when no field took it, so the caller shows it
+ * above the form instead.
  */
 export function showFieldError(
   form: FormInstance,
@@ -23,13 +25,16 @@ export function showFieldError(
 ): boolean {
   if (!(error instanceof ApiError) || !error.field) return false;
   const path = fieldPath(error.field);
-  const candidates = [path];
+  const bases = [path];
   for (const prefix of prefixes) {
-    if (path[0] === prefix) candidates.push(path.slice(1));
+    if (path[0] === prefix) bases.push(path.slice(1));
   }
-  // "phones[0]" on a form with one "phones" field: show it on the list field.
-  for (const c of [...candidates]) {
-    if (typeof c[c.length - 1] === "number") candidates.push(c.slice(0, -1));
+  // The named field first, then the enclosing ones, the closest first.
+  const candidates = [...bases];
+  for (let length = path.length - 1; length > 0; length--) {
+    for (const base of bases) {
+      if (base.length > length) candidates.push(base.slice(0, length));
+    }
   }
   const registered = new Set(form.getFieldsError().map((f) => JSON.stringify(f.name)));
   for (const candidate of candidates) {

@@ -1,7 +1,8 @@
 // Names of the API's enums as people read them, in both languages.
 import type { Language } from "../i18n/language";
 
-type Labels = Record<string, { zh: string; en: string }>;
+/** An enum's values with their names in both languages. */
+export type Labels = Record<string, Record<Language, string>>;
 
 export const workOrderTypes: Labels = {
   NEW_CONNECTION: { zh: "报装", en: "New connection" },

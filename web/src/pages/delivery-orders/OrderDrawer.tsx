@@ -10,7 +10,7 @@ import { useIdempotencyKey } from "../../api/idempotency";
 import { useFormDraft } from "../../components/useFormDraft";
 import { useT } from "../../i18n/messages";
 import { formatTime, wallToRfc3339 } from "../../components/time";
-import { readableError } from "../../api/fieldErrors";
+import { readableError, showFieldError } from "../../api/fieldErrors";
 import { messages } from "./messages";
 import {
   CustomerFields,
@@ -28,7 +28,7 @@ import {
   useSubmitOnce,
   type Channel,
 } from "./formParts";
-import { showNearestFieldError, type DeliveryOrder, type Item, type Payment } from "./shared";
+import { type DeliveryOrder, type Item, type Payment } from "./shared";
 
 const FORM_ID = "order-form";
 
@@ -235,7 +235,7 @@ function OrderForm({
     return once(
       () => save(values),
       (err) => {
-        if (!showNearestFieldError(form, readableError(err), ["deliveryOrder"]))
+        if (!showFieldError(form, readableError(err), ["deliveryOrder"]))
           setError(t("saveFailed", { message: messageOf(err) }));
       },
     );

@@ -19,7 +19,7 @@ import {
 } from "antd";
 import dayjs, { type Dayjs } from "dayjs";
 import { useState } from "react";
-import { readableError } from "../../api/fieldErrors";
+import { readableError, showFieldError } from "../../api/fieldErrors";
 import { api, client, idempotent } from "../../api/client";
 import { useIdempotencyKey } from "../../api/idempotency";
 import { useFormDraft } from "../../components/useFormDraft";
@@ -42,7 +42,6 @@ import {
   type Channel,
 } from "./formParts";
 import {
-  showNearestFieldError,
   standingPreview,
   type Item,
   type Payment,
@@ -276,7 +275,7 @@ function StandingForm({
     return once(
       () => save(values),
       (err) => {
-        if (!showNearestFieldError(form, readableError(err, labels), ["standingOrder"]))
+        if (!showFieldError(form, readableError(err, labels), ["standingOrder"]))
           setError(t("saveFailed", { message: messageOf(err) }));
       },
     );

@@ -1,8 +1,6 @@
 // What the delivery pages share: the order types, the delivery workflow (states, and
 // which transition cancels from where), and a field error placed on the nearest field.
-import type { FormInstance } from "antd";
-import { ApiError, type Schemas } from "../../api/client";
-import { fieldPath, showFieldError } from "../../api/fieldErrors";
+import type { Schemas } from "../../api/client";
 import type { Session } from "../../auth/session";
 import type { T } from "./messages";
 
@@ -44,31 +42,6 @@ export function editable(workflow: Workflow | null, order: DeliveryOrder): boole
 
 export function stateLabel(workflow: Workflow | null, state: string | undefined): string {
   return workflow?.states?.find((s) => s.name === state)?.label || state || "";
-}
-
-/**
- * showFieldError, and failing that the nearest registered field up the error's path
- * ("deliveryOrder.window.endTime" lands on "window").
- */
-export function showNearestFieldError(
-  form: FormInstance,
-  err: unknown,
-  prefixes: string[],
-): boolean {
-  if (showFieldError(form, err, prefixes)) return true;
-  if (!(err instanceof ApiError) || !err.field) return false;
-  let path = fieldPath(err.field);
-  if (prefixes.includes(String(path[0]))) path = path.slice(1);
-  const registered = new Set(form.getFieldsError().map((f) => JSON.stringify(f.name)));
-  for (let n = path.length - 1; n > 0; n--) {
-    const candidate = path.slice(0, n);
-    if (registered.has(JSON.stringify(candidate))) {
-      form.setFields([{ name: candidate, errors: [err.message] }]);
-      form.scrollToField(candidate);
-      return true;
-    }
-  }
-  return false;
 }
 
 export function itemsText(items: Item[] | undefined): string {

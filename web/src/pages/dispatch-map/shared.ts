@@ -1,6 +1,7 @@
 // What the dispatch map's parts share: the board's types, names of its enums, colours and
 // small helpers over the board.
 import type { Schemas } from "../../api/client";
+import type { Labels } from "../../components/labels";
 import type { LatLng } from "../../components/map/coords";
 import { formatTime } from "../../components/time";
 
@@ -17,8 +18,6 @@ export type Replan = Schemas["qingquan.dispatch.v1.ReplanRoutesResponse"];
 export type Tracking = Schemas["qingquan.dispatch.v1.Tracking"];
 export type Workflow = Schemas["qingquan.order.v1.Workflow"];
 export type Transition = Schemas["qingquan.order.v1.WorkflowTransition"];
-
-type Labels = Record<string, { zh: string; en: string }>;
 
 /** Why a delivery waits (the board's `reason`, also a re-plan's unserved reason). */
 export const waitReasons: Labels = {

@@ -1,7 +1,7 @@
 // The work-order pages' vocabulary: the API's types under short names and the labels of
 // the enums the API sends as strings (type, channel, urgency, to-do kind).
 import type { Schemas } from "../../api/client";
-import { channels, labelOf, urgencies, workOrderTypes } from "../../components/labels";
+import { channels, labelOf, urgencies, workOrderTypes, type Labels } from "../../components/labels";
 import type { Language } from "../../i18n/language";
 
 export type WorkOrder = Schemas["qingquan.order.v1.WorkOrder"];
@@ -20,8 +20,6 @@ export type Staff = Schemas["qingquan.dispatch.v1.Staff"];
 export type Team = Schemas["qingquan.dispatch.v1.Team"];
 export type Area = Schemas["qingquan.dispatch.v1.Area"];
 export type FieldDefinition = Schemas["qingquan.customer.v1.FieldDefinition"];
-
-type Label = Record<Language, string>;
 
 export const WORK_ORDER_TYPES: WorkOrderType[] = [
   "REPAIR",
@@ -51,7 +49,7 @@ export const urgencyColors: Record<string, string | undefined> = {
 /** Most urgent first when sorting. */
 export const urgencyRank: Record<string, number> = { CRITICAL: 3, URGENT: 2, NORMAL: 1 };
 
-const todoKindLabels: Record<string, Label> = {
+const todoKindLabels: Labels = {
   WORK_ORDER: { zh: "工单", en: "Work order" },
   ESCALATION: { zh: "超时升级", en: "Escalation" },
   FOLLOW_UP: { zh: "回访", en: "Follow-up" },
@@ -65,7 +63,7 @@ export const todoKindColors: Record<string, string | undefined> = {
   DISPATCH: "purple",
 };
 
-const offerStateLabels: Record<string, Label> = {
+const offerStateLabels: Labels = {
   OFFERED: { zh: "待接受", en: "Offered" },
   ACCEPTED: { zh: "已接受", en: "Accepted" },
   REJECTED: { zh: "已拒绝", en: "Rejected" },
@@ -74,13 +72,9 @@ const offerStateLabels: Record<string, Label> = {
   DONE: { zh: "已完成", en: "Done" },
 };
 
-function pick(labels: Record<string, Label>, value: string | undefined, language: Language) {
-  if (!value) return "";
-  return labels[value]?.[language] ?? value;
-}
-
 export const typeLabel = (v: string | undefined, l: Language) => labelOf(workOrderTypes, v, l);
 export const channelLabel = (v: string | undefined, l: Language) => labelOf(channels, v, l);
 export const urgencyLabel = (v: string | undefined, l: Language) => labelOf(urgencies, v, l);
-export const todoKindLabel = (v: string | undefined, l: Language) => pick(todoKindLabels, v, l);
-export const offerStateLabel = (v: string | undefined, l: Language) => pick(offerStateLabels, v, l);
+export const todoKindLabel = (v: string | undefined, l: Language) => labelOf(todoKindLabels, v, l);
+export const offerStateLabel = (v: string | undefined, l: Language) =>
+  labelOf(offerStateLabels, v, l);
