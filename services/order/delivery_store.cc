@@ -48,17 +48,21 @@ const NamedQuery kInsertDelivery{
     "INSERT INTO delivery_orders (tenant_id, number, channel, state, workflow_version, "
     "  customer_id, customer_name, address_id, address_text, lat, lng, customer_tags, "
     "  delivery_notes, item_products, item_quantities, payment, window_start, window_end, notes, "
-    "  ticket_status, custom_fields, standing_order_id, occurrence_date, customer_phone_masked) "
+    "  ticket_status, custom_fields, standing_order_id, occurrence_date, customer_phone_masked, "
+    "  contact_phone) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::float8, $11::float8, $12::text[], $13, "
     "  $14::text[], $15::int[], $16, to_timestamp($17::float8 / 1000000), "
-    "  to_timestamp($18::float8 / 1000000), $19, $20, $21::jsonb, $22::uuid, $23::date, $24) "
+    "  to_timestamp($18::float8 / 1000000), $19, $20, $21::jsonb, $22::uuid, $23::date, $24, $25) "
     "RETURNING " QQ_DELIVERY_COLUMNS};
 const NamedQuery kSelectDelivery{"SelectDeliveryOrder",
                                  "SELECT " QQ_DELIVERY_COLUMNS
                                  " FROM delivery_orders WHERE tenant_id = $1 AND id = $2"};
 const NamedQuery kLockDelivery{"LockDeliveryOrder",
                                "SELECT " QQ_DELIVERY_COLUMNS
+                               ", contact_phone"
                                " FROM delivery_orders WHERE tenant_id = $1 AND id = $2 FOR UPDATE"};
+// After the delivery columns in kLockDelivery's rows.
+constexpr int kContactPhoneColumn = 30;
 const NamedQuery kListDeliveries{
     "ListDeliveryOrders",
     "SELECT " QQ_DELIVERY_COLUMNS
@@ -208,10 +212,15 @@ DeliveryOrder Reload(pqxx::work& txn, const std::string& tenant, const std::stri
   return o;
 }
 
-OutgoingEvent DeliveryEvent(const std::string& tenant, const std::string& type,
-                            const DeliveryOrder& o, const std::string& transition,
-                            const std::string& from, const std::string& actor) {
+OutgoingEvent DeliveryEvent(
+    const std::string& tenant, const std::string& type, const DeliveryOrder& o,
+    const std::string& transition, const std::string& from, const std::string& actor,
+    qingquan::common::v1::StepKind step_kind = qingquan::common::v1::STEP_KIND_UNSPECIFIED,
+    const std::string& contact_phone = "") {
   qingquan::common::v1::DeliveryOrderChanged e;
+  e.set_step_kind(step_kind);
+  e.set_contact_phone(contact_phone);
+  e.set_courier_name(o.courier_name());
   e.set_order_id(o.id());
   e.set_number(o.number());
   e.set_transition(transition);
@@ -289,7 +298,10 @@ absl::StatusOr<DeliveryCustomer> CourierView(const qingquan::customer::v1::Custo
                                              const std::string& address_id) {
   DeliveryCustomer out;
   out.name = c.name();
-  if (c.phones_size() > 0) out.phone_masked = MaskPhone(c.phones(0));
+  if (c.phones_size() > 0) {
+    out.phone_masked = MaskPhone(c.phones(0));
+    out.phone = c.phones(0);
+  }
   out.tags.assign(c.tags().begin(), c.tags().end());
   // The standing wishes in words travel with every stop too (下午3点后送, 需带小推车).
   for (const auto& tag : c.preference_tags()) {
@@ -362,7 +374,7 @@ absl::StatusOr<DeliveryOrder> DeliveryStore::CreateNumbered(
         customer.delivery_notes, products, quantities, DeliveryOrder::Payment_Name(draft.payment),
         window_start.get(), window_end.get(), draft.notes, TicketStatusName(ticket_status),
         forms::StructToJson(draft.custom_fields), standing_order_id.get(), occurrence_date.get(),
-        customer.phone_masked)[0];
+        customer.phone_masked, customer.phone)[0];
     FillDelivery(row, created);
     pqxx::row entry =
         txn.exec_prepared(kInsertDeliveryTimeline.name, tenant, created.id(), actor.id, "",
@@ -437,6 +449,7 @@ absl::StatusOr<DeliveryOrder> DeliveryStore::ChangeIn(pqxx::work& txn, const std
     if (rows.empty()) return WithField(absl::NotFoundError("no such delivery order"), "id");
     DeliveryOrder current;
     FillDelivery(rows[0], current);
+    const std::string contact_phone = rows[0][kContactPhoneColumn].as<std::string>();
     QQ_ASSIGN_OR_RETURN(Workflow workflow, workflows_.AtVersion(txn, tenant, kDeliveryKind,
                                                                 current.workflow_version()));
     QQ_ASSIGN_OR_RETURN(DeliveryChange change, decide(current, workflow));
@@ -455,12 +468,14 @@ absl::StatusOr<DeliveryOrder> DeliveryStore::ChangeIn(pqxx::work& txn, const std
     if (change.cancels) TodoStore::CloseAllIn(txn, tenant, id, change.actor, "订单已取消");
     updated = Reload(txn, tenant, id);
     if (!change.event_type.empty()) {
-      AppendToOutbox(txn, DeliveryEvent(tenant, change.event_type, updated, change.transition,
-                                        current.state(), change.actor));
+      AppendToOutbox(
+          txn, DeliveryEvent(tenant, change.event_type, updated, change.transition, current.state(),
+                             change.actor, change.step_kind, contact_phone));
     }
     if (change.mark_delivered) {
-      AppendToOutbox(txn, SurveyOfferedEvent(tenant, id, "DELIVERY", updated.number(),
-                                             updated.customer_id(), updated.customer_name(), ""));
+      AppendToOutbox(
+          txn, SurveyOfferedEvent(tenant, id, "DELIVERY", updated.number(), updated.customer_id(),
+                                  updated.customer_name(), contact_phone));
       QQ_ASSIGN_OR_RETURN(SlaSettings settings, settings_.Get(txn, tenant));
       if (settings.follow_up_after_resolve()) {
         std::string items;

@@ -40,6 +40,7 @@ struct DeliveryCustomer {
   std::vector<std::string> tags;
   std::string delivery_notes;
   std::string phone_masked;  // e.g. 139****5678
+  std::string phone;         // in full, for messages to the customer
 };
 
 // A phone as people who only need to recognise it see it: 139****5678, 021****4567.
@@ -68,6 +69,8 @@ struct DeliveryChange {
   bool mark_delivered = false;
   bool cancels = false;
   std::string event_type;  // empty: none
+  // What the step means (events carry it for notification and analytics).
+  qingquan::common::v1::StepKind step_kind = qingquan::common::v1::STEP_KIND_UNSPECIFIED;
 };
 
 using DecideDeliveryChange = std::function<absl::StatusOr<DeliveryChange>(

@@ -78,6 +78,8 @@ struct WorkOrderChange {
   bool changes_state = true;
   // The event to publish (payload WorkOrderTransitioned); empty: none.
   std::string event_type;
+  // What the step means (events carry it for notification and analytics).
+  qingquan::common::v1::StepKind step_kind = qingquan::common::v1::STEP_KIND_UNSPECIFIED;
   // Custom field values set (null: removed) by this step, already checked.
   std::optional<google::protobuf::Struct> custom_fields_patch;
 };

@@ -59,6 +59,8 @@ OutgoingEvent WorkOrderTransitionedEvent(const std::string& tenant, const WorkOr
   e.set_workflow_version(wo.workflow_version());
   e.set_channel(qingquan::order::v1::Channel_Name(wo.channel()));
   e.set_urgency(WorkOrder::Urgency_Name(wo.urgency()));
+  e.set_step_kind(change.step_kind);
+  e.set_assignee_name(wo.assignee_name());
   return OutgoingEvent{EventStreamName("order"), tenant, change.event_type, wo.id(),
                        e.SerializeAsString()};
 }

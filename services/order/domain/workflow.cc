@@ -557,6 +557,24 @@ absl::Status CheckDeskWork(Workflow::Routing routing, const OrderPosition& order
       "a worker steps it only when it is assigned to them");
 }
 
+qingquan::common::v1::StepKind StepKindOf(const WorkflowTransition& transition) {
+  namespace c = qingquan::common::v1;
+  if (transition.kind() != c::STEP_KIND_UNSPECIFIED) return transition.kind();
+  if (transition.resolves()) return c::STEP_RESOLVED;
+  if (transition.reopens()) return c::STEP_REOPENED;
+  if (transition.cancels()) return c::STEP_CANCELLED;
+  static constexpr std::pair<absl::string_view, c::StepKind> kShipped[] = {
+      {"accept", c::STEP_ACCEPTED},   {"arrive", c::STEP_ARRIVED},
+      {"assign", c::STEP_ASSIGNED},   {"close", c::STEP_CLOSED},
+      {"deliver", c::STEP_DELIVERED}, {"dispatch", c::STEP_DISPATCHED},
+      {"fail", c::STEP_FAILED},       {"start", c::STEP_DEPARTED},
+      {"depart", c::STEP_DEPARTED}};
+  for (const auto& [name, kind] : kShipped) {
+    if (transition.name() == name) return kind;
+  }
+  return c::STEP_KIND_UNSPECIFIED;
+}
+
 std::string TransitionEventType(const Workflow& workflow, const WorkflowTransition& transition) {
   if (!transition.event().empty()) return transition.event();
   static constexpr std::pair<absl::string_view, absl::string_view> kPast[] = {

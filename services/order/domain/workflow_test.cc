@@ -1,7 +1,9 @@
 #include "services/order/domain/workflow.h"
 
 #include <gmock/gmock.h>
+
 #include <gtest/gtest.h>
+#include <map>
 
 #include "services/common/status.h"
 
@@ -178,6 +180,52 @@ TEST(IsBeforeSetOut, InitialStateAndWhereAssigningLeads) {
   EXPECT_FALSE(IsBeforeSetOut(delivery, "DELIVERING"));
   EXPECT_FALSE(IsBeforeSetOut(delivery, "DELIVERED"));
   EXPECT_FALSE(IsBeforeSetOut(delivery, "CANCELLED"));
+}
+
+}  // namespace
+}  // namespace qq::order
+
+namespace qq::order {
+namespace {
+
+// Notification and analytics act on what a step means; a tenant may rename its steps.
+TEST(StepKindOf, ShippedStepsHaveTheirMeaning) {
+  namespace c = qingquan::common::v1;
+  std::map<std::string, c::StepKind> repair, delivery;
+  for (const auto& t : DefaultWorkflow("REPAIR").transitions()) repair[t.name()] = StepKindOf(t);
+  for (const auto& t : DefaultWorkflow("DELIVERY").transitions()) {
+    delivery[t.name()] = StepKindOf(t);
+  }
+  EXPECT_EQ(repair["dispatch"], c::STEP_DISPATCHED);
+  EXPECT_EQ(repair["accept"], c::STEP_ACCEPTED);
+  EXPECT_EQ(repair["arrive"], c::STEP_ARRIVED);
+  EXPECT_EQ(repair["resolve"], c::STEP_RESOLVED);
+  EXPECT_EQ(repair["close"], c::STEP_CLOSED);
+  EXPECT_EQ(repair["reopen"], c::STEP_REOPENED);
+  EXPECT_EQ(repair["cancel"], c::STEP_CANCELLED);
+  EXPECT_EQ(repair["wait_customer"], c::STEP_KIND_UNSPECIFIED);
+  EXPECT_EQ(delivery["assign"], c::STEP_ASSIGNED);
+  EXPECT_EQ(delivery["start"], c::STEP_DEPARTED);
+  EXPECT_EQ(delivery["deliver"], c::STEP_DELIVERED);
+  EXPECT_EQ(delivery["fail"], c::STEP_FAILED);
+}
+
+TEST(StepKindOf, RenamedStepsKeepTheirMeaningByFlagOrDeclaredKind) {
+  namespace c = qingquan::common::v1;
+  qingquan::order::v1::WorkflowTransition t;
+  t.set_name("wan_gong");  // 完工: a tenant's own name for resolving
+  t.set_resolves(true);
+  EXPECT_EQ(StepKindOf(t), c::STEP_RESOLVED);
+  qingquan::order::v1::WorkflowTransition depart;
+  depart.set_name("chu_fa");
+  EXPECT_EQ(StepKindOf(depart), c::STEP_KIND_UNSPECIFIED);
+  depart.set_kind(c::STEP_DEPARTED);
+  EXPECT_EQ(StepKindOf(depart), c::STEP_DEPARTED);
+  // A declared kind wins over the shipped name.
+  qingquan::order::v1::WorkflowTransition close;
+  close.set_name("close");
+  close.set_kind(c::STEP_RESOLVED);
+  EXPECT_EQ(StepKindOf(close), c::STEP_RESOLVED);
 }
 
 }  // namespace
