@@ -1,5 +1,6 @@
 // qq-notification-svc: messages to customers and staff at each important step.
 #include "absl/flags/flag.h"
+#include "absl/time/clock.h"
 #include "services/common/auth.h"
 #include "services/common/call_guard.h"
 #include "services/common/config.h"
@@ -11,9 +12,10 @@
 #include "services/common/server.h"
 #include "services/common/service_main.h"
 #include "services/common/worker_pool.h"
+#include "services/notification/dev_channel.h"
+#include "services/notification/message_sender.h"
 #include "services/notification/notification_service.h"
 #include "services/notification/notification_store.h"
-#include "services/notification/sms_provider.h"
 
 int main(int argc, char** argv) {
   qq::BlockShutdownSignals();
@@ -38,23 +40,41 @@ int main(int argc, char** argv) {
   qq::notification::NotificationStore store(*pool);
   qq::notification::MessageFilters filters(absl::GetFlag(FLAGS_customer_addr),
                                            absl::GetFlag(FLAGS_order_addr));
-  qq::notification::NotificationServiceImpl service(guard, store, filters);
-  qq::notification::DevSmsProvider sms;
+  qq::notification::NotificationServiceImpl messages(guard, store, filters);
+  qq::notification::TemplateServiceImpl templates(guard, store, filters);
+  qq::notification::PreferenceServiceImpl preferences(guard, store, filters);
 
-  qq::EventConsumer order_events(*pool, absl::GetFlag(FLAGS_redis_addr), &metrics,
-                                 {.group = "notification",
-                                  .consumer = qq::ConsumerName("notification"),
-                                  .streams = {qq::EventStreamName("order")},
-                                  .types = {"workorder.resolved", "survey.offered"}},
-                                 [&sms](pqxx::work& txn, const qq::StreamEvent& event) {
-                                   return qq::notification::HandleOrderEvent(sms, txn, event);
-                                 });
+  // Every tenant sends through the development provider until provider accounts are set.
+  qq::notification::DevChannel dev_sms(store, "SMS"), dev_wechat(store, "WECHAT"),
+      dev_in_app(store, "IN_APP");
+  qq::notification::MessageSender sender(
+      store,
+      [&](const std::string&, const std::string& channel) -> qq::notification::Channel* {
+        if (channel == "SMS") return &dev_sms;
+        if (channel == "WECHAT") return &dev_wechat;
+        if (channel == "IN_APP") return &dev_in_app;
+        return nullptr;
+      },
+      {});
+  sender.Start();
+
+  qq::EventConsumer order_events(
+      *pool, absl::GetFlag(FLAGS_redis_addr), &metrics,
+      {.group = "notification",
+       .consumer = qq::ConsumerName("notification"),
+       .streams = {qq::EventStreamName("order")},
+       .after_commit = [&sender](const qq::StreamEvent&) { sender.Wake(); }},
+      [](pqxx::work& txn, const qq::StreamEvent& event) {
+        return qq::notification::HandleOrderEvent(txn, event, absl::Now());
+      });
   order_events.Start();
 
   qq::GrpcServer server;
-  qq::ExitIfError(server.Start(absl::GetFlag(FLAGS_listen), {&service}), "grpc server");
+  qq::ExitIfError(server.Start(absl::GetFlag(FLAGS_listen), {&messages, &templates, &preferences}),
+                  "grpc server");
   qq::WaitForShutdownSignal();
   server.Shutdown(std::chrono::seconds(5));
   order_events.Stop();
+  sender.Stop();
   return 0;
 }

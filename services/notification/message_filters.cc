@@ -32,7 +32,7 @@ MessageFilters::MessageFilters(const std::string& customer_addr, const std::stri
       timeout_(timeout) {}
 
 absl::Status MessageFilters::Check(const CallContext& call, const std::string& customer_id,
-                                   const std::string& work_order_id) {
+                                   const std::string& work_order_id, std::string* customer_name) {
   // One owner's answer to "is `id` yours?" (`rpc` makes the call with the given context).
   auto ask = [&](const std::string& id, const char* what, const char* field,
                  const std::function<grpc::Status(grpc::ClientContext*)>& rpc) -> absl::Status {
@@ -48,7 +48,9 @@ absl::Status MessageFilters::Check(const CallContext& call, const std::string& c
     qingquan::customer::v1::GetCustomerRequest request;
     request.set_id(customer_id);
     qingquan::customer::v1::Customer customer;
-    return customers_->GetCustomer(ctx, request, &customer);
+    grpc::Status got = customers_->GetCustomer(ctx, request, &customer);
+    if (got.ok() && customer_name != nullptr) *customer_name = customer.name();
+    return got;
   }));
   return ask(work_order_id, "work order", "workOrderId", [&](grpc::ClientContext* ctx) {
     qingquan::order::v1::GetWorkOrderRequest request;

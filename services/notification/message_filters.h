@@ -27,8 +27,10 @@ class MessageFilters {
   // NOT_FOUND naming "customerId" or "workOrderId" otherwise. When the owner does not
   // answer, OK: the list is scoped by tenant anyway, so a foreign id can only come back
   // empty, and messages stay readable while a neighbour is down.
+  // `customer_name`, when given, receives the customer's name (empty when the owner did
+  // not answer).
   absl::Status Check(const CallContext& call, const std::string& customer_id,
-                     const std::string& work_order_id);
+                     const std::string& work_order_id, std::string* customer_name = nullptr);
 
  private:
   std::unique_ptr<qingquan::customer::v1::CustomerService::Stub> customers_;

@@ -1,15 +1,16 @@
-// gRPC handlers of the notification service, and the handler of order-service events
-// that turns them into customer messages.
+// gRPC handlers of the notification service (messages, templates, preferences), and the
+// handler of order-service events that turns workflow steps into customer messages by
+// their meaning (StepKind), whatever the tenant named the step.
 #pragma once
 
 #include <pqxx/pqxx>
 
+#include "absl/time/time.h"
 #include "qingquan/notification/v1/notification.grpc.pb.h"
 #include "services/common/call_guard.h"
 #include "services/common/event_consumer.h"
 #include "services/notification/message_filters.h"
 #include "services/notification/notification_store.h"
-#include "services/notification/sms_provider.h"
 
 namespace qq::notification {
 
@@ -30,8 +31,66 @@ class NotificationServiceImpl final
   MessageFilters& filters_;
 };
 
-// "workorder.resolved" → an SMS to the customer's contact phone (none when the
-// customer has no phone). Each event yields its message once, however often delivered.
-absl::Status HandleOrderEvent(SmsProvider& sms, pqxx::work& txn, const StreamEvent& event);
+class TemplateServiceImpl final
+    : public qingquan::notification::v1::TemplateService::CallbackService {
+ public:
+  TemplateServiceImpl(CallGuard& guard, NotificationStore& store, MessageFilters& filters)
+      : guard_(guard), store_(store), filters_(filters) {}
+
+  grpc::ServerUnaryReactor* ListTemplates(
+      grpc::CallbackServerContext* ctx,
+      const qingquan::notification::v1::ListTemplatesRequest* request,
+      qingquan::notification::v1::ListTemplatesResponse* response) override;
+  grpc::ServerUnaryReactor* UpdateTemplate(
+      grpc::CallbackServerContext* ctx,
+      const qingquan::notification::v1::UpdateTemplateRequest* request,
+      qingquan::notification::v1::Template* response) override;
+  grpc::ServerUnaryReactor* ResetTemplate(
+      grpc::CallbackServerContext* ctx,
+      const qingquan::notification::v1::ResetTemplateRequest* request,
+      qingquan::notification::v1::Template* response) override;
+  grpc::ServerUnaryReactor* PreviewTemplate(
+      grpc::CallbackServerContext* ctx,
+      const qingquan::notification::v1::PreviewTemplateRequest* request,
+      qingquan::notification::v1::PreviewTemplateResponse* response) override;
+
+ private:
+  CallGuard& guard_;
+  NotificationStore& store_;
+  MessageFilters& filters_;
+};
+
+class PreferenceServiceImpl final
+    : public qingquan::notification::v1::PreferenceService::CallbackService {
+ public:
+  PreferenceServiceImpl(CallGuard& guard, NotificationStore& store, MessageFilters& filters)
+      : guard_(guard), store_(store), filters_(filters) {}
+
+  grpc::ServerUnaryReactor* GetNotificationSettings(
+      grpc::CallbackServerContext* ctx,
+      const qingquan::notification::v1::GetNotificationSettingsRequest* request,
+      qingquan::notification::v1::NotificationSettings* response) override;
+  grpc::ServerUnaryReactor* UpdateNotificationSettings(
+      grpc::CallbackServerContext* ctx,
+      const qingquan::notification::v1::UpdateNotificationSettingsRequest* request,
+      qingquan::notification::v1::NotificationSettings* response) override;
+  grpc::ServerUnaryReactor* GetCustomerPreferences(
+      grpc::CallbackServerContext* ctx,
+      const qingquan::notification::v1::GetCustomerPreferencesRequest* request,
+      qingquan::notification::v1::CustomerPreferences* response) override;
+  grpc::ServerUnaryReactor* UpdateCustomerPreferences(
+      grpc::CallbackServerContext* ctx,
+      const qingquan::notification::v1::UpdateCustomerPreferencesRequest* request,
+      qingquan::notification::v1::CustomerPreferences* response) override;
+
+ private:
+  CallGuard& guard_;
+  NotificationStore& store_;
+  MessageFilters& filters_;
+};
+
+// Order-service events (workflow steps of work and delivery orders, survey.offered) →
+// queued customer messages. Each event queues its messages once, however often delivered.
+absl::Status HandleOrderEvent(pqxx::work& txn, const StreamEvent& event, absl::Time now);
 
 }  // namespace qq::notification

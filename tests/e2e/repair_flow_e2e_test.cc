@@ -107,15 +107,24 @@ TEST_F(RepairFlowTest, RepairGoesFromHotlineToTeamToWorkerToSmsAndKpis) {
   }
   EXPECT_EQ(steps, (std::vector<std::string>{"CREATED", "DISPATCHED", "ACCEPTED", "RESOLVED"}));
 
-  // The notification service recorded an SMS to the customer.
+  // The notification service sent an SMS to the customer (the development provider
+  // records it).
   boost::json::value messages;
   ASSERT_TRUE(WaitFor(
       [&] {
         HttpResponse got = http_->Get("/v1/notifications?workOrderId=" + work_order_id, agent);
         messages = got.Json();
-        return got.status == 200 && messages.is_object() &&
-               messages.as_object().contains("messages") &&
-               messages.as_object().at("messages").as_array().size() >= 2;
+        if (got.status != 200 || !messages.is_object() ||
+            !messages.as_object().contains("messages")) {
+          return false;
+        }
+        // The resolution SMS handed to the provider, and the survey queued after it.
+        bool resolved_sent = false, survey_queued = false;
+        for (const auto& m : messages.as_object().at("messages").as_array()) {
+          resolved_sent |= Str(m, "template") == "work_order_resolved" && Str(m, "status") == "SENT";
+          survey_queued |= Str(m, "template") == "work_order_survey";
+        }
+        return resolved_sent && survey_queued;
       },
       5000ms))
       << boost::json::serialize(messages);
