@@ -1,6 +1,7 @@
 // qq-notification-svc: messages to customers and staff at each important step.
 #include "absl/flags/flag.h"
 #include "absl/time/clock.h"
+#include "services/common/at_rest_cipher.h"
 #include "services/common/auth.h"
 #include "services/common/call_guard.h"
 #include "services/common/config.h"
@@ -12,10 +13,21 @@
 #include "services/common/server.h"
 #include "services/common/service_main.h"
 #include "services/common/worker_pool.h"
-#include "services/notification/dev_channel.h"
 #include "services/notification/message_sender.h"
 #include "services/notification/notification_service.h"
 #include "services/notification/notification_store.h"
+#include "services/notification/provider_directory.h"
+
+ABSL_FLAG(std::string, secret_keys, "",
+          "Keys for provider credentials at rest, id:hex64[,id:hex64...]; the first is "
+          "current, the others still open old values (rotation).");
+ABSL_FLAG(std::string, aliyun_sms_endpoint, "https://dysmsapi.aliyuncs.com/",
+          "Aliyun SMS API endpoint.");
+ABSL_FLAG(std::string, tencent_sms_endpoint, "https://sms.tencentcloudapi.com",
+          "Tencent Cloud SMS API endpoint.");
+ABSL_FLAG(std::string, wechat_api_base, "https://api.weixin.qq.com", "WeChat API base URL.");
+ABSL_FLAG(int32_t, provider_timeout_ms, 5000,
+          "How long one call to a provider may take before the message is tried again later.");
 
 int main(int argc, char** argv) {
   qq::BlockShutdownSignals();
@@ -44,16 +56,19 @@ int main(int argc, char** argv) {
   qq::notification::TemplateServiceImpl templates(guard, store, filters);
   qq::notification::PreferenceServiceImpl preferences(guard, store, filters);
 
-  // Every tenant sends through the development provider until provider accounts are set.
-  qq::notification::DevChannel dev_sms(store, "SMS"), dev_wechat(store, "WECHAT"),
-      dev_in_app(store, "IN_APP");
+  const qq::AtRestCipher cipher = qq::ExitIfError(
+      qq::AtRestCipher::FromConfig(absl::GetFlag(FLAGS_secret_keys)), "secret keys");
+  qq::notification::ProviderDirectory providers(
+      store, cipher,
+      {.aliyun_sms = absl::GetFlag(FLAGS_aliyun_sms_endpoint),
+       .tencent_sms = absl::GetFlag(FLAGS_tencent_sms_endpoint),
+       .wechat_api = absl::GetFlag(FLAGS_wechat_api_base),
+       .timeout = std::chrono::milliseconds(absl::GetFlag(FLAGS_provider_timeout_ms))});
+  qq::notification::ProviderServiceImpl provider_accounts(guard, store, providers, cipher);
   qq::notification::MessageSender sender(
       store,
-      [&](const std::string&, const std::string& channel) -> qq::notification::Channel* {
-        if (channel == "SMS") return &dev_sms;
-        if (channel == "WECHAT") return &dev_wechat;
-        if (channel == "IN_APP") return &dev_in_app;
-        return nullptr;
+      [&providers](const std::string& tenant, const std::string& channel) {
+        return providers.For(tenant, channel);
       },
       {});
   sender.Start();
@@ -70,7 +85,8 @@ int main(int argc, char** argv) {
   order_events.Start();
 
   qq::GrpcServer server;
-  qq::ExitIfError(server.Start(absl::GetFlag(FLAGS_listen), {&messages, &templates, &preferences}),
+  qq::ExitIfError(server.Start(absl::GetFlag(FLAGS_listen),
+                               {&messages, &templates, &preferences, &provider_accounts}),
                   "grpc server");
   qq::WaitForShutdownSignal();
   server.Shutdown(std::chrono::seconds(5));

@@ -40,10 +40,17 @@ int MessageSender::SendDue() {
     return 0;
   }
   for (const ClaimedMessage& m : *claimed) {
-    Channel* channel = router_(m.tenant, m.channel);
+    std::shared_ptr<Channel> channel = router_(m.tenant, m.channel);
     absl::Status recorded;
     if (channel == nullptr) {
-      recorded = store_.MarkFailed(m.id, "", absl::StrCat("no ", m.channel, " channel configured"));
+      recorded = store_.Reschedule(
+          m.id, "", absl::Now() + RetryDelay(m.attempts, absl::ZeroDuration()),
+          absl::StrCat("the tenant's ", m.channel, " provider cannot be used now"));
+    } else if (channel->needs_template_code() && m.provider_template.empty()) {
+      recorded =
+          store_.MarkFailed(m.id, channel->name(),
+                            absl::StrCat(channel->name(), " sends only approved templates: the ",
+                                         m.channel, " template has no provider template code"));
     } else {
       OutgoingMessage out{.message_id = m.id,
                           .tenant = m.tenant,

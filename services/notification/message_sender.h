@@ -7,6 +7,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "absl/time/time.h"
@@ -22,9 +23,9 @@ namespace qq::notification {
 class NotificationStore;
 
 // The channel adapter that delivers a tenant's messages on a channel (SMS, WECHAT,
-// IN_APP); nullptr when the tenant has none (the message fails with that reason).
+// IN_APP); nullptr when it cannot be had now (the message waits and is tried again).
 using ChannelRouter =
-    std::function<Channel*(const std::string& tenant, const std::string& channel)>;
+    std::function<std::shared_ptr<Channel>(const std::string& tenant, const std::string& channel)>;
 
 // Delay before attempt `attempt` + 1 after a retryable outcome: 10 s, 30 s, 90 s, …
 // capped at 30 minutes; the provider's hint when it asks for longer.

@@ -379,6 +379,119 @@ grpc::ServerUnaryReactor* PreferenceServiceImpl::UpdateCustomerPreferences(
 
 namespace {
 
+v1::ProviderAccount AccountProto(const std::string& channel, const ProviderAccountRow* row) {
+  v1::ProviderAccount a;
+  v1::Channel ch;
+  a.set_channel(v1::Channel_Parse(channel, &ch) ? ch : v1::CHANNEL_UNSPECIFIED);
+  v1::ProviderAccount::Provider provider = v1::ProviderAccount::DEVELOPMENT;
+  if (row != nullptr) {
+    v1::ProviderAccount::Provider_Parse(row->provider, &provider);
+    a.set_key_id(row->key_id);
+    a.set_secret_set(!row->secret_sealed.empty());
+    a.set_sign_name(row->sign_name);
+    a.set_sdk_app_id(row->sdk_app_id);
+    a.set_region(row->region);
+    *a.mutable_update_time() = Micros(row->updated_micros);
+    a.set_updated_by(row->updated_by);
+  }
+  a.set_provider(provider);
+  return a;
+}
+
+// Printable ASCII without spaces, at most `max` characters (ids, regions, app ids).
+absl::Status CheckToken(const std::string& value, const char* field, size_t max, bool required) {
+  if (value.empty()) {
+    return required ? InvalidField(field, "is required for this provider") : absl::OkStatus();
+  }
+  if (value.size() > max ||
+      !std::all_of(value.begin(), value.end(), [](char c) { return c > 32 && c < 127; })) {
+    return InvalidField(
+        field, absl::StrCat("must be at most ", max, " printable ASCII characters without spaces"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* ProviderServiceImpl::ListProviderAccounts(
+    grpc::CallbackServerContext* ctx, const v1::ListProviderAccountsRequest*,
+    v1::ListProviderAccountsResponse* response) {
+  return guard_.Unary(ctx, "ListProviderAccounts", [&](const CallContext& call) -> absl::Status {
+    QQ_RETURN_IF_ERROR(RequireRole(call, {roles::kAdmin}));
+    QQ_ASSIGN_OR_RETURN(auto rows, store_.ListProviderAccounts(call.identity.tenant));
+    for (const char* channel : {kSms, kWeChat}) {
+      const ProviderAccountRow* found = nullptr;
+      for (const auto& row : rows) {
+        if (row.channel == channel) found = &row;
+      }
+      *response->add_accounts() = AccountProto(channel, found);
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* ProviderServiceImpl::UpdateProviderAccount(
+    grpc::CallbackServerContext* ctx, const v1::UpdateProviderAccountRequest* request,
+    v1::ProviderAccount* response) {
+  return guard_.Unary(ctx, "UpdateProviderAccount", [&](const CallContext& call) -> absl::Status {
+    QQ_RETURN_IF_ERROR(RequireRole(call, {roles::kAdmin}));
+    const v1::ProviderAccount& a = request->account();
+    using P = v1::ProviderAccount;
+    const bool sms = a.channel() == v1::SMS, wechat = a.channel() == v1::WECHAT;
+    if (!sms && !wechat) return InvalidField("channel", "must be SMS or WECHAT");
+    const P::Provider p = a.provider();
+    const bool fits = p == P::DEVELOPMENT || (sms && (p == P::ALIYUN_SMS || p == P::TENCENT_SMS)) ||
+                      (wechat && (p == P::WECHAT_MINI_PROGRAM || p == P::WECHAT_OFFICIAL_ACCOUNT));
+    if (!fits) {
+      return InvalidField("provider",
+                          sms ? "SMS goes through DEVELOPMENT, ALIYUN_SMS or TENCENT_SMS"
+                              : "WeChat goes through DEVELOPMENT, WECHAT_MINI_PROGRAM "
+                                "or WECHAT_OFFICIAL_ACCOUNT");
+    }
+    const std::string channel = v1::Channel_Name(a.channel());
+    ProviderAccountRow row{.channel = channel, .provider = P::Provider_Name(p)};
+    if (p != P::DEVELOPMENT) {
+      QQ_RETURN_IF_ERROR(CheckToken(a.key_id(), "keyId", 128, true));
+      QQ_RETURN_IF_ERROR(CheckToken(a.region(), "region", 32, false));
+      QQ_RETURN_IF_ERROR(CheckToken(a.sdk_app_id(), "sdkAppId", 32, p == P::TENCENT_SMS));
+      if (a.secret().size() > 256 || text::HasControlCharacters(a.secret())) {
+        return InvalidField("secret", "must be at most 256 characters");
+      }
+      if (sms) {
+        const size_t sign = text::CharCount(a.sign_name());
+        if (sign < 2 || sign > 12) {
+          return InvalidField("signName",
+                              "must be the provider's approved signature, 2 to 12 "
+                              "characters");
+        }
+      }
+      QQ_ASSIGN_OR_RETURN(auto stored, store_.GetProviderAccount(call.identity.tenant, channel));
+      // A new secret is required when the stored one belongs to another provider or app.
+      const bool keeps_secret = stored.has_value() && stored->provider == row.provider &&
+                                stored->key_id == a.key_id() && !stored->secret_sealed.empty();
+      if (a.secret().empty() && !keeps_secret) {
+        return InvalidField("secret", "is required for a new provider or key id");
+      }
+      row.key_id = a.key_id();
+      row.sign_name = a.sign_name();
+      row.sdk_app_id = a.sdk_app_id();
+      row.region = a.region();
+      if (!a.secret().empty()) {
+        row.secret_key_id = cipher_.current_key_id();
+        row.secret_sealed = cipher_.Seal(call.identity.tenant, a.secret());
+      }
+    }
+    QQ_ASSIGN_OR_RETURN(
+        ProviderAccountRow saved,
+        store_.SaveProviderAccount(call.identity.tenant, row, call.identity.user_id));
+    directory_.Forget(call.identity.tenant);
+    *response = AccountProto(channel, &saved);
+    return absl::OkStatus();
+  });
+}
+
+namespace {
+
 std::string ItemsText(const events::DeliveryOrderChanged& e) {
   std::string items;
   for (const auto& item : e.items()) {

@@ -11,6 +11,7 @@
 #include "services/common/event_consumer.h"
 #include "services/notification/message_filters.h"
 #include "services/notification/notification_store.h"
+#include "services/notification/provider_directory.h"
 
 namespace qq::notification {
 
@@ -87,6 +88,29 @@ class PreferenceServiceImpl final
   CallGuard& guard_;
   NotificationStore& store_;
   MessageFilters& filters_;
+};
+
+class ProviderServiceImpl final
+    : public qingquan::notification::v1::ProviderService::CallbackService {
+ public:
+  ProviderServiceImpl(CallGuard& guard, NotificationStore& store, ProviderDirectory& directory,
+                      const AtRestCipher& cipher)
+      : guard_(guard), store_(store), directory_(directory), cipher_(cipher) {}
+
+  grpc::ServerUnaryReactor* ListProviderAccounts(
+      grpc::CallbackServerContext* ctx,
+      const qingquan::notification::v1::ListProviderAccountsRequest* request,
+      qingquan::notification::v1::ListProviderAccountsResponse* response) override;
+  grpc::ServerUnaryReactor* UpdateProviderAccount(
+      grpc::CallbackServerContext* ctx,
+      const qingquan::notification::v1::UpdateProviderAccountRequest* request,
+      qingquan::notification::v1::ProviderAccount* response) override;
+
+ private:
+  CallGuard& guard_;
+  NotificationStore& store_;
+  ProviderDirectory& directory_;
+  const AtRestCipher& cipher_;
 };
 
 // Order-service events (workflow steps of work and delivery orders, survey.offered) →

@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/pg_pool.h"
 #include "services/common/pii.h"
@@ -117,6 +118,27 @@ const NamedQuery kInsertDevDelivery{
     "InsertDevDelivery",
     "INSERT INTO dev_sms_sent (message_id, phone, body, channel) VALUES ($1, $2, $3, $4) "
     "ON CONFLICT (message_id) DO NOTHING"};
+constexpr char kProviderColumns[] =
+    "channel, provider, key_id, secret_key_id, secret_sealed, sign_name, sdk_app_id, region, "
+    "(extract(epoch FROM updated_at) * 1000000)::bigint, updated_by";
+const std::string kListProvidersSql = absl::StrCat(
+    "SELECT ", kProviderColumns, " FROM provider_accounts WHERE tenant_id = $1 ORDER BY channel");
+const NamedQuery kListProviders{"ListProviderAccounts", kListProvidersSql.c_str()};
+const std::string kSelectProviderSql = absl::StrCat(
+    "SELECT ", kProviderColumns, " FROM provider_accounts WHERE tenant_id = $1 AND channel = $2");
+const NamedQuery kSelectProvider{"SelectProviderAccount", kSelectProviderSql.c_str()};
+const std::string kUpsertProviderSql = absl::StrCat(
+    "INSERT INTO provider_accounts (tenant_id, channel, provider, key_id, secret_key_id, "
+    "  secret_sealed, sign_name, sdk_app_id, region, updated_at, updated_by) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now(), $10) "
+    "ON CONFLICT (tenant_id, channel) DO UPDATE SET provider = $3, key_id = $4, "
+    "  secret_key_id = CASE WHEN $6 = '' THEN provider_accounts.secret_key_id ELSE $5 END, "
+    "  secret_sealed = CASE WHEN $6 = '' THEN provider_accounts.secret_sealed ELSE $6 END, "
+    "  sign_name = $7, sdk_app_id = $8, region = $9, updated_at = now(), updated_by = $10 "
+    "RETURNING ",
+    kProviderColumns);
+const NamedQuery kUpsertProvider{"UpsertProviderAccount", kUpsertProviderSql.c_str()};
+
 const std::string kListMessagesSql = absl::StrCat(
     "SELECT ", kMessageColumns,
     " FROM messages WHERE tenant_id = $1 AND ($2 = '' OR customer_id = $2) "
@@ -173,6 +195,23 @@ std::vector<std::string> ParseTextArray(const pqxx::field& field) {
   return values;
 }
 
+ProviderAccountRow ProviderFrom(const pqxx::row& row) {
+  ProviderAccountRow a;
+  a.channel = row[0].as<std::string>();
+  a.provider = row[1].as<std::string>();
+  a.key_id = row[2].as<std::string>();
+  a.secret_key_id = row[3].as<std::string>();
+  a.secret_sealed = absl::Base64Unescape(row[4].as<std::string>(), &a.secret_sealed)
+                        ? a.secret_sealed
+                        : std::string();
+  a.sign_name = row[5].as<std::string>();
+  a.sdk_app_id = row[6].as<std::string>();
+  a.region = row[7].as<std::string>();
+  a.updated_micros = row[8].as<long long>();
+  a.updated_by = row[9].as<std::string>();
+  return a;
+}
+
 TemplateRow TemplateFrom(const pqxx::row& row) {
   return TemplateRow{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
                      row[3].as<std::string>(), row[4].as<bool>(),        row[5].as<long long>(),
@@ -222,10 +261,12 @@ v1::Message MessageFrom(const pqxx::row& row) {
 }  // namespace
 
 NotificationStore::NotificationStore(PgPool& pool) : pool_(pool) {
-  pool_.Prepare({kInsertMessage, kCountForDay, kSelectPolicy, kUpsertPolicy, kSelectTemplate,
-                 kListTemplates, kUpsertTemplate, kDeleteTemplate, kSelectOptedOut,
-                 kSelectPreferences, kUpsertPreference, kSuppressOptedOut, kClaim, kMarkSent,
-                 kReschedule, kMarkFailed, kInsertDevDelivery, kListMessages});
+  pool_.Prepare(
+      {kInsertMessage,    kCountForDay,       kSelectPolicy,   kUpsertPolicy,   kSelectTemplate,
+       kListTemplates,    kUpsertTemplate,    kDeleteTemplate, kSelectOptedOut, kSelectPreferences,
+       kUpsertPreference, kSuppressOptedOut,  kClaim,          kMarkSent,       kReschedule,
+       kMarkFailed,       kInsertDevDelivery, kListMessages,   kListProviders,  kSelectProvider,
+       kUpsertProvider});
 }
 
 StoredPolicy NotificationStore::PolicyIn(pqxx::work& txn, const std::string& tenant) {
@@ -368,6 +409,43 @@ absl::Status NotificationStore::SetPreferences(const std::string& tenant,
     }
     return absl::OkStatus();
   });
+}
+
+absl::StatusOr<std::vector<ProviderAccountRow>> NotificationStore::ListProviderAccounts(
+    const std::string& tenant) {
+  std::vector<ProviderAccountRow> rows;
+  QQ_RETURN_IF_ERROR(pool_.Read([&](pqxx::work& txn) {
+    rows.clear();
+    for (const auto& row : txn.exec_prepared(kListProviders.name, tenant)) {
+      rows.push_back(ProviderFrom(row));
+    }
+    return absl::OkStatus();
+  }));
+  return rows;
+}
+
+absl::StatusOr<std::optional<ProviderAccountRow>> NotificationStore::GetProviderAccount(
+    const std::string& tenant, const std::string& channel) {
+  std::optional<ProviderAccountRow> found;
+  QQ_RETURN_IF_ERROR(pool_.Read([&](pqxx::work& txn) {
+    pqxx::result r = txn.exec_prepared(kSelectProvider.name, tenant, channel);
+    found = r.empty() ? std::nullopt : std::optional<ProviderAccountRow>(ProviderFrom(r[0]));
+    return absl::OkStatus();
+  }));
+  return found;
+}
+
+absl::StatusOr<ProviderAccountRow> NotificationStore::SaveProviderAccount(
+    const std::string& tenant, const ProviderAccountRow& a, const std::string& by) {
+  ProviderAccountRow saved;
+  QQ_RETURN_IF_ERROR(pool_.Transact([&](pqxx::work& txn) {
+    saved = ProviderFrom(txn.exec_prepared(
+        kUpsertProvider.name, tenant, a.channel, a.provider, a.key_id, a.secret_key_id,
+        a.secret_sealed.empty() ? std::string() : absl::Base64Escape(a.secret_sealed), a.sign_name,
+        a.sdk_app_id, a.region, by)[0]);
+    return absl::OkStatus();
+  }));
+  return saved;
 }
 
 absl::StatusOr<std::vector<ClaimedMessage>> NotificationStore::Claim(int limit,

@@ -88,6 +88,20 @@ struct PreferenceRow {
   std::string updated_by;
 };
 
+// A tenant's provider on a channel; the secret stays sealed here (AtRestCipher).
+struct ProviderAccountRow {
+  std::string channel;
+  std::string provider;  // ProviderAccount.Provider name
+  std::string key_id;
+  std::string secret_key_id;  // which at-rest key sealed it
+  std::string secret_sealed;  // raw bytes; empty: none
+  std::string sign_name;
+  std::string sdk_app_id;
+  std::string region;
+  long long updated_micros = 0;
+  std::string updated_by;
+};
+
 struct MessageFilter {
   std::string customer_id;
   std::string work_order_id;
@@ -135,6 +149,15 @@ class NotificationStore {
   // Applies every change in one transaction.
   absl::Status SetPreferences(const std::string& tenant, const std::string& customer_id,
                               const std::vector<PreferenceRow>& changes, const std::string& by);
+
+  // --- provider accounts ---
+  absl::StatusOr<std::vector<ProviderAccountRow>> ListProviderAccounts(const std::string& tenant);
+  absl::StatusOr<std::optional<ProviderAccountRow>> GetProviderAccount(const std::string& tenant,
+                                                                       const std::string& channel);
+  // Saves the account; a row without secret_sealed keeps the stored secret.
+  absl::StatusOr<ProviderAccountRow> SaveProviderAccount(const std::string& tenant,
+                                                         const ProviderAccountRow& row,
+                                                         const std::string& by);
 
   // --- the sender ---
   // Suppresses due messages of customers who opted out since they were queued, then

@@ -694,8 +694,7 @@ absl::StatusOr<WorkOrder> OrderStore::ChangeWorkOrderIn(pqxx::work& txn, const s
   LoadTimeline(txn, tenant, updated);
   const std::string contact_phone = row[kContactPhoneColumn].as<std::string>();
   if (!change.event_type.empty()) {
-    AppendToOutbox(
-        txn, WorkOrderTransitionedEvent(tenant, updated, change, from, contact_phone));
+    AppendToOutbox(txn, WorkOrderTransitionedEvent(tenant, updated, change, from, contact_phone));
   }
   if (change.mark_resolved) OfferSurvey(txn, tenant, updated, contact_phone, rules.settings);
   return updated;

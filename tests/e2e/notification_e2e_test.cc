@@ -7,6 +7,7 @@
 #include <ctime>
 
 #include <boost/json/serialize.hpp>
+#include <pqxx/pqxx>
 
 #include "tests/support/eventually.h"
 #include "tests/support/gateway_test.h"
@@ -321,6 +322,104 @@ TEST_F(NotificationTest, DeliveredOrderSendsTheSurveyToTheCustomersPhone) {
             phone.substr(0, 3) + "****" + phone.substr(7));
   EXPECT_NE(Str(messages["delivery_survey"], "body").find("王阿姨"), std::string::npos);
   EXPECT_NE(Str(messages["courier_on_the_way"], "body").find("正在为您送水"), std::string::npos);
+}
+
+// A tenant's own SMS provider: the notification service signs its requests as Aliyun does
+// and the fake Aliyun API (qq-fake-providers, started by deploy/dev) checks them; the
+// secret is write-only and sealed at rest. The demo tenant goes back to the development
+// provider at the end.
+TEST_F(NotificationTest, AliyunAccountSendsApprovedTemplatesAndKeepsItsSecretSealed) {
+  const std::string admin = LoginAs(*http_, "utility-demo", "admin");
+  const std::string secret = "fake-aliyun-secret";
+  auto set_sms = [&](const std::string& body) {
+    return Put("/v1/notification-providers/SMS", body, admin);
+  };
+  EXPECT_EQ(set_sms(R"({"provider":"DEVELOPMENT"})").status, 200);
+  EXPECT_EQ(Put("/v1/notification-providers/SMS", R"({"provider":"DEVELOPMENT"})", manager_).status,
+            403);
+  HttpResponse no_secret =
+      set_sms(R"({"provider":"ALIYUN_SMS","keyId":"LTAIfakeAccessKeyId","signName":"清泉水务"})");
+  EXPECT_EQ(no_secret.status, 400);
+  EXPECT_EQ(Str(ErrorOf(no_secret), "field"), "secret") << no_secret.body;
+  HttpResponse wrong_kind =
+      set_sms(R"({"provider":"WECHAT_MINI_PROGRAM","keyId":"wx1","secret":"s"})");
+  EXPECT_EQ(Str(ErrorOf(wrong_kind), "field"), "provider") << wrong_kind.body;
+
+  HttpResponse saved =
+      set_sms(R"({"provider":"ALIYUN_SMS","keyId":"LTAIfakeAccessKeyId","secret":")" + secret +
+              R"(","signName":"清泉水务"})");
+  ASSERT_EQ(saved.status, 200) << saved.body;
+  EXPECT_TRUE(saved.Json().as_object().at("secretSet").as_bool());
+  EXPECT_EQ(saved.body.find(secret), std::string::npos) << "the secret must never come back";
+  HttpResponse listed = http_->Get("/v1/notification-providers", admin);
+  ASSERT_EQ(listed.status, 200);
+  EXPECT_NE(listed.body.find(R"("provider":"ALIYUN_SMS")"), std::string::npos) << listed.body;
+  EXPECT_EQ(listed.body.find(secret), std::string::npos);
+  {
+    pqxx::connection db(ServiceDatabaseDsn("qq_notification"));
+    pqxx::work txn(db);
+    pqxx::result row = txn.exec(
+        "SELECT secret_sealed, secret_key_id FROM provider_accounts "
+        "WHERE tenant_id = 'utility-demo' AND channel = 'SMS'");
+    ASSERT_EQ(row.size(), 1u);
+    const std::string sealed = row[0][0].as<std::string>();
+    EXPECT_FALSE(sealed.empty());
+    EXPECT_EQ(sealed.find(secret), std::string::npos);
+    EXPECT_FALSE(row[0][1].as<std::string>().empty());
+  }
+
+  // The approved template's code goes with the resolved message; "accepted" has none.
+  ASSERT_EQ(
+      Put("/v1/notification-templates/work_order_resolved/SMS",
+          R"({"body":"您的工单{order_number}已处理完成：{result}","providerTemplateCode":"SMS_100001","enabled":true})",
+          manager_)
+          .status,
+      200);
+  const std::string phone = UniquePhone();
+  const std::string id = ResolvedRepair(Customer(phone), "更换DN100阀门后恢复供水🎉");
+  std::map<std::string, boost::json::value> messages;
+  const bool settled = Eventually(
+      [&] {
+        messages = MessagesOf("workOrderId=" + id, 3);
+        return Str(messages["work_order_resolved"], "status") == "SENT" &&
+               Str(messages["work_order_accepted"], "status") == "FAILED";
+      },
+      10s);
+
+  // Back to the development provider and the default template before asserting further.
+  EXPECT_EQ(set_sms(R"({"provider":"DEVELOPMENT"})").status, 200);
+  EXPECT_EQ(http_->Post("/v1/notification-templates/work_order_resolved/SMS:reset", "{}", manager_)
+                .status,
+            200);
+  ASSERT_TRUE(settled) << boost::json::serialize(messages["work_order_resolved"]) << "\n"
+                       << boost::json::serialize(messages["work_order_accepted"]);
+  const auto& resolved = messages["work_order_resolved"];
+  EXPECT_EQ(Str(resolved, "provider"), "aliyun-sms");
+  EXPECT_FALSE(Str(resolved, "providerMessageId").empty());
+  EXPECT_NE(Str(messages["work_order_accepted"], "reason").find("no provider template code"),
+            std::string::npos);
+
+  // What the fake Aliyun API accepted: our number, template code, signature, the values by
+  // name (Chinese and emoji intact) and our message id as OutId.
+  const std::string fakes = EnvOr("QQ_TEST_FAKE_PROVIDERS_URL");
+  ASSERT_FALSE(fakes.empty()) << "QQ_TEST_FAKE_PROVIDERS_URL is not set";
+  HttpClient fake(fakes);
+  HttpResponse accepted = fake.Get("/_fake/messages");
+  ASSERT_EQ(accepted.status, 200) << accepted.body;
+  bool found = false;
+  const boost::json::value accepted_json = accepted.Json();
+  ASSERT_TRUE(accepted_json.is_array()) << accepted.body;
+  for (const auto& m : accepted_json.as_array()) {
+    if (Str(m, "recipient") != phone) continue;
+    found = true;
+    EXPECT_EQ(Str(m, "provider"), "aliyun-sms");
+    EXPECT_EQ(Str(m, "template_code"), "SMS_100001");
+    EXPECT_EQ(Str(m, "sign_name"), "清泉水务");
+    EXPECT_EQ(Str(m, "reference"), Str(resolved, "id"));
+    EXPECT_NE(boost::json::serialize(m).find("更换DN100阀门后恢复供水🎉"), std::string::npos)
+        << boost::json::serialize(m);
+  }
+  EXPECT_TRUE(found) << accepted.body;
 }
 
 }  // namespace

@@ -121,7 +121,8 @@ TEST_F(RepairFlowTest, RepairGoesFromHotlineToTeamToWorkerToSmsAndKpis) {
         // The resolution SMS handed to the provider, and the survey queued after it.
         bool resolved_sent = false, survey_queued = false;
         for (const auto& m : messages.as_object().at("messages").as_array()) {
-          resolved_sent |= Str(m, "template") == "work_order_resolved" && Str(m, "status") == "SENT";
+          resolved_sent |=
+              Str(m, "template") == "work_order_resolved" && Str(m, "status") == "SENT";
           survey_queued |= Str(m, "template") == "work_order_survey";
         }
         return resolved_sent && survey_queued;

@@ -31,6 +31,7 @@ class AliyunSmsChannel final : public Channel {
                             WallClock now = nullptr);
 
   std::string name() const override { return "aliyun-sms"; }
+  bool needs_template_code() const override { return true; }
 
   // Outcomes: Code "OK" → kSent with the BizId. isv.BUSINESS_LIMIT_CONTROL, Throttling*,
   // isp.*, ServiceUnavailable, InternalError, SignatureNonceUsed, HTTP 5xx/429 and transport

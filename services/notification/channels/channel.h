@@ -38,6 +38,9 @@ class Channel {
   virtual std::string name() const = 0;
   // Blocking, bounded by the channel's configured timeout; never throws.
   virtual SendResult Send(const OutgoingMessage& message) = 0;
+  // True for providers that send only templates approved with them (the message's
+  // template_code): a message without one cannot go out on this channel.
+  virtual bool needs_template_code() const { return false; }
 };
 
 }  // namespace qq::notification

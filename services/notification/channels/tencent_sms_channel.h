@@ -36,6 +36,7 @@ class TencentSmsChannel final : public Channel {
                              WallClock now = nullptr);
 
   std::string name() const override { return "tencent-sms"; }
+  bool needs_template_code() const override { return true; }
 
   // Outcomes: Response.SendStatusSet[0].Code "Ok" → kSent with the SerialNo.
   // LimitExceeded.*, RequestLimitExceeded*, InternalError.*, HTTP 5xx/429 and transport

@@ -80,6 +80,7 @@ class WechatSubscribeChannel final : public Channel {
                          std::string miniprogram_state = "formal", HttpClient http = HttpClient());
 
   std::string name() const override { return "wechat-mp-subscribe"; }
+  bool needs_template_code() const override { return true; }
   // errcode 0 → kSent (msgid). 43101 not subscribed, 40003 invalid openid, 40037 invalid
   // template, 47003 bad data, 41030 bad page, … → kFailed. 45009 quota, -1 busy, 5xx,
   // transport → kRetry. An invalid or expired token (40001, 42001, 40014) is refetched and
@@ -104,6 +105,7 @@ class WechatTemplateChannel final : public Channel {
                         HttpClient http = HttpClient());
 
   std::string name() const override { return "wechat-oa-template"; }
+  bool needs_template_code() const override { return true; }
   // As WechatSubscribeChannel::Send; 43004 (user does not follow the account) → kFailed.
   SendResult Send(const OutgoingMessage& message) override;
 

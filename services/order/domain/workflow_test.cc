@@ -192,10 +192,10 @@ namespace {
 TEST(StepKindOf, ShippedStepsHaveTheirMeaning) {
   namespace c = qingquan::common::v1;
   std::map<std::string, c::StepKind> repair, delivery;
-  for (const auto& t : DefaultWorkflow("REPAIR").transitions()) repair[t.name()] = StepKindOf(t);
-  for (const auto& t : DefaultWorkflow("DELIVERY").transitions()) {
-    delivery[t.name()] = StepKindOf(t);
-  }
+  const auto repair_flow = DefaultWorkflow("REPAIR");
+  const auto delivery_flow = DefaultWorkflow("DELIVERY");
+  for (const auto& t : repair_flow.transitions()) repair[t.name()] = StepKindOf(t);
+  for (const auto& t : delivery_flow.transitions()) delivery[t.name()] = StepKindOf(t);
   EXPECT_EQ(repair["dispatch"], c::STEP_DISPATCHED);
   EXPECT_EQ(repair["accept"], c::STEP_ACCEPTED);
   EXPECT_EQ(repair["arrive"], c::STEP_ARRIVED);
