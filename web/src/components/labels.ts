@@ -58,6 +58,58 @@ export const ledgerKinds: Labels = {
   COUPON: { zh: "优惠券", en: "Coupons" },
 };
 
+/** The notification service's channels (not the order channels above). */
+export const notificationChannels: Labels = {
+  SMS: { zh: "短信", en: "SMS" },
+  WECHAT: { zh: "微信", en: "WeChat" },
+  IN_APP: { zh: "站内", en: "In-app" },
+};
+
+export const messageStatuses: Labels = {
+  QUEUED: { zh: "待发送", en: "Queued" },
+  SENT: { zh: "已发送", en: "Sent" },
+  DELIVERED: { zh: "已送达", en: "Delivered" },
+  FAILED: { zh: "发送失败", en: "Failed" },
+  SUPPRESSED: { zh: "未发送", en: "Not sent" },
+};
+
+/** A message's status as a tag colour. */
+export const messageStatusColors: Record<string, string> = {
+  QUEUED: "processing",
+  SENT: "blue",
+  DELIVERED: "green",
+  FAILED: "red",
+  SUPPRESSED: "default",
+};
+
+/**
+ * The template events, for a message list that does not load the templates (the
+ * templates page names them by the server's labels).
+ */
+export const notificationEvents: Labels = {
+  work_order_accepted: { zh: "工单已受理", en: "Work order accepted" },
+  worker_on_the_way: { zh: "师傅已出发", en: "Worker on the way" },
+  work_order_resolved: { zh: "工单已处理完成", en: "Work order resolved" },
+  work_order_survey: { zh: "工单满意度回访", en: "Work-order survey" },
+  delivery_assigned: { zh: "订单已派送", en: "Delivery assigned" },
+  courier_on_the_way: { zh: "送水员在路上", en: "Courier on the way" },
+  delivery_delivered: { zh: "订单已送达", en: "Delivered" },
+  delivery_survey: { zh: "送水满意度回访", en: "Delivery survey" },
+  ticket_balance_low: { zh: "水票余额不足", en: "Few tickets left" },
+  care: { zh: "客户关怀", en: "Customer care" },
+  birthday: { zh: "生日祝福", en: "Birthday greeting" },
+  work_order_escalated: { zh: "工单超时升级（员工）", en: "Work order escalated (staff)" },
+};
+
+/** Message categories: quiet hours and daily caps let the urgent ones through. */
+export const notificationCategories: Labels = {
+  service: { zh: "服务进度", en: "Service progress" },
+  survey: { zh: "回访", en: "Surveys" },
+  marketing: { zh: "营销", en: "Marketing" },
+  care: { zh: "关怀", en: "Care" },
+  outage: { zh: "停水通知", en: "Outages" },
+};
+
 /** The label of `value` in `labels`, or the value itself for one the console does not know. */
 export function labelOf(labels: Labels, value: string | undefined, language: Language): string {
   if (!value) return "";

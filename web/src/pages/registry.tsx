@@ -4,6 +4,7 @@
 import {
   AppstoreOutlined,
   ApartmentOutlined,
+  BellOutlined,
   BranchesOutlined,
   CarOutlined,
   ClockCircleOutlined,
@@ -11,6 +12,7 @@ import {
   EnvironmentOutlined,
   FormOutlined,
   IdcardOutlined,
+  MessageOutlined,
   PhoneOutlined,
   SettingOutlined,
   TagsOutlined,
@@ -148,6 +150,27 @@ export const pages: PageEntry[] = [
     menu: {
       label: { zh: "派单设置", en: "Dispatch settings" },
       icon: <SettingOutlined />,
+      group: "settings",
+    },
+  },
+  {
+    // Agents read and preview the templates (what the customer will get); managers edit.
+    path: "/settings/notification-templates",
+    roles: ["admin", "manager", "agent"],
+    component: lazy(() => import("./settings-notification-templates/NotificationTemplatesPage")),
+    menu: {
+      label: { zh: "通知模板", en: "Notification templates" },
+      icon: <MessageOutlined />,
+      group: "settings",
+    },
+  },
+  {
+    path: "/settings/notifications",
+    roles: SETTINGS,
+    component: lazy(() => import("./settings-notifications/NotificationSettingsPage")),
+    menu: {
+      label: { zh: "通知设置", en: "Notification settings" },
+      icon: <BellOutlined />,
       group: "settings",
     },
   },

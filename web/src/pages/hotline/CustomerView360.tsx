@@ -1,6 +1,7 @@
 // The whole customer on one screen: archive, addresses on a small map, tags, custom
 // fields, ticket and deposit balances, meters, contracts, payments, communications and
-// recent orders, with the three things an agent does from here one click away.
+// recent orders, the messages sent to the customer and whether they take them, with the
+// three things an agent does from here one click away.
 import {
   Alert,
   Button,
@@ -35,6 +36,7 @@ import { OrderDrawer } from "../delivery-orders/OrderDrawer";
 import { useWorkflows } from "../work-orders/workflows";
 import { CallRecordModal } from "./CallRecordModal";
 import { CreateWorkOrderDrawer } from "./CreateWorkOrderDrawer";
+import { CustomerMessages } from "./CustomerMessages";
 import { messages } from "./messages";
 
 const MapView = lazy(() => import("../../components/map/MapView"));
@@ -325,6 +327,10 @@ export function CustomerView360({ customerId }: { customerId: string }) {
           </Card>
         </Col>
       </Row>
+
+      <div style={{ marginTop: 12 }}>
+        <CustomerMessages customerId={customerId} />
+      </div>
 
       <CallRecordModal
         open={action === "call"}

@@ -1,6 +1,7 @@
 // One work order: what it is about, its SLA, the timeline of every step (with photos),
 // the steps the caller may take next (each asking what its workflow requires), how
-// dispatch chose the worker, and the customer's satisfaction (回访) once it is resolved.
+// dispatch chose the worker, the customer's satisfaction (回访) once it is resolved, and
+// the messages (SMS, WeChat) sent to the customer about it.
 import { ArrowLeftOutlined, ReloadOutlined } from "@ant-design/icons";
 import {
   Alert,
@@ -23,7 +24,8 @@ import dayjs from "dayjs";
 import { useState } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { ApiError, api, client } from "../../api/client";
-import { getSession } from "../../auth/session";
+import { getSession, hasAnyRole, type Role } from "../../auth/session";
+import { MessageList } from "../../components/notifications/MessageList";
 import { useLanguage } from "../../i18n/language";
 import { useT } from "../../i18n/messages";
 import { AttachmentThumbs } from "./attachments";
@@ -44,6 +46,9 @@ import { useRemote } from "../../components/remote";
 import { SlaCountdown } from "./sla";
 import { TransitionModal } from "./TransitionModal";
 import { availableTransitions, labelOfState, labelOfTransition } from "./workflows";
+
+// The message list is the desk's and the managers' (a worker's token may not list it).
+const MESSAGE_ROLES: readonly Role[] = ["agent", "dispatcher", "leader", "manager", "admin"];
 
 function errorText(err: unknown): string {
   if (err instanceof ApiError) return err.message || err.code;
@@ -260,6 +265,20 @@ function WorkOrderView({
               canAssign={!!assign}
               onAssign={() => setOpen(assign ?? null)}
             />
+          )}
+          {hasAnyRole(getSession(), MESSAGE_ROLES) && (
+            <Card
+              size="small"
+              title={t("customerMessages")}
+              style={{ marginBottom: 12 }}
+              data-testid="wo-messages"
+            >
+              <MessageList
+                filter={{ workOrderId: order.id }}
+                testId="wo-message-list"
+                pageSize={5}
+              />
+            </Card>
           )}
           <FeedbackCard order={order} />
         </Col>
