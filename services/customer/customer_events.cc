@@ -19,7 +19,7 @@ absl::Status CustomerEventHandler::Handle(pqxx::work& txn, const StreamEvent& ev
       return absl::InvalidArgumentError("workorder.created payload does not parse");
     }
     if (!LooksLikeUuid(created.customer_id())) return absl::OkStatus();
-    store_.RecordActivityIn(
+    return store_.RecordActivityIn(
         txn, event.tenant, created.customer_id(),
         google::protobuf::util::TimeUtil::TimestampToMicroseconds(created.create_time()));
   }
@@ -29,7 +29,7 @@ absl::Status CustomerEventHandler::Handle(pqxx::work& txn, const StreamEvent& ev
       return absl::InvalidArgumentError("order.created payload does not parse");
     }
     if (!LooksLikeUuid(created.customer_id())) return absl::OkStatus();
-    store_.RecordActivityIn(
+    return store_.RecordActivityIn(
         txn, event.tenant, created.customer_id(),
         google::protobuf::util::TimeUtil::TimestampToMicroseconds(created.create_time()));
   }

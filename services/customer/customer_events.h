@@ -2,7 +2,8 @@
 // tenant's located addresses may be stale, so they are marked for re-resolution (the
 // AreaResolver then asks dispatch again). workorder.created and order.created (order): the
 // customer's last activity moves forward, which keeps the derived status
-// (active/silent/churned) true.
+// (active/silent/churned) true, and publishes customer.updated (customer.status_changed
+// when a silent or churned customer becomes active) in the same transaction.
 #pragma once
 
 #include <pqxx/pqxx>

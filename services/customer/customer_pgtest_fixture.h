@@ -14,6 +14,7 @@
 #include "services/common/pg_pool.h"
 #include "services/common/testing/require_stack.h"
 #include "services/common/testing/scratch_database.h"
+#include "services/customer/customer_outbox.h"
 #include "services/customer/customer_store.h"
 #include "services/customer/domain/pii_cipher.h"
 #include "services/customer/domain/search_query.h"
@@ -49,18 +50,21 @@ class CustomerPgTest : public ::testing::Test {
     }
     pool_ = std::move(*pool).release();
     cipher_ = new PiiCipher(*PiiCipher::FromConfig(kTestPiiKeys));
-    store_ = new CustomerStore(*pool_, *cipher_);
-    ledger_ = new LedgerStore(*pool_);
+    outbox_ = new CustomerOutbox(*pool_, *cipher_, nullptr);
+    store_ = new CustomerStore(*pool_, *cipher_, *outbox_);
+    ledger_ = new LedgerStore(*pool_, *outbox_);
   }
 
   static void TearDownTestSuite() {
     delete ledger_;
     delete store_;
+    delete outbox_;
     delete cipher_;
     delete pool_;
     delete database_;  // drops it
     ledger_ = nullptr;
     store_ = nullptr;
+    outbox_ = nullptr;
     cipher_ = nullptr;
     pool_ = nullptr;
     database_ = nullptr;
@@ -92,17 +96,20 @@ class CustomerPgTest : public ::testing::Test {
   LedgerStore& ledger() { return *ledger_; }
   PgPool& pool() { return *pool_; }
   const PiiCipher& cipher() { return *cipher_; }
+  CustomerOutbox& outbox() { return *outbox_; }
 
   std::string tenant_;
 
   // The suite's pool (null without a database), for fixtures that build more stores on it
   // in their own SetUpTestSuite.
   static PgPool* suite_pool() { return pool_; }
+  static CustomerOutbox* suite_outbox() { return outbox_; }
 
  private:
   static inline testing::ScratchDatabase* database_ = nullptr;
   static inline PgPool* pool_ = nullptr;
   static inline PiiCipher* cipher_ = nullptr;
+  static inline CustomerOutbox* outbox_ = nullptr;
   static inline CustomerStore* store_ = nullptr;
   static inline LedgerStore* ledger_ = nullptr;
   static inline std::string setup_error_;

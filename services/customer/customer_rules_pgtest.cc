@@ -29,8 +29,8 @@ class CustomerRulesPgTest : public CustomerPgTest {
   static void SetUpTestSuite() {
     CustomerPgTest::SetUpTestSuite();
     if (testing::PgAdminDsn().empty() || pool_of_suite() == nullptr) return;
-    dictionary_ = new DictionaryStore(*pool_of_suite());
-    utility_ = new UtilityStore(*pool_of_suite());
+    dictionary_ = new DictionaryStore(*pool_of_suite(), *suite_outbox());
+    utility_ = new UtilityStore(*pool_of_suite(), *suite_outbox());
   }
   static void TearDownTestSuite() {
     delete dictionary_;

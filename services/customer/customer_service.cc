@@ -62,8 +62,11 @@ constexpr std::initializer_list<absl::string_view> kArchiveReaders = {
     roles::kCourier, roles::kManager,    roles::kFinance, roles::kService};
 constexpr std::initializer_list<absl::string_view> kArchiveWriters = {roles::kAgent,
                                                                       roles::kDispatcher};
+// Services too: a notification rule's action posts coupons (with causedByRule).
 constexpr std::initializer_list<absl::string_view> kLedgerWriters = {
-    roles::kAgent, roles::kDispatcher, roles::kFinance, roles::kManager};
+    roles::kAgent, roles::kDispatcher, roles::kFinance, roles::kManager, roles::kService};
+// A rule id; generous.
+constexpr size_t kMaxCausedByRuleChars = 128;
 
 absl::Status CheckId(const std::string& id, const std::string& field, absl::string_view what) {
   if (!LooksLikeUuid(id))
@@ -1126,6 +1129,7 @@ LedgerEntryDraft DraftOf(const v1::LedgerEntry& in) {
   d.product = std::string(absl::StripAsciiWhitespace(in.asset().product()));
   d.delta = {in.quantity_delta(), in.amount_fen_delta()};
   d.reason = std::string(absl::StripAsciiWhitespace(in.reason()));
+  d.caused_by_rule = in.caused_by_rule();
   return d;
 }
 
@@ -1172,6 +1176,14 @@ grpc::ServerUnaryReactor* LedgerServiceImpl::PostLedgerEntry(
     }
     LedgerEntryDraft entry = DraftOf(request->entry());
     QQ_RETURN_IF_ERROR(CheckStaffEntry(entry));
+    // Only a rule's own action may say so: anyone else could hide an entry from the rules.
+    if (!entry.caused_by_rule.empty()) {
+      if (!call.identity.HasRole(roles::kService)) {
+        return InvalidField("entry.causedByRule", "may only be set by a service");
+      }
+      QQ_RETURN_IF_ERROR(
+          CheckTextLength("entry.causedByRule", entry.caused_by_rule, kMaxCausedByRuleChars));
+    }
     QQ_ASSIGN_OR_RETURN(IdempotencyScope idempotency,
                         IdempotencyScopeOf(call, "PostLedgerEntry", *request));
     QQ_ASSIGN_OR_RETURN(*response, store_.PostEntry(call.identity.tenant, request->customer_id(),

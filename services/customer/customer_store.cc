@@ -16,6 +16,7 @@
 #include "services/common/page_token.h"
 #include "services/common/pg_pool.h"
 #include "services/common/status.h"
+#include "services/customer/customer_outbox.h"
 #include "services/customer/domain/delivery_preferences.h"
 #include "services/customer/domain/pii_cipher.h"
 
@@ -47,7 +48,7 @@ const NamedQuery kInsertCustomer{
     "  delivery_preferences) "
     "VALUES ($1, $2, $3, $4, decode($5, 'hex'), decode($6, 'hex'), $7, $8::date, $9, "
     "  $10::text[], $11::jsonb, $12, $13::jsonb) "
-    "RETURNING id"};
+    "RETURNING id, version"};
 // $14 NULL leaves the delivery preferences as they are (an imported row has none to say).
 const NamedQuery kUpdateCustomer{
     "UpdateCustomer",
@@ -55,11 +56,14 @@ const NamedQuery kUpdateCustomer{
     "  id_number_ciphertext = decode($6, 'hex'), id_number_index = decode($7, 'hex'), "
     "  id_number_last4 = $8, birthday = $9::date, channel = $10, tags = $11::text[], "
     "  custom_fields = $12::jsonb, pii_key_id = $13, "
-    "  delivery_preferences = coalesce($14::jsonb, delivery_preferences), updated_at = now() "
-    "WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL"};
+    "  delivery_preferences = coalesce($14::jsonb, delivery_preferences), updated_at = now(), "
+    "  version = " QQ_NEXT_CUSTOMER_VERSION_SQL
+    " WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL RETURNING version"};
 const NamedQuery kDeleteCustomer{"DeleteCustomer",
-                                 "UPDATE customers SET deleted_at = now(), updated_at = now() "
-                                 "WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL"};
+                                 "UPDATE customers SET deleted_at = now(), updated_at = now(), "
+                                 "  version = " QQ_NEXT_CUSTOMER_VERSION_SQL
+                                 " WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL "
+                                 "RETURNING version"};
 const NamedQuery kReleasePhones{"ReleaseCustomerPhones",
                                 "UPDATE customer_phones SET active = false "
                                 "WHERE tenant_id = $1 AND customer_id = $2"};
@@ -150,6 +154,9 @@ const NamedQuery kCustomerExists{"CustomerExists",
 const NamedQuery kCustomerVisible{"CustomerVisible",
                                   "SELECT 1 FROM customers WHERE tenant_id = $1 AND id = $2 "
                                   "  AND deleted_at IS NULL"};
+const NamedQuery kAddressCustomer{
+    "AddressCustomer",
+    "SELECT customer_id FROM addresses WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL"};
 const NamedQuery kSetAddressArea{
     "SetAddressArea",
     "UPDATE addresses SET area_id = $5, area_name = $6, outside_areas = $7, area_pending = false "
@@ -217,10 +224,6 @@ const NamedQuery kListCommunications{
     "WHERE tenant_id = $1 AND customer_id = $2 "
     "  AND ($3::bigint = 0 OR (happened_at, id) < (to_timestamp($3 / 1000000.0), $4::uuid)) "
     "ORDER BY happened_at DESC, id DESC LIMIT $5"};
-const NamedQuery kRecordActivity{
-    "RecordActivity",
-    "UPDATE customers SET last_activity_at = greatest(last_activity_at, "
-    "  to_timestamp($3 / 1000000.0)) WHERE tenant_id = $1 AND id = $2::uuid"};
 
 // Personal data maintenance.
 const NamedQuery kPlainPhones{"PlainPhones",
@@ -329,7 +332,8 @@ SearchTermArrays SearchTermArraysOf(const std::vector<SearchTerm>& terms) {
   return {PgTextArray(texts), PgTextArray(kinds)};
 }
 
-CustomerStore::CustomerStore(PgPool& pool, const PiiCipher& cipher) : pool_(pool), cipher_(cipher) {
+CustomerStore::CustomerStore(PgPool& pool, const PiiCipher& cipher, CustomerOutbox& outbox)
+    : pool_(pool), cipher_(cipher), outbox_(outbox) {
   pool_.Prepare({kInsertCustomer,
                  kUpdateCustomer,
                  kDeleteCustomer,
@@ -346,6 +350,7 @@ CustomerStore::CustomerStore(PgPool& pool, const PiiCipher& cipher) : pool_(pool
                  kDeleteAddress,
                  kCustomerExists,
                  kCustomerVisible,
+                 kAddressCustomer,
                  kSetAddressArea,
                  kPendingAddresses,
                  kMarkAreasStale,
@@ -357,7 +362,6 @@ CustomerStore::CustomerStore(PgPool& pool, const PiiCipher& cipher) : pool_(pool
                  kFindByAddress,
                  kInsertCommunication,
                  kListCommunications,
-                 kRecordActivity,
                  kPlainPhones,
                  kStalePhones,
                  kSealPhone,
@@ -425,13 +429,12 @@ absl::StatusOr<v1::Customer> CustomerStore::CreateCustomer(const std::string& te
     NullableParam birthday = NullIfEmpty(draft.birthday);
     const std::string preferences =
         DeliveryPreferencesJson(draft.delivery_preferences).text.value_or("{}");
-    const std::string id =
-        txn.exec_prepared(kInsertCustomer.name, tenant, draft.kind, draft.name, draft.notes,
-                          id_number.ciphertext.get(), id_number.index.get(), id_number.last4.get(),
-                          birthday.get(), draft.channel, PgTextArray(draft.tags),
-                          forms::StructToJson(draft.custom_fields), id_number.key_id.get(),
-                          preferences)[0][0]
-            .as<std::string>();
+    pqxx::row inserted = txn.exec_prepared(
+        kInsertCustomer.name, tenant, draft.kind, draft.name, draft.notes,
+        id_number.ciphertext.get(), id_number.index.get(), id_number.last4.get(), birthday.get(),
+        draft.channel, PgTextArray(draft.tags), forms::StructToJson(draft.custom_fields),
+        id_number.key_id.get(), preferences)[0];
+    const std::string id = inserted[0].as<std::string>();
     InsertPhones(txn, tenant, id, draft.phones);
     for (const AddressDraft& a : draft.addresses) {
       NullableParam lat = NullableNumber(a.lat), lng = NullableNumber(a.lng);
@@ -441,10 +444,14 @@ absl::StatusOr<v1::Customer> CustomerStore::CreateCustomer(const std::string& te
     ReplaceSearchTerms(txn, tenant, id, terms);
     QQ_ASSIGN_OR_RETURN(auto loaded, LoadCustomersIn(txn, tenant, {id}));
     customer = std::move(loaded.front());
+    // The event is built from the read-back the answer needs anyway: one more INSERT.
+    AppendToOutbox(txn, CustomerEvent(tenant, kCustomerCreatedEvent,
+                                      CustomerChangedOf(customer, inserted[1].as<int64_t>())));
     RecordIdempotentResponse(txn, idempotency, customer);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
+  outbox_.Wake();
   return customer;
 }
 
@@ -590,15 +597,18 @@ absl::StatusOr<v1::Customer> CustomerStore::UpdateCustomer(const std::string& te
         id_number.ciphertext.get(), id_number.index.get(), id_number.last4.get(), birthday.get(),
         draft.channel, PgTextArray(draft.tags), forms::StructToJson(draft.custom_fields),
         id_number.key_id.get(), preferences.get());
-    if (r.affected_rows() == 0) return WithField(absl::NotFoundError("no such customer"), "id");
+    if (r.empty()) return WithField(absl::NotFoundError("no such customer"), "id");
     txn.exec_prepared(kDeletePhones.name, tenant, id);
     InsertPhones(txn, tenant, id, draft.phones);
     ReplaceSearchTerms(txn, tenant, id, terms);
     QQ_ASSIGN_OR_RETURN(auto loaded, LoadCustomersIn(txn, tenant, {id}));
     customer = std::move(loaded.front());
+    AppendToOutbox(txn, CustomerEvent(tenant, kCustomerUpdatedEvent,
+                                      CustomerChangedOf(customer, r[0][0].as<int64_t>())));
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
+  outbox_.Wake();
   return customer;
 }
 
@@ -609,13 +619,18 @@ absl::StatusOr<v1::Customer> CustomerStore::DeleteCustomer(const std::string& te
     QQ_ASSIGN_OR_RETURN(auto loaded, LoadCustomersIn(txn, tenant, {id}));
     if (loaded.empty()) return WithField(absl::NotFoundError("no such customer"), "id");
     customer = std::move(loaded.front());
-    txn.exec_prepared(kDeleteCustomer.name, tenant, id);
+    pqxx::result deleted = txn.exec_prepared(kDeleteCustomer.name, tenant, id);
+    if (deleted.empty()) return WithField(absl::NotFoundError("no such customer"), "id");
     txn.exec_prepared(kReleasePhones.name, tenant, id);
     txn.exec_prepared(kDeleteSearchTerms.name, tenant, id);
     *customer.mutable_delete_time() = TimeUtil::GetCurrentTime();
+    auto payload = CustomerChangedOf(customer, deleted[0][0].as<int64_t>());
+    payload.set_deleted(true);
+    AppendToOutbox(txn, CustomerEvent(tenant, kCustomerDeletedEvent, payload));
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
+  outbox_.Wake();
   return customer;
 }
 
@@ -752,6 +767,9 @@ absl::StatusOr<v1::Address> CustomerStore::UpdateAddress(const std::string& tena
                                                          bool location_changed) {
   v1::Address address;
   absl::Status status = pool_.Transact([&](pqxx::work& txn) -> absl::Status {
+    // A moved first address loses its area (until resolved again): customer.updated.
+    auto area_before = outbox_.LockFirstAreaIn(txn, tenant, customer_id);
+    if (!area_before.ok()) return WithField(absl::NotFoundError("no such address"), "address.id");
     NullableParam lat = NullableNumber(draft.lat), lng = NullableNumber(draft.lng);
     pqxx::result r = txn.exec_prepared(kUpdateAddress.name, tenant, customer_id, address_id,
                                        draft.text, lat.get(), lng.get(), draft.delivery_notes,
@@ -761,9 +779,10 @@ absl::StatusOr<v1::Address> CustomerStore::UpdateAddress(const std::string& tena
     }
     FillAddressRow(txn.exec_prepared(kSelectAddress.name, tenant, customer_id, address_id)[0],
                    address);
-    return absl::OkStatus();
+    return outbox_.PublishIfFirstAreaChangedIn(txn, tenant, customer_id, *area_before);
   });
   if (!status.ok()) return status;
+  outbox_.Wake();
   return address;
 }
 
@@ -772,24 +791,36 @@ absl::StatusOr<v1::Address> CustomerStore::DeleteAddress(const std::string& tena
                                                          const std::string& address_id) {
   v1::Address address;
   absl::Status status = pool_.Transact([&](pqxx::work& txn) -> absl::Status {
+    // Deleting the first address makes the next one first, with its own area.
+    auto area_before = outbox_.LockFirstAreaIn(txn, tenant, customer_id);
+    if (!area_before.ok()) return WithField(absl::NotFoundError("no such address"), "addressId");
     pqxx::result rows = txn.exec_prepared(kSelectAddress.name, tenant, customer_id, address_id);
     if (rows.empty()) return WithField(absl::NotFoundError("no such address"), "addressId");
     FillAddressRow(rows[0], address);
     txn.exec_prepared(kDeleteAddress.name, tenant, customer_id, address_id);
-    return absl::OkStatus();
+    return outbox_.PublishIfFirstAreaChangedIn(txn, tenant, customer_id, *area_before);
   });
   if (!status.ok()) return status;
+  outbox_.Wake();
   return address;
 }
 
 absl::Status CustomerStore::SetAddressArea(const std::string& tenant, const std::string& address_id,
                                            double lat, double lng, const AreaAnswer& answer) {
-  return pool_.Transact([&](pqxx::work& txn) {
+  absl::Status status = pool_.Transact([&](pqxx::work& txn) -> absl::Status {
+    pqxx::result owner = txn.exec_prepared(kAddressCustomer.name, tenant, address_id);
+    if (owner.empty()) return absl::OkStatus();  // deleted meanwhile: nothing to keep
+    const std::string customer_id = owner[0][0].as<std::string>();
+    // The first address getting its area (new, moved, or areas changed): customer.updated.
+    QQ_ASSIGN_OR_RETURN(std::string area_before, outbox_.LockFirstAreaIn(txn, tenant, customer_id));
     txn.exec_prepared(kSetAddressArea.name, tenant, address_id,
                       NullableNumber(lat).text.value_or(""), NullableNumber(lng).text.value_or(""),
                       answer.area_id, answer.area_name, answer.outside_areas);
-    return absl::OkStatus();
+    return outbox_.PublishIfFirstAreaChangedIn(txn, tenant, customer_id, area_before);
   });
+  if (!status.ok()) return status;
+  outbox_.Wake();
+  return status;
 }
 
 absl::StatusOr<std::vector<PendingAddress>> CustomerStore::PendingAddresses(int limit) {
@@ -828,11 +859,12 @@ absl::StatusOr<v1::Communication> CustomerStore::AddCommunication(
                                  micros, record.staff_id(), record.staff_name(), record.order_id(),
                                  record.duration_seconds())[0][0]
                    .as<std::string>());
-    txn.exec_prepared(kRecordActivity.name, tenant, customer_id, micros);
+    QQ_RETURN_IF_ERROR(outbox_.RecordActivityIn(txn, tenant, customer_id, micros));
     RecordIdempotentResponse(txn, idempotency, out);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
+  outbox_.Wake();
   return out;
 }
 
@@ -893,9 +925,10 @@ std::vector<v1::Communication> CustomerStore::RecentCommunicationsIn(pqxx::work&
   return CommunicationsIn(txn, tenant, customer_id, PageCursor{}, limit, nullptr);
 }
 
-void CustomerStore::RecordActivityIn(pqxx::work& txn, const std::string& tenant,
-                                     const std::string& customer_id, long long when_micros) {
-  txn.exec_prepared(kRecordActivity.name, tenant, customer_id, when_micros);
+absl::Status CustomerStore::RecordActivityIn(pqxx::work& txn, const std::string& tenant,
+                                             const std::string& customer_id,
+                                             long long when_micros) {
+  return outbox_.RecordActivityIn(txn, tenant, customer_id, when_micros);
 }
 
 absl::StatusOr<int> CustomerStore::SealPersonalDataBatch(int batch_size) {

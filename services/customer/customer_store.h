@@ -26,6 +26,7 @@ std::vector<Migration> customer_migrations();
 
 namespace qq::customer {
 
+class CustomerOutbox;
 class PiiCipher;
 
 struct StaffAccount {
@@ -79,7 +80,10 @@ struct PendingAddress {
 
 class CustomerStore {
  public:
-  CustomerStore(PgPool& pool, const PiiCipher& cipher);
+  // Every change of a customer appends its event through `outbox` in the same
+  // transaction (customer.created, .updated, .status_changed, .deleted) and wakes the relay
+  // after the commit.
+  CustomerStore(PgPool& pool, const PiiCipher& cipher, CustomerOutbox& outbox);
 
   // With an enabled `idempotency` scope, a repeated request returns the customer the
   // first one created. ALREADY_EXISTS (field "phones[i]", message naming the customer)
@@ -141,7 +145,8 @@ class CustomerStore {
   absl::StatusOr<qingquan::customer::v1::Address> GetAddress(const std::string& tenant,
                                                              const std::string& customer_id,
                                                              const std::string& address_id);
-  // Stores the area answer unless the location changed since it was asked.
+  // Stores the area answer unless the location changed since it was asked (or the
+  // address is gone).
   absl::Status SetAddressArea(const std::string& tenant, const std::string& address_id, double lat,
                               double lng, const AreaAnswer& answer);
   // Addresses with a location whose area is not known (new, or areas changed).
@@ -172,9 +177,10 @@ class CustomerStore {
   PgPool& pool() { return pool_; }
 
   // Moves last activity forward (orders, work orders) inside an event handler's
-  // transaction; unknown customers are ignored.
-  void RecordActivityIn(pqxx::work& txn, const std::string& tenant, const std::string& customer_id,
-                        long long when_micros);
+  // transaction, with its customer event; unknown customers are ignored. INTERNAL when a
+  // stored phone does not open.
+  absl::Status RecordActivityIn(pqxx::work& txn, const std::string& tenant,
+                                const std::string& customer_id, long long when_micros);
 
   // Personal data maintenance: seals plain phones left by migration 0001 and re-seals
   // values under an older key with the current one. Returns how many rows changed
@@ -218,6 +224,7 @@ class CustomerStore {
 
   PgPool& pool_;
   const PiiCipher& cipher_;
+  CustomerOutbox& outbox_;
 };
 
 }  // namespace qq::customer

@@ -102,7 +102,7 @@ TEST_F(CustomerPgTest, RenameAndDeleteReplaceTheSearchTerms) {
   // One customer created one by one, one imported through COPY: both keep the terms they
   // were given, and a rename or a delete removes exactly those.
   const std::string created = CreateCustomer("张三", "13500000001");
-  ImportStore imports(pool(), cipher());
+  ImportStore imports(pool(), cipher(), outbox());
   ImportedRow row;
   row.row = 2;
   row.draft.kind = "PERSON";
@@ -160,7 +160,8 @@ TEST_F(CustomerPgTest, RotationResealsUnderTheCurrentKey) {
   // Seal with the old key alone, then open the store with the new key first.
   auto old_cipher =
       *PiiCipher::FromConfig("k1:1111111111111111111111111111111111111111111111111111111111111111");
-  CustomerStore old_store(pool(), old_cipher);
+  CustomerOutbox old_outbox(pool(), old_cipher, nullptr);
+  CustomerStore old_store(pool(), old_cipher, old_outbox);
   CustomerDraft draft;
   draft.kind = "PERSON";
   draft.name = "王五";

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/common/pg_pool.h"
 #include "services/common/status.h"
+#include "services/customer/customer_outbox.h"
 
 namespace qq::customer {
 namespace {
@@ -37,12 +38,14 @@ const NamedQuery kDeleteTag{"DeleteTag",
 // Customers keep their tags by name (the customers_tags GIN index finds the carriers).
 const NamedQuery kRenameCustomersTag{
     "RenameCustomersTag",
-    "UPDATE customers SET tags = array_replace(tags, $2, $3) "
-    "WHERE tenant_id = $1 AND tags @> ARRAY[$2]::text[] AND deleted_at IS NULL"};
+    "UPDATE customers SET tags = array_replace(tags, $2, $3), "
+    "  version = " QQ_NEXT_CUSTOMER_VERSION_SQL
+    " WHERE tenant_id = $1 AND tags @> ARRAY[$2]::text[] AND deleted_at IS NULL RETURNING id"};
 const NamedQuery kRemoveCustomersTag{
     "RemoveCustomersTag",
-    "UPDATE customers SET tags = array_remove(tags, $2) "
-    "WHERE tenant_id = $1 AND tags @> ARRAY[$2]::text[] AND deleted_at IS NULL"};
+    "UPDATE customers SET tags = array_remove(tags, $2), "
+    "  version = " QQ_NEXT_CUSTOMER_VERSION_SQL
+    " WHERE tenant_id = $1 AND tags @> ARRAY[$2]::text[] AND deleted_at IS NULL RETURNING id"};
 
 #define QQ_DEFINITION_COLUMNS                                                               \
   "id, entity, key, label, type, required, min_value, max_value, options::text, decimals, " \
@@ -119,9 +122,18 @@ absl::Status DuplicateDefinition(const absl::Status& status) {
                    "key");
 }
 
+// The ids a statement returned in its first column.
+std::vector<std::string> IdsOf(const pqxx::result& rows) {
+  std::vector<std::string> ids;
+  ids.reserve(rows.size());
+  for (const auto& row : rows) ids.push_back(row[0].as<std::string>());
+  return ids;
+}
+
 }  // namespace
 
-DictionaryStore::DictionaryStore(PgPool& pool) : pool_(pool) {
+DictionaryStore::DictionaryStore(PgPool& pool, CustomerOutbox& outbox)
+    : pool_(pool), outbox_(outbox) {
   pool_.Prepare({kInsertTag, kSelectTags, kSelectTag, kLockTag, kTagNameTaken, kUpdateTag,
                  kDeleteTag, kRenameCustomersTag, kRemoveCustomersTag, kInsertDefinition,
                  kUpdateDefinition, kSelectDefinition, kSelectDefinitions});
@@ -174,11 +186,15 @@ absl::StatusOr<v1::Tag> DictionaryStore::UpdateTag(const std::string& tenant, co
     txn.exec_prepared(kUpdateTag.name, tenant, tag.id(), tag.name(), tag.color(),
                       tag.description());
     if (old_name != tag.name()) {
-      txn.exec_prepared(kRenameCustomersTag.name, tenant, old_name, tag.name());
+      QQ_RETURN_IF_ERROR(outbox_.PublishIn(
+          txn, tenant,
+          IdsOf(txn.exec_prepared(kRenameCustomersTag.name, tenant, old_name, tag.name())),
+          kCustomerUpdatedEvent));
     }
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
+  outbox_.Wake();
   return tag;
 }
 
@@ -189,10 +205,12 @@ absl::StatusOr<v1::Tag> DictionaryStore::DeleteTag(const std::string& tenant,
     pqxx::result r = txn.exec_prepared(kDeleteTag.name, tenant, id);
     if (r.empty()) return WithField(absl::NotFoundError("no such tag"), "id");
     out = TagFromRow(r[0]);
-    txn.exec_prepared(kRemoveCustomersTag.name, tenant, out.name());
-    return absl::OkStatus();
+    return outbox_.PublishIn(txn, tenant,
+                             IdsOf(txn.exec_prepared(kRemoveCustomersTag.name, tenant, out.name())),
+                             kCustomerUpdatedEvent);
   });
   if (!status.ok()) return status;
+  outbox_.Wake();
   return out;
 }
 

@@ -18,9 +18,13 @@ class PgPool;
 
 namespace qq::customer {
 
+class CustomerOutbox;
+
 class DictionaryStore {
  public:
-  explicit DictionaryStore(PgPool& pool);
+  // Renaming or deleting a tag changes its customers: customer.updated for each, through
+  // `outbox`.
+  DictionaryStore(PgPool& pool, CustomerOutbox& outbox);
 
   // ALREADY_EXISTS (field "name") when the tenant has the tag. With an enabled
   // `idempotency` scope, a repeated request returns the tag the first one created.
@@ -63,6 +67,7 @@ class DictionaryStore {
 
  private:
   PgPool& pool_;
+  CustomerOutbox& outbox_;
 };
 
 }  // namespace qq::customer

@@ -1,6 +1,7 @@
 #include "services/customer/import_store.h"
 
 #include <google/protobuf/util/json_util.h>
+#include <google/protobuf/util/time_util.h>
 #include <sodium.h>
 
 #include <optional>
@@ -11,12 +12,16 @@
 #include "absl/time/clock.h"
 #include "services/common/pg_pool.h"
 #include "services/common/status.h"
+#include "services/customer/customer_outbox.h"
 #include "services/customer/customer_store.h"
 #include "services/customer/domain/pii_cipher.h"
 
 namespace qq::customer {
 namespace {
 
+// The transaction's now(), which the rows' created_at and last_activity_at default to:
+// the events say the same times without reading the rows back.
+const NamedQuery kImportNow{"ImportNow", "SELECT (extract(epoch FROM now()) * 1000000)::bigint"};
 const NamedQuery kImportPhoneOwners{
     "ImportPhoneOwners",
     "SELECT encode(blind_index, 'hex'), customer_id FROM customer_phones "
@@ -58,10 +63,55 @@ std::string Json(const google::protobuf::Struct& s) {
   return json;
 }
 
+// The events of a written batch, from what was written: customer.created for each
+// customer (active, no area yet: imported addresses have no location), ledger.posted for
+// each opening ticket balance.
+std::vector<OutgoingEvent> EventsOf(const std::string& tenant, const std::string& actor_id,
+                                    const std::vector<std::string>& customer_ids,
+                                    const std::vector<std::string>& ticket_entry_ids,
+                                    const std::vector<NewImportedCustomer>& customers,
+                                    int64_t now_micros) {
+  using google::protobuf::util::TimeUtil;
+  const auto now = TimeUtil::MicrosecondsToTimestamp(now_micros);
+  std::vector<OutgoingEvent> events;
+  events.reserve(customers.size() * 2);
+  for (size_t i = 0; i < customers.size(); ++i) {
+    const ImportedRow& row = *customers[i].row;
+    const CustomerDraft& d = row.draft;
+    qingquan::common::v1::CustomerChanged c;
+    c.set_customer_id(customer_ids[i]);
+    c.set_name(d.name);
+    for (const std::string& phone : d.phones) c.add_phones(phone);
+    c.set_birthday(d.birthday);
+    for (const std::string& tag : d.tags) c.add_tags(tag);
+    c.set_status("ACTIVE");
+    c.set_channel(d.channel);
+    c.set_kind(d.kind);
+    *c.mutable_create_time() = now;
+    *c.mutable_last_activity_time() = now;
+    c.set_version(now_micros);
+    events.push_back(CustomerEvent(tenant, kCustomerCreatedEvent, c));
+    if (row.tickets <= 0) continue;
+    qingquan::common::v1::LedgerPosted e;
+    e.set_entry_id(ticket_entry_ids[i]);
+    e.set_customer_id(customer_ids[i]);
+    e.set_kind("ADJUSTMENT");
+    e.set_asset_kind("TICKET");
+    e.set_product(kImportTicketProduct);
+    e.set_quantity_delta(static_cast<int32_t>(row.tickets));
+    e.set_quantity_after(static_cast<int32_t>(row.tickets));
+    e.set_actor(actor_id);
+    *e.mutable_time() = now;
+    events.push_back(LedgerEvent(tenant, e));
+  }
+  return events;
+}
+
 }  // namespace
 
-ImportStore::ImportStore(PgPool& pool, const PiiCipher& cipher) : pool_(pool), cipher_(cipher) {
-  pool_.Prepare({kImportPhoneOwners});
+ImportStore::ImportStore(PgPool& pool, const PiiCipher& cipher, CustomerOutbox& outbox)
+    : pool_(pool), cipher_(cipher), outbox_(outbox) {
+  pool_.Prepare({kImportNow, kImportPhoneOwners});
 }
 
 absl::StatusOr<std::map<std::string, std::string>> ImportStore::PhoneOwners(
@@ -98,14 +148,15 @@ absl::Status ImportStore::CopyNewCustomers(const std::string& tenant, const std:
   const std::vector<std::string> ticket_entry_ids = NewUuids(customers.size());
   const std::string key_id = cipher_.current_key_id();
 
-  return pool_.Transact([&](pqxx::work& txn) -> absl::Status {
+  absl::Status status = pool_.Transact([&](pqxx::work& txn) -> absl::Status {
+    const int64_t now_micros = txn.exec_prepared(kImportNow.name)[0][0].as<int64_t>();
     {
       pqxx::stream_to out(
           txn, "customers",
           std::vector<std::string>{"id", "tenant_id", "kind", "name", "notes", "channel", "tags",
                                    "custom_fields", "id_number_ciphertext", "id_number_index",
                                    "id_number_last4", "pii_key_id", "birthday", "search_terms",
-                                   "search_term_kinds"});
+                                   "search_term_kinds", "version"});
       using Nullable = std::optional<std::string>;
       for (size_t i = 0; i < customers.size(); ++i) {
         const CustomerDraft& d = customers[i].row->draft;
@@ -118,7 +169,8 @@ absl::Status ImportStore::CopyNewCustomers(const std::string& tenant, const std:
             has_id ? Nullable(Bytea(cipher_.BlindIndex(tenant, d.id_number))) : std::nullopt,
             has_id ? Nullable(LastDigits(d.id_number)) : std::nullopt,
             has_id ? Nullable(key_id) : std::nullopt,
-            d.birthday.empty() ? std::nullopt : Nullable(d.birthday), terms.terms, terms.kinds);
+            d.birthday.empty() ? std::nullopt : Nullable(d.birthday), terms.terms, terms.kinds,
+            now_micros);
       }
       out.complete();
     }
@@ -187,8 +239,13 @@ absl::Status ImportStore::CopyNewCustomers(const std::string& tenant, const std:
       }
       balances.complete();
     }
+    AppendAllToOutbox(
+        txn, EventsOf(tenant, actor_id, customer_ids, ticket_entry_ids, customers, now_micros));
     return absl::OkStatus();
   });
+  if (!status.ok()) return status;
+  outbox_.Wake();
+  return status;
 }
 
 }  // namespace qq::customer

@@ -17,6 +17,7 @@ class PgPool;
 
 namespace qq::customer {
 
+class CustomerOutbox;
 class PiiCipher;
 
 struct NewImportedCustomer {
@@ -26,7 +27,10 @@ struct NewImportedCustomer {
 
 class ImportStore {
  public:
-  ImportStore(PgPool& pool, const PiiCipher& cipher);
+  // Each written customer appends customer.created, each opening ticket balance
+  // ledger.posted, in the batch's transaction (one COPY for all of them); `outbox` wakes the
+  // relay after the commit.
+  ImportStore(PgPool& pool, const PiiCipher& cipher, CustomerOutbox& outbox);
 
   // The tenant's active customers holding any of `phones` (normalised): phone -> id.
   absl::StatusOr<std::map<std::string, std::string>> PhoneOwners(
@@ -41,6 +45,7 @@ class ImportStore {
  private:
   PgPool& pool_;
   const PiiCipher& cipher_;
+  CustomerOutbox& outbox_;
 };
 
 }  // namespace qq::customer

@@ -6,6 +6,7 @@
 #include "services/common/page_token.h"
 #include "services/common/pg_pool.h"
 #include "services/common/status.h"
+#include "services/customer/customer_outbox.h"
 
 namespace qq::customer {
 namespace {
@@ -32,13 +33,14 @@ const NamedQuery kSetBalance{
 #define QQ_ENTRY_COLUMNS                                                                   \
   "id, customer_id, kind, asset_kind, product, quantity_delta, amount_fen_delta, reason, " \
   "actor_id, order_id, coalesce(reverses_entry_id::text, ''), "                            \
-  "(extract(epoch FROM created_at) * 1000000)::bigint, quantity_after, amount_fen_after"
+  "(extract(epoch FROM created_at) * 1000000)::bigint, quantity_after, amount_fen_after, " \
+  "caused_by_rule"
 const NamedQuery kInsertEntry{
     "InsertLedgerEntry",
     "INSERT INTO ledger_entries (tenant_id, customer_id, kind, asset_kind, product, "
     "  quantity_delta, amount_fen_delta, quantity_after, amount_fen_after, reason, actor_id, "
-    "  order_id, reverses_entry_id, idempotency_key) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::uuid, $14) "
+    "  order_id, reverses_entry_id, idempotency_key, caused_by_rule) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::uuid, $14, $15) "
     "RETURNING " QQ_ENTRY_COLUMNS};
 const NamedQuery kSelectEntry{"SelectLedgerEntry",
                               "SELECT " QQ_ENTRY_COLUMNS
@@ -65,9 +67,6 @@ const NamedQuery kTicketTotals{
     "LedgerTicketTotals",
     "SELECT customer_id, sum(quantity)::bigint FROM ledger_balances WHERE tenant_id = $1 "
     "  AND customer_id = ANY($2::uuid[]) AND asset_kind = 'TICKET' GROUP BY customer_id"};
-const NamedQuery kLedgerActivity{
-    "LedgerActivity",
-    "UPDATE customers SET last_activity_at = now() WHERE tenant_id = $1 AND id = $2"};
 
 v1::LedgerEntry EntryFromRow(const pqxx::row& row) {
   v1::LedgerEntry e;
@@ -89,15 +88,16 @@ v1::LedgerEntry EntryFromRow(const pqxx::row& row) {
   *e.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row[11].as<long long>());
   e.set_quantity_after(row[12].as<long long>());
   e.set_amount_fen_after(row[13].as<long long>());
+  e.set_caused_by_rule(row[14].as<std::string>());
   return e;
 }
 
 }  // namespace
 
-LedgerStore::LedgerStore(PgPool& pool) : pool_(pool) {
+LedgerStore::LedgerStore(PgPool& pool, CustomerOutbox& outbox) : pool_(pool), outbox_(outbox) {
   pool_.Prepare({kLedgerCustomerExists, kEnsureBalance, kLockBalance, kSetBalance, kInsertEntry,
                  kSelectEntry, kSelectReversalOf, kSelectOrderDeduction, kSelectBalances,
-                 kSelectEntries, kTicketTotals, kLedgerActivity});
+                 kSelectEntries, kTicketTotals});
 }
 
 absl::StatusOr<v1::LedgerEntry> LedgerStore::Append(pqxx::work& txn, const std::string& tenant,
@@ -127,9 +127,11 @@ absl::StatusOr<v1::LedgerEntry> LedgerStore::Append(pqxx::work& txn, const std::
   pqxx::row row = txn.exec_prepared(
       kInsertEntry.name, tenant, customer_id, entry.kind, entry.asset_kind, entry.product,
       delta.quantity, delta.amount_fen, after.quantity, after.amount_fen, entry.reason, actor_id,
-      entry.order_id, reverses.get(), idempotency_key)[0];
-  txn.exec_prepared(kLedgerActivity.name, tenant, customer_id);
-  return EntryFromRow(row);
+      entry.order_id, reverses.get(), idempotency_key, entry.caused_by_rule)[0];
+  v1::LedgerEntry posted = EntryFromRow(row);
+  AppendToOutbox(txn, LedgerEvent(tenant, LedgerPostedOf(posted)));
+  QQ_RETURN_IF_ERROR(outbox_.RecordActivityIn(txn, tenant, customer_id, /*now*/ 0));
+  return posted;
 }
 
 absl::StatusOr<v1::LedgerEntry> LedgerStore::PostEntry(const std::string& tenant,
@@ -148,6 +150,7 @@ absl::StatusOr<v1::LedgerEntry> LedgerStore::PostEntry(const std::string& tenant
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
+  outbox_.Wake();
   return out;
 }
 
@@ -185,6 +188,7 @@ absl::StatusOr<v1::LedgerEntry> LedgerStore::Reverse(const std::string& tenant,
   // Two reversals at once: the unique reverses_entry_id lets one in; the other returns it.
   if (status.code() == absl::StatusCode::kAlreadyExists) status = pool_.Transact(attempt);
   if (!status.ok()) return status;
+  outbox_.Wake();
   return out;
 }
 
@@ -214,6 +218,7 @@ absl::StatusOr<v1::LedgerEntry> LedgerStore::DeductForOrder(
   // returns it.
   if (status.code() == absl::StatusCode::kAlreadyExists) status = pool_.Transact(attempt);
   if (!status.ok()) return status;
+  outbox_.Wake();
   return out;
 }
 

@@ -20,9 +20,13 @@ class PgPool;
 
 namespace qq::customer {
 
+class CustomerOutbox;
+
 class LedgerStore {
  public:
-  explicit LedgerStore(PgPool& pool);
+  // Every entry posted appends ledger.posted (with the balance after it) and the
+  // customer's moved last activity (customer.updated) through `outbox` in its transaction.
+  LedgerStore(PgPool& pool, CustomerOutbox& outbox);
 
   // Posts a checked staff entry. NOT_FOUND (customerId), FAILED_PRECONDITION naming the
   // balance when it would go below zero; a retried idempotency key returns the first entry.
@@ -74,6 +78,7 @@ class LedgerStore {
       const std::string& delta_field);
 
   PgPool& pool_;
+  CustomerOutbox& outbox_;
 };
 
 }  // namespace qq::customer

@@ -20,6 +20,7 @@
 #include "services/customer/area_resolver.h"
 #include "services/customer/customer_events.h"
 #include "services/customer/customer_importer.h"
+#include "services/customer/customer_outbox.h"
 #include "services/customer/customer_service.h"
 #include "services/customer/customer_store.h"
 #include "services/customer/demo_data.h"
@@ -98,12 +99,17 @@ int main(int argc, char** argv) {
                               "database");
   qq::RedisClient redis(absl::GetFlag(FLAGS_redis_addr), std::chrono::milliseconds(500));
 
+  // Publishes customer.* and ledger.posted to qq:events:customer; the stores append them
+  // in the transactions of the changes and wake it after each commit.
+  qq::OutboxRelay relay(*pool, redis, &metrics, {});
+  relay.Start();
   qq::CallGuard guard(verifier, metrics);
-  qq::customer::CustomerStore store(*pool, cipher);
-  qq::customer::DictionaryStore dictionary(*pool);
-  qq::customer::UtilityStore utility(*pool);
-  qq::customer::LedgerStore ledger(*pool);
-  qq::customer::ImportStore imports(*pool, cipher);
+  qq::customer::CustomerOutbox outbox(*pool, cipher, &relay);
+  qq::customer::CustomerStore store(*pool, cipher, outbox);
+  qq::customer::DictionaryStore dictionary(*pool, outbox);
+  qq::customer::UtilityStore utility(*pool, outbox);
+  qq::customer::LedgerStore ledger(*pool, outbox);
+  qq::customer::ImportStore imports(*pool, cipher, outbox);
   qq::customer::CustomerImporter importer(store, dictionary, imports, ledger);
   SealPersonalData(store);
   BackfillSearchTerms(store);
@@ -127,8 +133,12 @@ int main(int argc, char** argv) {
        .types = {qq::customer::kAreaChangedEvent, qq::customer::kWorkOrderCreatedEvent,
                  qq::customer::kDeliveryOrderCreatedEvent},
        .after_commit =
-           [&areas](const qq::StreamEvent& event) {
-             if (event.type == qq::customer::kAreaChangedEvent) areas.Wake();
+           [&areas, &relay](const qq::StreamEvent& event) {
+             if (event.type == qq::customer::kAreaChangedEvent) {
+               areas.Wake();
+             } else {
+               relay.Wake();  // the customer's moved last activity
+             }
            }},
       [&events](pqxx::work& txn, const qq::StreamEvent& event) {
         return events.Handle(txn, event);
@@ -158,5 +168,6 @@ int main(int argc, char** argv) {
   server.Shutdown(std::chrono::seconds(5));
   consumer.Stop();
   areas.Stop();
+  relay.Stop();
   return 0;
 }

@@ -6,6 +6,7 @@
 #include "absl/strings/str_format.h"
 #include "services/common/pg_pool.h"
 #include "services/common/status.h"
+#include "services/customer/customer_outbox.h"
 
 namespace qq::customer {
 namespace {
@@ -65,10 +66,6 @@ const NamedQuery kInsertPayment{
 const NamedQuery kPaymentHash{
     "PaymentHash",
     "SELECT content_hash FROM payments WHERE tenant_id = $1 AND source = $2 AND record_id = $3"};
-const NamedQuery kPaymentActivity{
-    "PaymentActivity",
-    "UPDATE customers SET last_activity_at = greatest(last_activity_at, "
-    "  to_timestamp($3 / 1000000.0)) WHERE tenant_id = $1 AND id = $2"};
 const NamedQuery kSelectPayments{
     "SelectPayments",
     "SELECT record_id, source, account_number, amount_fen, "
@@ -117,10 +114,10 @@ absl::Status CheckOwner(pqxx::work& txn, const std::string& tenant, const std::s
 
 }  // namespace
 
-UtilityStore::UtilityStore(PgPool& pool) : pool_(pool) {
+UtilityStore::UtilityStore(PgPool& pool, CustomerOutbox& outbox) : pool_(pool), outbox_(outbox) {
   pool_.Prepare({kUtilityCustomerExists, kAddressOfCustomer, kInsertMeter, kRecordReading,
                  kSelectMeters, kInsertContract, kSelectContracts, kContractByAccount,
-                 kInsertPayment, kPaymentHash, kPaymentActivity, kSelectPayments});
+                 kInsertPayment, kPaymentHash, kSelectPayments});
 }
 
 absl::StatusOr<v1::Meter> UtilityStore::AddMeter(const std::string& tenant,
@@ -269,7 +266,8 @@ absl::StatusOr<v1::PaymentResult> UtilityStore::IngestPayment(const std::string&
                                    record.method(), content_hash);
     }
     if (!inserted.empty()) {
-      txn.exec_prepared(kPaymentActivity.name, tenant, owner[0][0].as<std::string>(), paid_micros);
+      QQ_RETURN_IF_ERROR(
+          outbox_.RecordActivityIn(txn, tenant, owner[0][0].as<std::string>(), paid_micros));
       result.set_outcome(v1::PaymentResult::ACCEPTED);
       return absl::OkStatus();
     }
@@ -285,6 +283,7 @@ absl::StatusOr<v1::PaymentResult> UtilityStore::IngestPayment(const std::string&
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
+  outbox_.Wake();
   return result;
 }
 

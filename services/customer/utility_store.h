@@ -18,9 +18,12 @@ class PgPool;
 
 namespace qq::customer {
 
+class CustomerOutbox;
+
 class UtilityStore {
  public:
-  explicit UtilityStore(PgPool& pool);
+  // A payment moves its customer's last activity: customer.updated through `outbox`.
+  UtilityStore(PgPool& pool, CustomerOutbox& outbox);
 
   // Creates below take an `idempotency` scope: when enabled, a repeated request returns
   // what the first one answered.
@@ -65,6 +68,7 @@ class UtilityStore {
 
  private:
   PgPool& pool_;
+  CustomerOutbox& outbox_;
 };
 
 }  // namespace qq::customer

@@ -26,6 +26,8 @@ struct LedgerEntryDraft {
   LedgerAmounts delta;
   std::string reason;
   std::string order_id;
+  // The notification rule whose action posts it ("" = none); set only by services.
+  std::string caused_by_rule;
 };
 
 // Checks an entry posted by staff (PURCHASE, RETURN, REFUND, ADJUSTMENT). Field paths as
