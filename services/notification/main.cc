@@ -12,11 +12,16 @@
 #include "services/common/pg_pool.h"
 #include "services/common/server.h"
 #include "services/common/service_main.h"
+#include "services/common/status.h"
+#include "services/common/wakeable_loop.h"
 #include "services/common/worker_pool.h"
 #include "services/notification/message_sender.h"
 #include "services/notification/notification_service.h"
 #include "services/notification/notification_store.h"
 #include "services/notification/provider_directory.h"
+#include "services/notification/rule_action_worker.h"
+#include "services/notification/rule_engine.h"
+#include "services/notification/rule_service.h"
 
 ABSL_FLAG(std::string, secret_keys, "",
           "Keys for provider credentials at rest, id:hex64[,id:hex64...]; the first is "
@@ -35,8 +40,10 @@ int main(int argc, char** argv) {
   qq::InitLogging("notification", absl::GetFlag(FLAGS_log_level));
 
   const std::string dsn = absl::GetFlag(FLAGS_pg_dsn);
-  qq::TokenVerifier verifier(
-      qq::ExitIfError(qq::ParseJwtKeys(absl::GetFlag(FLAGS_jwt_keys)), "jwt keys"));
+  auto keys = qq::ExitIfError(qq::ParseJwtKeys(absl::GetFlag(FLAGS_jwt_keys)), "jwt keys");
+  qq::TokenVerifier verifier(keys);
+  // Rule actions call the customer and order services on no user's behalf.
+  qq::TokenIssuer issuer(keys.front());
   qq::Metrics metrics("notification");
   qq::ExitIfError(metrics.Serve(absl::GetFlag(FLAGS_admin_listen)), "metrics endpoint");
   qq::ExitIfError(qq::MigrateWhenReachable(dsn, "notification", qq::notification_migrations(),
@@ -73,24 +80,64 @@ int main(int argc, char** argv) {
       {});
   sender.Start();
 
+  qq::notification::RuleStore rule_store(*pool);
+  qq::notification::RuleEngine rules(rule_store);
+  qq::notification::RuleActionWorker rule_actions(
+      rule_store, issuer, absl::GetFlag(FLAGS_customer_addr), absl::GetFlag(FLAGS_order_addr));
+  rule_actions.Start();
+  qq::notification::RuleServiceImpl rule_service(guard, rule_store, rules, [&] {
+    sender.Wake();
+    rule_actions.Wake();
+  });
+  auto after_commit = [&sender, &rule_actions](const qq::StreamEvent&) {
+    sender.Wake();
+    rule_actions.Wake();
+  };
+
   qq::EventConsumer order_events(
       *pool, absl::GetFlag(FLAGS_redis_addr), &metrics,
       {.group = "notification",
        .consumer = qq::ConsumerName("notification"),
        .streams = {qq::EventStreamName("order")},
-       .after_commit = [&sender](const qq::StreamEvent&) { sender.Wake(); }},
-      [](pqxx::work& txn, const qq::StreamEvent& event) {
-        return qq::notification::HandleOrderEvent(txn, event, absl::Now());
+       .after_commit = after_commit},
+      [&rules](pqxx::work& txn, const qq::StreamEvent& event) -> absl::Status {
+        const absl::Time now = absl::Now();
+        QQ_RETURN_IF_ERROR(qq::notification::HandleOrderEvent(txn, event, now));
+        return rules.OnEvent(txn, event, now);
       });
   order_events.Start();
+  // Customers and their ledgers: the facts the rules look at.
+  qq::EventConsumer customer_events(
+      *pool, absl::GetFlag(FLAGS_redis_addr), &metrics,
+      {.group = "notification",
+       .consumer = qq::ConsumerName("notification"),
+       .streams = {qq::EventStreamName("customer")},
+       .types = {"customer.created", "customer.updated", "customer.status_changed",
+                 "customer.deleted", "ledger.posted"},
+       .after_commit = after_commit},
+      [&rules](pqxx::work& txn, const qq::StreamEvent& event) {
+        return rules.OnEvent(txn, event, absl::Now());
+      });
+  customer_events.Start();
+  // Scheduled rules (daily at 09:00 tenant time, every 10 minutes, …).
+  qq::WakeableLoop schedules;
+  schedules.Start(std::chrono::seconds(5), [&] {
+    if (rules.RunDueSchedules(absl::Now()) > 0) {
+      sender.Wake();
+      rule_actions.Wake();
+    }
+  });
 
   qq::GrpcServer server;
-  qq::ExitIfError(server.Start(absl::GetFlag(FLAGS_listen),
-                               {&messages, &templates, &preferences, &provider_accounts}),
+  qq::ExitIfError(server.Start(absl::GetFlag(FLAGS_listen), {&messages, &templates, &preferences,
+                                                             &provider_accounts, &rule_service}),
                   "grpc server");
   qq::WaitForShutdownSignal();
   server.Shutdown(std::chrono::seconds(5));
+  schedules.Stop();
+  customer_events.Stop();
   order_events.Stop();
+  rule_actions.Stop();
   sender.Stop();
   return 0;
 }

@@ -18,12 +18,17 @@ std::string NoAddressReason(const std::string& channel) {
 
 }  // namespace
 
-QueueOutcome QueueMessages(pqxx::work& txn, const MessageRequest& request, absl::Time now) {
+QueueOutcome QueueMessages(pqxx::work& txn, const MessageRequest& request, absl::Time now,
+                           const std::vector<std::string>& only_channels) {
   QueueOutcome outcome;
   const TemplateEventSpec* spec = FindTemplateEvent(request.event);
   if (spec == nullptr) return outcome;
   const SendPolicy policy = NotificationStore::PolicyIn(txn, request.tenant).policy;
   for (const auto& [channel, default_body] : spec->defaults) {
+    if (!only_channels.empty() &&
+        std::find(only_channels.begin(), only_channels.end(), channel) == only_channels.end()) {
+      continue;
+    }
     std::optional<TemplateRow> own =
         NotificationStore::TemplateIn(txn, request.tenant, request.event, channel);
     const bool enabled =

@@ -9,6 +9,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "absl/time/time.h"
 
@@ -33,6 +34,9 @@ struct QueueOutcome {
   int existing = 0;    // already queued by an earlier delivery of the same request
 };
 
-QueueOutcome QueueMessages(pqxx::work& txn, const MessageRequest& request, absl::Time now);
+// `only_channels`: the channels to use (a rule's send names one); empty: every channel
+// the tenant has a template on for the event.
+QueueOutcome QueueMessages(pqxx::work& txn, const MessageRequest& request, absl::Time now,
+                           const std::vector<std::string>& only_channels = {});
 
 }  // namespace qq::notification
