@@ -201,7 +201,7 @@ grpc::ServerUnaryReactor* DeliveryOrderServiceImpl::TransitionDeliveryOrder(
           change.mark_delivered = step->resolves();
           change.cancels = step->cancels();
           change.event_type = TransitionEventType(workflow, *step);
-          change.step_kind = StepKindOf(*step);
+          change.step_kind = StepKindOf(workflow, *step);
           return change;
         };
         QQ_ASSIGN_OR_RETURN(*response, store_.Change(actor.tenant, request->id(), decide));
@@ -267,7 +267,7 @@ absl::Status HandleDeliveryAssigned(DeliveryStore& store, pqxx::work& txn,
                           .courier_id = assigned.courier_id(),
                           .courier_name = assigned.courier_name(),
                           .event_type = TransitionEventType(workflow, *step),
-                          .step_kind = StepKindOf(*step)};
+                          .step_kind = StepKindOf(workflow, *step)};
   };
   return SettledUnlessFailed(store.ChangeIn(txn, event.tenant, assigned.order_id(), decide));
 }

@@ -41,6 +41,9 @@ class TodoServiceImpl final : public qingquan::order::v1::TodoService::CallbackS
   grpc::ServerUnaryReactor* CompleteTodo(grpc::CallbackServerContext* ctx,
                                          const qingquan::order::v1::CompleteTodoRequest* request,
                                          Todo* response) override;
+  grpc::ServerUnaryReactor* CreateTodo(grpc::CallbackServerContext* ctx,
+                                       const qingquan::order::v1::CreateTodoRequest* request,
+                                       Todo* response) override;
 
  private:
   CallGuard& guard_;

@@ -25,6 +25,12 @@ constexpr int kMaxOffset = 10000;
   "id::text AS id, kind, order_id::text AS order_id, order_kind, number, type, '' AS state, " \
   "title, assignee_role, assignee_id, due_at, created_at, customer_name, address_text"
 
+// One row of todos as FromRow reads it (a to-do of the table has no state of its own).
+#define QQ_TODO_ROW_COLUMNS                                                        \
+  "id::text, kind, order_id::text, order_kind, number, type, '' AS state, title, " \
+  "assignee_role, assignee_id, (extract(epoch FROM due_at) * 1000000)::bigint, "   \
+  "(extract(epoch FROM created_at) * 1000000)::bigint, customer_name, address_text"
+
 const NamedQuery kListTodos{
     "ListTodos",
     "WITH mine AS ("
@@ -51,14 +57,33 @@ const NamedQuery kListTodos{
     "SELECT " QQ_TODO_COLUMNS
     " FROM (SELECT * FROM mine UNION ALL SELECT * FROM tasks) t "
     "ORDER BY coalesce(due_at, 'infinity'), created_at, id OFFSET $5 LIMIT $6"};
+
+// The order a new to-do is about, as the to-do shows it.
+const NamedQuery kWorkOrderForTodo{
+    "WorkOrderForTodo",
+    "SELECT number, type, customer_name, address_text FROM work_orders "
+    "WHERE tenant_id = $1 AND id = $2"};
+const NamedQuery kDeliveryForTodo{
+    "DeliveryForTodo",
+    "SELECT number, 'DELIVERY', customer_name, address_text FROM delivery_orders "
+    "WHERE tenant_id = $1 AND id = $2"};
+const NamedQuery kCreateTodo{
+    "CreateTodo",
+    "INSERT INTO todos (tenant_id, kind, order_id, order_kind, number, type, title, "
+    "  assignee_role, assignee_id, customer_name, address_text, due_at, dedupe_key) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
+    "  to_timestamp($12::float8 / 1000000), $13) "
+    "ON CONFLICT (tenant_id, dedupe_key) DO NOTHING "
+    "RETURNING " QQ_TODO_ROW_COLUMNS};
+const NamedQuery kTodoByDedupeKey{"TodoByDedupeKey",
+                                  "SELECT " QQ_TODO_ROW_COLUMNS
+                                  " FROM todos WHERE tenant_id = $1 AND dedupe_key = $2"};
 const NamedQuery kCompleteTodo{
     "CompleteTodo",
     "UPDATE todos SET done_at = now(), done_by = $3, done_comment = $5 "
     "WHERE tenant_id = $1 AND id = $2 AND done_at IS NULL "
     "  AND (assignee_id = $3 OR (assignee_id = '' AND assignee_role = ANY($4::text[]))) "
-    "RETURNING id::text, kind, order_id::text, order_kind, number, type, '' AS state, title, "
-    "  assignee_role, assignee_id, (extract(epoch FROM due_at) * 1000000)::bigint, "
-    "  (extract(epoch FROM created_at) * 1000000)::bigint, customer_name, address_text"};
+    "RETURNING " QQ_TODO_ROW_COLUMNS};
 
 Todo FromRow(const pqxx::row& r, absl::Time now) {
   Todo t;
@@ -87,7 +112,44 @@ Todo FromRow(const pqxx::row& r, absl::Time now) {
 
 }  // namespace
 
-TodoStore::TodoStore(PgPool& pool) : pool_(pool) { pool_.Prepare({kListTodos, kCompleteTodo}); }
+TodoStore::TodoStore(PgPool& pool) : pool_(pool) {
+  pool_.Prepare({kListTodos, kCompleteTodo, kWorkOrderForTodo, kDeliveryForTodo, kCreateTodo,
+                 kTodoByDedupeKey});
+}
+
+absl::StatusOr<Todo> TodoStore::Create(NewTodo todo, const IdempotencyScope& idempotency) {
+  Todo created;
+  QQ_RETURN_IF_ERROR(pool_.Transact([&](pqxx::work& txn) -> absl::Status {
+    Todo first;
+    QQ_ASSIGN_OR_RETURN(bool replayed, ClaimIdempotencyKey(txn, idempotency, first));
+    if (replayed) {  // a retry: the first answer, nothing added twice
+      created = std::move(first);
+      return absl::OkStatus();
+    }
+    pqxx::result order = txn.exec_prepared(
+        todo.order_kind == "DELIVERY" ? kDeliveryForTodo.name : kWorkOrderForTodo.name, todo.tenant,
+        todo.order_id);
+    if (order.empty()) return WithField(absl::NotFoundError("no such order"), "orderId");
+    todo.number = order[0][0].as<std::string>();
+    todo.type = order[0][1].as<std::string>();
+    todo.customer_name = order[0][2].as<std::string>();
+    todo.address_text = order[0][3].as<std::string>();
+    NullableParam due = NullableNumber(
+        todo.due ? std::optional<double>(absl::ToUnixMicros(*todo.due)) : std::nullopt);
+    pqxx::result rows = txn.exec_prepared(
+        kCreateTodo.name, todo.tenant, Todo::Kind_Name(todo.kind), todo.order_id, todo.order_kind,
+        todo.number, todo.type, todo.title, todo.assignee_role, todo.assignee_id,
+        todo.customer_name, todo.address_text, due.get(), todo.dedupe_key);
+    if (rows.empty()) {  // the dedupe key was used: that to-do, as it is now
+      rows = txn.exec_prepared(kTodoByDedupeKey.name, todo.tenant, todo.dedupe_key);
+    }
+    if (rows.empty()) return absl::InternalError("the to-do vanished while being added");
+    created = FromRow(rows[0], absl::Now());
+    RecordIdempotentResponse(txn, idempotency, created);
+    return absl::OkStatus();
+  }));
+  return created;
+}
 
 void TodoStore::InsertIn(pqxx::work& txn, const NewTodo& todo) {
   NullableParam due = NullableNumber(todo.due ? std::optional<double>(absl::ToUnixMicros(*todo.due))

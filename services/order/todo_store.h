@@ -1,5 +1,6 @@
-// To-dos of people at work: escalations and follow-ups (table todos), listed together
-// with the open work orders assigned to the person, most urgent first.
+// To-dos of people at work: escalations, follow-ups and other services' reminders (table
+// todos), listed together with the open work orders assigned to the person, most urgent
+// first.
 #pragma once
 
 #include <pqxx/pqxx>
@@ -11,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "qingquan/order/v1/order.pb.h"
+#include "services/common/idempotency.h"
 
 namespace qq {
 class PgPool;
@@ -61,6 +63,13 @@ class TodoStore {
   // or closed: nothing about it is left to do).
   static void CloseAllIn(pqxx::work& txn, const std::string& tenant, const std::string& order_id,
                          const std::string& by, const std::string& comment);
+
+  // Adds `todo` (kind, order_id, order_kind "WORK_ORDER" or "DELIVERY", title, assignee,
+  // due and dedupe_key already checked) with the order's number, type, customer and address
+  // copied from the order, and returns it. A dedupe key that exists returns that to-do
+  // unchanged; a retried Idempotency-Key the first answer. NOT_FOUND (field "orderId") for
+  // an order the tenant lacks; FAILED_PRECONDITION or ABORTED from the idempotency key.
+  absl::StatusOr<Todo> Create(NewTodo todo, const IdempotencyScope& idempotency = {});
 
   // For `user_id` holding `roles`: open work orders assigned to the user, and open
   // to-dos for the user or (unassigned) one of the roles; due first, then oldest.

@@ -179,7 +179,7 @@ absl::StatusOr<WorkOrder> WorkOrderServiceImpl::Transition(
     change.reopen = step->reopens();
     change.closes = step->cancels();
     change.event_type = TransitionEventType(workflow, *step);
-    change.step_kind = StepKindOf(*step);
+    change.step_kind = StepKindOf(workflow, *step);
     change.custom_fields_patch = custom_fields;
     return change;
   };
@@ -343,7 +343,7 @@ absl::Status HandleWorkerOffered(OrderStore& store, pqxx::work& txn, const Strea
     change.comment = absl::StrCat("自动派单", offered.attempt() > 1 ? "(改派)" : "", ": ",
                                   offered.worker_name(), " — ", offered.reason());
     change.event_type = TransitionEventType(workflow, **step);
-    change.step_kind = StepKindOf(**step);
+    change.step_kind = StepKindOf(workflow, **step);
     return change;
   };
   auto changed = store.ChangeWorkOrderIn(txn, event.tenant, offered.work_order_id(), decide);
@@ -394,7 +394,7 @@ absl::Status HandleDispatchEvent(OrderStore& store, pqxx::work& txn, const Strea
       change.to = (*step)->to();
       change.transition = (*step)->name();
       change.event_type = TransitionEventType(workflow, **step);
-      change.step_kind = StepKindOf(**step);
+      change.step_kind = StepKindOf(workflow, **step);
     } else {
       change.changes_state = false;
     }

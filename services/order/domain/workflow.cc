@@ -557,10 +557,13 @@ absl::Status CheckDeskWork(Workflow::Routing routing, const OrderPosition& order
       "a worker steps it only when it is assigned to them");
 }
 
-qingquan::common::v1::StepKind StepKindOf(const WorkflowTransition& transition) {
+qingquan::common::v1::StepKind StepKindOf(const Workflow& workflow,
+                                          const WorkflowTransition& transition) {
   namespace c = qingquan::common::v1;
   if (transition.kind() != c::STEP_KIND_UNSPECIFIED) return transition.kind();
-  if (transition.resolves()) return c::STEP_RESOLVED;
+  if (transition.resolves()) {
+    return workflow.kind() == kDeliveryKind ? c::STEP_DELIVERED : c::STEP_RESOLVED;
+  }
   if (transition.reopens()) return c::STEP_REOPENED;
   if (transition.cancels()) return c::STEP_CANCELLED;
   static constexpr std::pair<absl::string_view, c::StepKind> kShipped[] = {

@@ -113,9 +113,10 @@ const qingquan::order::v1::WorkflowState* FindState(const Workflow& workflow,
 // otherwise.
 std::string TransitionEventType(const Workflow& workflow, const WorkflowTransition& transition);
 
-// What a step means whatever its name: its declared kind, else its flags (resolves,
-// reopens, cancels), else the shipped step names (accept, arrive, assign, close, deliver,
-// dispatch, fail, start).
-qingquan::common::v1::StepKind StepKindOf(const WorkflowTransition& transition);
+// What a step means whatever its name: its declared kind, else its flags (resolves — which
+// for a delivery means delivered —, reopens, cancels), else the shipped step names (accept,
+// arrive, assign, close, deliver, dispatch, fail, start).
+qingquan::common::v1::StepKind StepKindOf(const Workflow& workflow,
+                                          const WorkflowTransition& transition);
 
 }  // namespace qq::order

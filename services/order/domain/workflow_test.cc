@@ -194,8 +194,9 @@ TEST(StepKindOf, ShippedStepsHaveTheirMeaning) {
   std::map<std::string, c::StepKind> repair, delivery;
   const auto repair_flow = DefaultWorkflow("REPAIR");
   const auto delivery_flow = DefaultWorkflow("DELIVERY");
-  for (const auto& t : repair_flow.transitions()) repair[t.name()] = StepKindOf(t);
-  for (const auto& t : delivery_flow.transitions()) delivery[t.name()] = StepKindOf(t);
+  for (const auto& t : repair_flow.transitions()) repair[t.name()] = StepKindOf(repair_flow, t);
+  for (const auto& t : delivery_flow.transitions())
+    delivery[t.name()] = StepKindOf(delivery_flow, t);
   EXPECT_EQ(repair["dispatch"], c::STEP_DISPATCHED);
   EXPECT_EQ(repair["accept"], c::STEP_ACCEPTED);
   EXPECT_EQ(repair["arrive"], c::STEP_ARRIVED);
@@ -212,20 +213,23 @@ TEST(StepKindOf, ShippedStepsHaveTheirMeaning) {
 
 TEST(StepKindOf, RenamedStepsKeepTheirMeaningByFlagOrDeclaredKind) {
   namespace c = qingquan::common::v1;
+  const auto repair_flow = DefaultWorkflow("REPAIR");
+  const auto delivery_flow = DefaultWorkflow("DELIVERY");
   qingquan::order::v1::WorkflowTransition t;
   t.set_name("wan_gong");  // 完工: a tenant's own name for resolving
   t.set_resolves(true);
-  EXPECT_EQ(StepKindOf(t), c::STEP_RESOLVED);
+  EXPECT_EQ(StepKindOf(repair_flow, t), c::STEP_RESOLVED);
+  EXPECT_EQ(StepKindOf(delivery_flow, t), c::STEP_DELIVERED);  // a delivery's resolution
   qingquan::order::v1::WorkflowTransition depart;
   depart.set_name("chu_fa");
-  EXPECT_EQ(StepKindOf(depart), c::STEP_KIND_UNSPECIFIED);
+  EXPECT_EQ(StepKindOf(repair_flow, depart), c::STEP_KIND_UNSPECIFIED);
   depart.set_kind(c::STEP_DEPARTED);
-  EXPECT_EQ(StepKindOf(depart), c::STEP_DEPARTED);
+  EXPECT_EQ(StepKindOf(repair_flow, depart), c::STEP_DEPARTED);
   // A declared kind wins over the shipped name.
   qingquan::order::v1::WorkflowTransition close;
   close.set_name("close");
   close.set_kind(c::STEP_RESOLVED);
-  EXPECT_EQ(StepKindOf(close), c::STEP_RESOLVED);
+  EXPECT_EQ(StepKindOf(repair_flow, close), c::STEP_RESOLVED);
 }
 
 }  // namespace
