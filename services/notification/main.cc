@@ -15,6 +15,7 @@
 #include "services/common/status.h"
 #include "services/common/wakeable_loop.h"
 #include "services/common/worker_pool.h"
+#include "services/notification/channels/in_app_channel.h"
 #include "services/notification/message_sender.h"
 #include "services/notification/notification_service.h"
 #include "services/notification/notification_store.h"
@@ -70,7 +71,10 @@ int main(int argc, char** argv) {
       {.aliyun_sms = absl::GetFlag(FLAGS_aliyun_sms_endpoint),
        .tencent_sms = absl::GetFlag(FLAGS_tencent_sms_endpoint),
        .wechat_api = absl::GetFlag(FLAGS_wechat_api_base),
-       .timeout = std::chrono::milliseconds(absl::GetFlag(FLAGS_provider_timeout_ms))});
+       .timeout = std::chrono::milliseconds(absl::GetFlag(FLAGS_provider_timeout_ms))},
+      std::make_shared<qq::notification::InAppChannel>(
+          absl::GetFlag(FLAGS_order_addr), issuer,
+          std::chrono::milliseconds(absl::GetFlag(FLAGS_provider_timeout_ms))));
   qq::notification::ProviderServiceImpl provider_accounts(guard, store, providers, cipher);
   qq::notification::MessageSender sender(
       store,

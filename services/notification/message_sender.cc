@@ -58,6 +58,14 @@ int MessageSender::SendDue() {
                           .template_code = m.provider_template,
                           .params = m.params,
                           .body = m.body};
+      // The order a staff to-do is about.
+      if (!m.work_order_id.empty()) {
+        out.extra["order_id"] = m.work_order_id;
+        out.extra["order_kind"] = "WORK_ORDER";
+      } else if (!m.delivery_order_id.empty()) {
+        out.extra["order_id"] = m.delivery_order_id;
+        out.extra["order_kind"] = "DELIVERY";
+      }
       SendResult result = channel->Send(out);
       switch (result.outcome) {
         case SendResult::Outcome::kSent:

@@ -101,7 +101,8 @@ const NamedQuery kClaim{
     "  AND (lease_until IS NULL OR lease_until < now()) ORDER BY next_attempt_at LIMIT $1 "
     "  FOR UPDATE SKIP LOCKED) "
     "RETURNING id, tenant_id, channel, recipient, body, provider_template, params::text, "
-    "  attempts, (extract(epoch FROM created_at) * 1000000)::bigint"};
+    "  attempts, (extract(epoch FROM created_at) * 1000000)::bigint, work_order_id, "
+    "  delivery_order_id"};
 const NamedQuery kMarkSent{
     "MarkSent",
     "UPDATE messages SET status = 'SENT', provider = $2, provider_message_id = $3, "
@@ -465,6 +466,8 @@ absl::StatusOr<std::vector<ClaimedMessage>> NotificationStore::Claim(int limit,
       m.params = ParseParams(row[6].as<std::string>());
       m.attempts = row[7].as<int>();
       m.created = absl::FromUnixMicros(row[8].as<long long>());
+      m.work_order_id = row[9].as<std::string>();
+      m.delivery_order_id = row[10].as<std::string>();
       claimed.push_back(std::move(m));
     }
     return absl::OkStatus();

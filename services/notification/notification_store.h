@@ -62,6 +62,8 @@ struct ClaimedMessage {
   Params params;
   int attempts = 0;  // including this one
   absl::Time created;
+  std::string work_order_id;
+  std::string delivery_order_id;
 };
 
 struct TemplateRow {

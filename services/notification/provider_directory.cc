@@ -11,8 +11,13 @@
 namespace qq::notification {
 
 ProviderDirectory::ProviderDirectory(NotificationStore& store, const AtRestCipher& cipher,
-                                     ProviderEndpoints endpoints, absl::Duration ttl)
-    : store_(store), cipher_(cipher), endpoints_(std::move(endpoints)), ttl_(ttl) {
+                                     ProviderEndpoints endpoints, std::shared_ptr<Channel> in_app,
+                                     absl::Duration ttl)
+    : store_(store),
+      cipher_(cipher),
+      endpoints_(std::move(endpoints)),
+      ttl_(ttl),
+      in_app_(std::move(in_app)) {
   for (const char* channel : {"SMS", "WECHAT", "IN_APP"}) {
     dev_[channel] = std::make_shared<DevChannel>(store_, channel);
   }
@@ -77,7 +82,7 @@ std::shared_ptr<Channel> ProviderDirectory::For(const std::string& tenant,
   }
   std::shared_ptr<Channel> built;
   if (channel == "IN_APP") {
-    built = dev_.at("IN_APP");
+    built = in_app_ != nullptr ? in_app_ : dev_.at("IN_APP");
   } else {
     auto account = store_.GetProviderAccount(tenant, channel);
     if (!account.ok()) return nullptr;

@@ -32,8 +32,11 @@ struct ProviderEndpoints {
 
 class ProviderDirectory {
  public:
+  // `in_app` delivers staff to-dos (the order service's CreateTodo); nullptr: the
+  // development provider records them instead.
   ProviderDirectory(NotificationStore& store, const AtRestCipher& cipher,
-                    ProviderEndpoints endpoints, absl::Duration ttl = absl::Seconds(30));
+                    ProviderEndpoints endpoints, std::shared_ptr<Channel> in_app = nullptr,
+                    absl::Duration ttl = absl::Seconds(30));
 
   // The adapter for the tenant's messages on `channel` (SMS, WECHAT, IN_APP); nullptr
   // when the tenant's account cannot be used now (its secret does not open, the database
@@ -61,6 +64,7 @@ class ProviderDirectory {
   absl::Duration ttl_;
   WechatAccessTokenCache tokens_;
   std::map<std::string, std::shared_ptr<Channel>> dev_;  // by channel
+  std::shared_ptr<Channel> in_app_;
   std::mutex mu_;
   std::map<std::pair<std::string, std::string>, Entry> entries_;  // (tenant, channel)
 };

@@ -391,7 +391,8 @@ absl::Status RuleEngine::OnEvent(pqxx::work& txn, const StreamEvent& event, absl
       facts = WorkOrderFacts(*work_order, customer ? &*customer : nullptr, now, zone);
       json::object o = WorkOrderJson(*work_order, now);
       if (customer) {
-        for (auto& [k, v] : json::parse(CustomerFactsJson(*customer, now, zone)).as_object()) {
+        const json::value customer_facts = json::parse(CustomerFactsJson(*customer, now, zone));
+        for (const auto& [k, v] : customer_facts.as_object()) {
           o[k] = v;
         }
       }
@@ -484,7 +485,8 @@ std::string RuleEngine::FactsJsonOf(const Subject& s, absl::Time now) {
   if (!s.work_order) return CustomerFactsJson(*s.customer, now, s.zone);
   json::object o = WorkOrderJson(*s.work_order, now);
   if (s.customer) {
-    for (auto& [k, v] : json::parse(CustomerFactsJson(*s.customer, now, s.zone)).as_object()) {
+    const json::value customer_facts = json::parse(CustomerFactsJson(*s.customer, now, s.zone));
+    for (const auto& [k, v] : customer_facts.as_object()) {
       o[k] = v;
     }
   }

@@ -36,6 +36,16 @@ class RulesTest : public GatewayTest {
     if (IsSkipped()) return;
     station_agent_ = LoginAs(*http_, "station-demo", "agent");
     station_manager_ = LoginAs(*http_, "station-demo", "manager");
+    // Each test starts with no active rule: one left by an interrupted run would fire too.
+    for (const char* tenant : {"station-demo", "utility-demo"}) {
+      const std::string manager = LoginAs(*http_, tenant, "manager");
+      const boost::json::value rules = http_->Get("/v1/rules", manager).Json();
+      for (const auto& rule : rules.as_object().at("rules").as_array()) {
+        if (!rule.as_object().at("paused").as_bool()) {
+          http_->Post("/v1/rules/" + Str(rule, "id") + ":pause", "{}", manager);
+        }
+      }
+    }
   }
 
   HttpResponse Send(const std::string& method, const std::string& target, const std::string& body,
@@ -284,6 +294,50 @@ TEST_F(RulesTest, APausedRuleDoesNotFire) {
   ASSERT_EQ(changed.status, 200) << changed.body;
   EXPECT_EQ(Num(changed.Json(), "version"), 2);
   EXPECT_EQ(Str(changed.Json(), "name"), "水票提醒（三张）");
+}
+
+// A work-order rule's escalation lands as a to-do for the role in the order service (the
+// in-app channel), once.
+TEST_F(RulesTest, WorkOrderRuleEscalatesToTheManagersToDos) {
+  const std::string manager = LoginAs(*http_, "utility-demo", "manager");
+  HttpResponse created = http_->Post(
+      "/v1/rules",
+      R"({"name":"投诉立即告知经理","definition":{"trigger":{"event":"workorder.created"},"subject":"work_order","condition":{"all":[{"field":"work_order.type","op":"eq","value":"COMPLAINT"},{"field":"work_order.channel","op":"eq","value":"WEB"}]},"actions":[{"type":"escalate","role":"manager"}],"cooldown_hours":1}})",
+      manager);
+  ASSERT_EQ(created.status, 200) << created.body;
+  const std::string rule = Str(created.Json(), "id");
+  Finally pause{
+      [&] { EXPECT_EQ(http_->Post("/v1/rules/" + rule + ":pause", "{}", manager).status, 200); }};
+  HttpResponse customer = http_->Post(
+      "/v1/customers", R"({"name":"投诉客户","phones":[")" + UniquePhone() + R"("]})", agent_);
+  ASSERT_EQ(customer.status, 200) << customer.body;
+  HttpResponse complaint = http_->Post("/v1/work-orders",
+                                       R"({"type":"COMPLAINT","channel":"WEB","customerId":")" +
+                                           Str(customer.Json(), "id") +
+                                           R"(","description":"水费账单有误，多收了¥58.5"})",
+                                       agent_);
+  ASSERT_EQ(complaint.status, 200) << complaint.body;
+  const std::string number = Str(complaint.Json(), "number");
+  int reminders = 0;
+  ASSERT_TRUE(Eventually(
+      [&] {
+        reminders = 0;
+        for (const auto& todo : AllTodos(*http_, manager)) {
+          if (Str(todo, "kind") == "REMINDER" && Str(todo, "number") == number) ++reminders;
+        }
+        return reminders > 0;
+      },
+      10s))
+      << "no reminder for " << number;
+  std::this_thread::sleep_for(500ms);
+  reminders = 0;
+  for (const auto& todo : AllTodos(*http_, manager)) {
+    if (Str(todo, "kind") == "REMINDER" && Str(todo, "number") == number) ++reminders;
+  }
+  EXPECT_EQ(reminders, 1);
+  HttpResponse sent =
+      http_->Get("/v1/notifications?workOrderId=" + Str(complaint.Json(), "id"), agent_);
+  EXPECT_NE(sent.body.find(R"("provider":"in-app")"), std::string::npos) << sent.body;
 }
 
 }  // namespace
