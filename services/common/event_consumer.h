@@ -74,6 +74,10 @@ class EventConsumer {
   void Run();
   void CreateGroups();
   absl::Status HandleEntry(const StreamEvent& event);
+  // Handles a read of one stream in one transaction (each event alone if that fails);
+  // returns the events acknowledged.
+  int HandleBatch(const std::string& stream, const std::vector<StreamEvent>& batch);
+  bool Wanted(const StreamEvent& event) const;
   absl::Status ReclaimStale();
 
   PgPool& pool_;

@@ -21,6 +21,7 @@ class Metrics;
 namespace qq::notification {
 
 class NotificationStore;
+struct ClaimedMessage;
 
 // The channel adapter that delivers a tenant's messages on a channel (SMS, WECHAT,
 // IN_APP); nullptr when it cannot be had now (the message waits and is tried again).
@@ -38,6 +39,9 @@ class MessageSender {
     absl::Duration lease = absl::Seconds(60);
     int max_attempts = 8;
     std::chrono::milliseconds poll{250};
+    // Messages of a batch handed to providers at the same time (each waits on its
+    // provider's answer, not on the others').
+    int parallel = 4;
   };
   MessageSender(NotificationStore& store, ChannelRouter router, Options options);
   ~MessageSender();
@@ -50,6 +54,8 @@ class MessageSender {
   int SendDue();
 
  private:
+  void SendOne(const ClaimedMessage& m);
+
   NotificationStore& store_;
   ChannelRouter router_;
   Options options_;
