@@ -128,9 +128,11 @@ bool EventConsumer::Wanted(const StreamEvent& event) const {
 
 int EventConsumer::HandleBatch(const std::string& stream, const std::vector<StreamEvent>& batch) {
   // The whole read in one transaction: one commit (and one fsync) for up to 100 events.
-  // If any handler fails, the batch rolls back and each event is handled on its own, so
-  // one bad event holds back only itself.
+  // If a handler fails, the batch rolls back, that event stays pending for a later
+  // delivery (one handler run per delivery, as the dead-letter count assumes) and the
+  // others are handled each on its own, so one bad event holds back only itself.
   std::vector<const StreamEvent*> wanted, done;
+  const StreamEvent* failed = nullptr;
   for (const StreamEvent& event : batch) {
     if (event.event_id.empty()) {
       LogWarn("stream entry without event id dropped", {{"entry", event.entry_id}});
@@ -141,6 +143,7 @@ int EventConsumer::HandleBatch(const std::string& stream, const std::vector<Stre
   if (!wanted.empty()) {
     together = pool_.Transact([&](pqxx::work& txn) -> absl::Status {
       done.clear();
+      failed = nullptr;
       for (const StreamEvent* event : wanted) {
         pqxx::result inserted = txn.exec_params(
             "INSERT INTO qq_processed_events (consumer_group, event_id) VALUES ($1, $2) "
@@ -148,7 +151,10 @@ int EventConsumer::HandleBatch(const std::string& stream, const std::vector<Stre
             options_.group, event->event_id);
         if (inserted.affected_rows() == 0) continue;  // seen before
         ScopedLogContext log_context("event:" + event->event_id, event->tenant);
-        QQ_RETURN_IF_ERROR(handler_(txn, *event));
+        if (absl::Status handled = handler_(txn, *event); !handled.ok()) {
+          failed = event;
+          return handled;
+        }
         done.push_back(event);
       }
       return absl::OkStatus();
@@ -157,7 +163,7 @@ int EventConsumer::HandleBatch(const std::string& stream, const std::vector<Stre
   if (!together.ok()) {
     int handled = 0;
     for (const StreamEvent& event : batch) {
-      absl::Status status = HandleEntry(event);
+      absl::Status status = &event == failed ? together : HandleEntry(event);
       if (status.ok()) {
         ++handled;
       } else {

@@ -56,6 +56,16 @@ NullableParam NullableNumber(const std::optional<double>& value) {
   return value ? NullableParam{absl::StrFormat("%.17g", *value)} : NullableParam{};
 }
 
+std::vector<std::string> TextArrayOf(const pqxx::field& field) {
+  std::vector<std::string> items;
+  pqxx::array_parser parser = field.as_array();
+  for (auto step = parser.get_next(); step.first != pqxx::array_parser::done;
+       step = parser.get_next()) {
+    if (step.first == pqxx::array_parser::string_value) items.push_back(std::move(step.second));
+  }
+  return items;
+}
+
 std::string PgTextArray(const std::vector<std::string>& values) {
   std::string out = "{";
   for (size_t i = 0; i < values.size(); ++i) {

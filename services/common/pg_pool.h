@@ -36,6 +36,8 @@ NullableParam NullIfEmpty(const std::string& value);
 NullableParam NullableNumber(const std::optional<double>& value);
 // A text[] literal ('{"a","b"}') for a parameter cast with ::text[] in SQL.
 std::string PgTextArray(const std::vector<std::string>& values);
+// The elements of a text[] column, parsed by libpqxx (commas and braces in values are data).
+std::vector<std::string> TextArrayOf(const pqxx::field& field);
 
 // Runs `fn`, statements of a transaction the caller holds (e.g. one item of a batch between
 // a SAVEPOINT and its release), and returns what libpqxx throws as a status, so the caller

@@ -15,14 +15,13 @@
 #include "qingquan/common/v1/events.pb.h"
 #include "qingquan/customer/v1/customer.pb.h"
 #include "services/common/outbox.h"
+#include "services/customer/domain/pii_cipher.h"
 
 namespace qq {
 class PgPool;
 }
 
 namespace qq::customer {
-
-class PiiCipher;
 
 inline constexpr char kCustomerCreatedEvent[] = "customer.created";
 inline constexpr char kCustomerUpdatedEvent[] = "customer.updated";

@@ -16,6 +16,7 @@
 #include "services/common/idempotency.h"
 #include "services/common/migrations.h"
 #include "services/customer/domain/customer_draft.h"
+#include "services/customer/domain/pii_cipher.h"
 #include "services/customer/domain/search_query.h"
 
 namespace qq {
@@ -27,7 +28,6 @@ std::vector<Migration> customer_migrations();
 namespace qq::customer {
 
 class CustomerOutbox;
-class PiiCipher;
 
 struct StaffAccount {
   std::string id;

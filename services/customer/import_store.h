@@ -9,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "services/customer/domain/import_mapping.h"
+#include "services/customer/domain/pii_cipher.h"
 #include "services/customer/domain/search_query.h"
 
 namespace qq {
@@ -18,7 +19,6 @@ class PgPool;
 namespace qq::customer {
 
 class CustomerOutbox;
-class PiiCipher;
 
 struct NewImportedCustomer {
   const ImportedRow* row = nullptr;

@@ -149,17 +149,6 @@ std::string DoubleParam(double value) {
   return std::string(buffer, ec == std::errc() ? end : buffer);
 }
 
-// The elements of a text[] column, parsed by libpqxx (commas and braces in ids are data).
-std::vector<std::string> TextArrayOf(const pqxx::field& field) {
-  std::vector<std::string> items;
-  pqxx::array_parser parser = field.as_array();
-  for (auto step = parser.get_next(); step.first != pqxx::array_parser::done;
-       step = parser.get_next()) {
-    if (step.first == pqxx::array_parser::string_value) items.push_back(std::move(step.second));
-  }
-  return items;
-}
-
 CoveringArea CoveringAreaOf(const pqxx::row& row) {
   return CoveringArea{.id = row[0].as<std::string>(),
                       .name = row[1].as<std::string>(),

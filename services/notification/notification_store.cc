@@ -185,17 +185,6 @@ std::map<std::string, int> ParseCaps(const std::string& text) {
   return caps;
 }
 
-// '{a,b}' as text[] comes back as its text form; the categories are [a-z0-9_] only.
-std::vector<std::string> ParseTextArray(const pqxx::field& field) {
-  std::vector<std::string> values;
-  auto parser = field.as_array();
-  for (auto [kind, value] = parser.get_next(); kind != pqxx::array_parser::done;
-       std::tie(kind, value) = parser.get_next()) {
-    if (kind == pqxx::array_parser::string_value) values.push_back(value);
-  }
-  return values;
-}
-
 ProviderAccountRow ProviderFrom(const pqxx::row& row) {
   ProviderAccountRow a;
   a.channel = row[0].as<std::string>();
@@ -279,7 +268,7 @@ StoredPolicy NotificationStore::PolicyIn(pqxx::work& txn, const std::string& ten
   p.quiet_enabled = row[0].as<bool>();
   p.quiet_start = row[1].as<std::string>();
   p.quiet_end = row[2].as<std::string>();
-  p.urgent_categories = ParseTextArray(row[3]);
+  p.urgent_categories = TextArrayOf(row[3]);
   p.daily_caps = ParseCaps(row[4].as<std::string>());
   p.sms_signature = row[5].as<std::string>();
   p.time_zone = row[6].as<std::string>();

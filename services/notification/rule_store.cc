@@ -172,16 +172,6 @@ const NamedQuery kRetryAction{
     "UPDATE rule_actions SET next_attempt_at = to_timestamp($2::bigint / 1000000.0), detail = $3 "
     "WHERE id = $1::uuid AND status = 'PENDING'"};
 
-std::vector<std::string> TextArray(const pqxx::field& field) {
-  std::vector<std::string> values;
-  auto parser = field.as_array();
-  for (auto [kind, value] = parser.get_next(); kind != pqxx::array_parser::done;
-       std::tie(kind, value) = parser.get_next()) {
-    if (kind == pqxx::array_parser::string_value) values.push_back(value);
-  }
-  return values;
-}
-
 CustomerFactsRow CustomerFrom(const pqxx::row& row) {
   CustomerFactsRow c;
   c.customer_id = row[0].as<std::string>();
@@ -189,7 +179,7 @@ CustomerFactsRow CustomerFrom(const pqxx::row& row) {
   c.phone = row[2].as<std::string>();
   c.birthday = row[3].as<std::string>();
   c.status = row[4].as<std::string>();
-  c.tags = TextArray(row[5]);
+  c.tags = TextArrayOf(row[5]);
   c.area_id = row[6].as<std::string>();
   c.channel = row[7].as<std::string>();
   c.created_micros = row[8].as<long long>();
