@@ -19,7 +19,8 @@ test("a wrong password says so; after a login the tenant is remembered", async (
 });
 
 const menus: Record<string, { sees: RegExp[]; not: RegExp[] }> = {
-  agent: { sees: [/来电工作台/, /工单/, /客户档案/], not: [/数据看板/, /设置/] },
+  // Agents read the notification templates and the rules under 设置.
+  agent: { sees: [/来电工作台/, /工单/, /客户档案/, /设置/], not: [/数据看板/] },
   worker: { sees: [/工单/], not: [/来电工作台/, /数据看板/, /设置/, /客户档案/] },
   manager: { sees: [/数据看板/, /工单/], not: [/来电工作台/] },
   dispatcher: { sees: [/工单/, /来电工作台/], not: [/数据看板/] },

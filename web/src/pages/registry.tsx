@@ -8,6 +8,7 @@ import {
   BranchesOutlined,
   CarOutlined,
   ClockCircleOutlined,
+  ThunderboltOutlined,
   DashboardOutlined,
   EnvironmentOutlined,
   FormOutlined,
@@ -171,6 +172,17 @@ export const pages: PageEntry[] = [
     menu: {
       label: { zh: "通知设置", en: "Notification settings" },
       icon: <BellOutlined />,
+      group: "settings",
+    },
+  },
+  {
+    // Agents read the rules and their firings (why a customer got a message); managers edit.
+    path: "/settings/rules",
+    roles: ["admin", "manager", "agent"],
+    component: lazy(() => import("./settings-rules/RulesPage")),
+    menu: {
+      label: { zh: "规则", en: "Rules" },
+      icon: <ThunderboltOutlined />,
       group: "settings",
     },
   },

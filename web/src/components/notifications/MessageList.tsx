@@ -7,6 +7,7 @@ import { api, client, type Schemas } from "../../api/client";
 import { useLanguage } from "../../i18n/language";
 import { useT } from "../../i18n/messages";
 import { PagerBar, useCursorPager, type Page } from "../QueryPager";
+import { useRuleNames } from "../rules/ruleNames";
 import {
   labelOf,
   messageStatusColors,
@@ -101,6 +102,8 @@ function MessageTable({
   const t = useT(messages);
   const language = useLanguage();
   const pager = useCursorPager(loadMessages, filter, pageSize);
+  // The rule that sent a message, by name (an agent answers "why did I get this?").
+  const ruleNames = useRuleNames(pager.items.map((m) => m.ruleId ?? "").filter(Boolean));
   const channelName = useCallback(
     (c: string) => labelOf(notificationChannels, c, language),
     [language],
@@ -133,9 +136,20 @@ function MessageTable({
             {formatTime(m.createTime)}
           </Typography.Text>
           {m.ruleId && (
-            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-              {t("byRule")}
-            </Typography.Text>
+            <div>
+              <Tag
+                color="purple"
+                variant="filled"
+                title={t("byRule")}
+                style={{ marginInlineEnd: 0, marginTop: 2 }}
+                data-testid="message-rule"
+                data-rule-id={m.ruleId}
+              >
+                {ruleNames.get(m.ruleId)
+                  ? t("byRuleNamed", { name: ruleNames.get(m.ruleId) ?? "" })
+                  : t("byRule")}
+              </Tag>
+            </div>
           )}
         </div>
       ),

@@ -37,6 +37,7 @@ import { useWorkflows } from "../work-orders/workflows";
 import { CallRecordModal } from "./CallRecordModal";
 import { CreateWorkOrderDrawer } from "./CreateWorkOrderDrawer";
 import { CustomerMessages } from "./CustomerMessages";
+import { CustomerRuleFirings } from "./CustomerRuleFirings";
 import { messages } from "./messages";
 
 const MapView = lazy(() => import("../../components/map/MapView"));
@@ -330,6 +331,9 @@ export function CustomerView360({ customerId }: { customerId: string }) {
 
       <div style={{ marginTop: 12 }}>
         <CustomerMessages customerId={customerId} />
+      </div>
+      <div style={{ marginTop: 12 }}>
+        <CustomerRuleFirings customerId={customerId} />
       </div>
 
       <CallRecordModal

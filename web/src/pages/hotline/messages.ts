@@ -68,6 +68,8 @@ export const messages = defineMessages({
     customerCreated: "客户已创建",
     messages: "消息",
     messagesHelp: "系统发给客户的短信和微信消息，最新的在前",
+    ruleFirings: "规则记录",
+    ruleFiringsHelp: "哪些自动规则对该客户触发过、当时的数据和做了什么；点击一行查看详情",
     preferences: "接收通知",
     prefReceive: "接收",
     prefOptedOut: "已退订",
@@ -145,6 +147,9 @@ export const messages = defineMessages({
     customerCreated: "Customer created",
     messages: "Messages",
     messagesHelp: "SMS and WeChat messages sent to the customer, newest first",
+    ruleFirings: "Rule firings",
+    ruleFiringsHelp:
+      "Which automatic rules fired for this customer, what they saw and did; click a row for details",
     preferences: "Gets notifications",
     prefReceive: "Yes",
     prefOptedOut: "Opted out",
