@@ -123,6 +123,16 @@ int main(int argc, char** argv) {
         return rules.OnEvent(txn, event, absl::Now());
       });
   customer_events.Start();
+  // Where dispatch routed each work order (area and team facts).
+  qq::EventConsumer dispatch_events(*pool, absl::GetFlag(FLAGS_redis_addr), &metrics,
+                                    {.group = "notification",
+                                     .consumer = qq::ConsumerName("notification"),
+                                     .streams = {qq::EventStreamName("dispatch")},
+                                     .types = {"workorder.assigned"}},
+                                    [&rules](pqxx::work& txn, const qq::StreamEvent& event) {
+                                      return rules.OnEvent(txn, event, absl::Now());
+                                    });
+  dispatch_events.Start();
   // Scheduled rules (daily at 09:00 tenant time, every 10 minutes, …).
   qq::WakeableLoop schedules;
   schedules.Start(std::chrono::seconds(5), [&] {
@@ -139,6 +149,7 @@ int main(int argc, char** argv) {
   qq::WaitForShutdownSignal();
   server.Shutdown(std::chrono::seconds(5));
   schedules.Stop();
+  dispatch_events.Stop();
   customer_events.Stop();
   order_events.Stop();
   rule_actions.Stop();

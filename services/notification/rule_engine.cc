@@ -9,6 +9,7 @@
 #include "absl/time/clock.h"
 #include "qingquan/common/v1/events.pb.h"
 #include "services/common/log.h"
+#include "services/common/outbox.h"
 #include "services/common/status.h"
 #include "services/notification/domain/template_catalog.h"
 #include "services/notification/message_queue.h"
@@ -316,6 +317,12 @@ absl::Status RuleEngine::OnEvent(pqxx::work& txn, const StreamEvent& event, absl
     }
     subject_id = o.order_id();
     customer_id = o.customer_id();
+  } else if (event.type == "workorder.assigned" && event.stream == EventStreamName("dispatch")) {
+    // Dispatch routed it: the area and team rules may test. No rule runs on this event.
+    events::WorkOrderAssigned a;
+    if (!a.ParseFromString(event.payload)) return absl::InvalidArgumentError("bad " + event.type);
+    RuleStore::SetWorkOrderRoutingIn(txn, tenant, a.work_order_id(), a.area_id(), a.team_id());
+    return absl::OkStatus();
   } else if (event.type == "workorder.created") {
     events::WorkOrderCreated w;
     if (!w.ParseFromString(event.payload)) return absl::InvalidArgumentError("bad " + event.type);

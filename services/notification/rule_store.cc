@@ -58,6 +58,13 @@ const NamedQuery kUpsertWorkOrder{
     "  team_id = CASE WHEN $10 = '' THEN work_order_facts.team_id ELSE $10 END, "
     "  last_step_at = greatest(work_order_facts.last_step_at, "
     "    to_timestamp($12::bigint / 1000000.0)), open = $13"};
+// Dispatch's event may come before the order's own (another stream): the row is made then.
+const NamedQuery kSetWorkOrderRouting{
+    "SetWorkOrderRouting",
+    "INSERT INTO work_order_facts (tenant_id, work_order_id, area_id, team_id) "
+    "VALUES ($1, $2, $3, $4) "
+    "ON CONFLICT (tenant_id, work_order_id) DO UPDATE SET area_id = $3, "
+    "  team_id = CASE WHEN $4 = '' THEN work_order_facts.team_id ELSE $4 END"};
 const std::string kSelectCustomerSql =
     absl::StrCat("SELECT ", kCustomerColumns,
                  " FROM customer_facts WHERE tenant_id = $1 AND customer_id = $2 AND NOT deleted");
@@ -249,13 +256,15 @@ absl::Status RuleNotFound() { return WithField(absl::NotFoundError("no such rule
 }  // namespace
 
 RuleStore::RuleStore(PgPool& pool) : pool_(pool) {
-  pool_.Prepare({kUpsertCustomer, kSetTickets,        kTouchLastOrder,   kUpsertWorkOrder,
-                 kSelectCustomer, kSelectWorkOrder,   kCustomersAfter,   kOpenWorkOrdersAfter,
-                 kActiveRules,    kListRules,         kSelectRule,       kInsertRule,
-                 kUpdateRule,     kInsertRuleVersion, kSetPaused,        kDueRules,
-                 kSetNextFire,    kInsertFiring,      kSelectCooldown,   kUpsertCooldown,
-                 kInsertAction,   kListFirings,       kActionsOfFirings, kClaimActions,
-                 kFinishAction,   kRetryAction});
+  pool_.Prepare({kSetWorkOrderRouting, kUpsertCustomer,  kSetTickets,
+                 kTouchLastOrder,      kUpsertWorkOrder, kSelectCustomer,
+                 kSelectWorkOrder,     kCustomersAfter,  kOpenWorkOrdersAfter,
+                 kActiveRules,         kListRules,       kSelectRule,
+                 kInsertRule,          kUpdateRule,      kInsertRuleVersion,
+                 kSetPaused,           kDueRules,        kSetNextFire,
+                 kInsertFiring,        kSelectCooldown,  kUpsertCooldown,
+                 kInsertAction,        kListFirings,     kActionsOfFirings,
+                 kClaimActions,        kFinishAction,    kRetryAction});
 }
 
 void RuleStore::UpsertCustomerIn(pqxx::work& txn, const std::string& tenant,
@@ -282,6 +291,12 @@ void RuleStore::UpsertWorkOrderIn(pqxx::work& txn, const std::string& tenant,
   txn.exec_prepared(kUpsertWorkOrder.name, tenant, w.work_order_id, w.number, w.customer_id, w.type,
                     w.urgency, w.state, w.channel, w.area_id, w.team_id, w.created_micros,
                     w.last_step_micros, w.open);
+}
+
+void RuleStore::SetWorkOrderRoutingIn(pqxx::work& txn, const std::string& tenant,
+                                      const std::string& work_order_id, const std::string& area_id,
+                                      const std::string& team_id) {
+  txn.exec_prepared(kSetWorkOrderRouting.name, tenant, work_order_id, area_id, team_id);
 }
 
 std::optional<CustomerFactsRow> RuleStore::CustomerIn(pqxx::work& txn, const std::string& tenant,

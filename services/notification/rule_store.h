@@ -120,6 +120,10 @@ class RuleStore {
                                const std::string& customer_id, absl::Time at);
   static void UpsertWorkOrderIn(pqxx::work& txn, const std::string& tenant,
                                 const WorkOrderFactsRow& row);
+  // Dispatch routed the work order: its area and team.
+  static void SetWorkOrderRoutingIn(pqxx::work& txn, const std::string& tenant,
+                                    const std::string& work_order_id, const std::string& area_id,
+                                    const std::string& team_id);
   static std::optional<CustomerFactsRow> CustomerIn(pqxx::work& txn, const std::string& tenant,
                                                     const std::string& customer_id);
   static std::optional<WorkOrderFactsRow> WorkOrderIn(pqxx::work& txn, const std::string& tenant,

@@ -340,5 +340,50 @@ TEST_F(RulesTest, WorkOrderRuleEscalatesToTheManagersToDos) {
   EXPECT_NE(sent.body.find(R"("provider":"in-app")"), std::string::npos) << sent.body;
 }
 
+// Work-order facts include where dispatch routed the order (its own event stream).
+TEST_F(RulesTest, DryRunSeesWhereDispatchRoutedAWorkOrder) {
+  const std::string manager = LoginAs(*http_, "utility-demo", "manager");
+  HttpResponse customer = http_->Post(
+      "/v1/customers",
+      R"({"name":"片区测试","phones":[")" + UniquePhone() +
+          R"("],"addresses":[{"text":"城东区 解放路 3 号","location":{"lat":31.25,"lng":121.55}}]})",
+      agent_);
+  ASSERT_EQ(customer.status, 200) << customer.body;
+  HttpResponse repair =
+      http_->Post("/v1/work-orders",
+                  R"({"type":"REPAIR","channel":"PHONE","customerId":")" +
+                      Str(customer.Json(), "id") + R"(","description":"水表漏水"})",
+                  agent_);
+  ASSERT_EQ(repair.status, 200) << repair.body;
+  const std::string id = Str(repair.Json(), "id");
+  const std::string number = Str(repair.Json(), "number");
+  std::string area_name;
+  ASSERT_TRUE(Eventually(
+      [&] {
+        area_name = Str(http_->Get("/v1/work-orders/" + id, agent_).Json(), "areaName");
+        return !area_name.empty();
+      },
+      5s));
+  std::string area;
+  const boost::json::value areas = http_->Get("/v1/areas", manager).Json();
+  for (const auto& a : areas.as_object().at("areas").as_array()) {
+    if (Str(a, "name") == area_name) area = Str(a, "id");
+  }
+  ASSERT_FALSE(area.empty()) << area_name;
+  const std::string rule =
+      R"({"rule":{"definition":{"trigger":{"schedule":"every 10 minutes"},"subject":"work_order","condition":{"all":[{"field":"work_order.area_id","op":"eq","value":")" +
+      area +
+      R"("},{"field":"work_order.type","op":"eq","value":"REPAIR"}]},"actions":[{"type":"escalate","role":"leader"}],"cooldown_hours":1}},"sampleSize":100})";
+  std::string body;
+  EXPECT_TRUE(Eventually(
+      [&] {
+        HttpResponse dry = http_->Post("/v1/rules:dryRun", rule, manager);
+        body = dry.body;
+        return dry.status == 200 && body.find(number) != std::string::npos;
+      },
+      5s))
+      << body;
+}
+
 }  // namespace
 }  // namespace qq::testing
