@@ -35,7 +35,7 @@ v1::Template TemplateOf(const TemplateEventSpec& spec, const std::string& channe
                         const std::vector<TemplateRow>& own) {
   v1::Template t;
   t.set_event(spec.event);
-  v1::Channel ch;
+  v1::Channel ch = v1::CHANNEL_UNSPECIFIED;
   t.set_channel(v1::Channel_Parse(channel, &ch) ? ch : v1::CHANNEL_UNSPECIFIED);
   for (const auto& row : own) {
     if (row.event == spec.event && row.channel == channel) {
@@ -101,7 +101,7 @@ v1::NotificationSettings SettingsProto(const StoredPolicy& stored) {
   for (const auto& c : p.urgent_categories) s.add_urgent_categories(c);
   for (const char* channel : {kSms, kWeChat}) {
     auto* cap = s.add_daily_caps();
-    v1::Channel ch;
+    v1::Channel ch = v1::CHANNEL_UNSPECIFIED;
     v1::Channel_Parse(channel, &ch);
     cap->set_channel(ch);
     auto it = p.daily_caps.find(channel);
@@ -148,7 +148,7 @@ v1::CustomerPreferences PreferencesProto(const std::string& customer_id,
   out.set_customer_id(customer_id);
   for (const char* channel : {kSms, kWeChat}) {
     auto* p = out.add_channels();
-    v1::Channel ch;
+    v1::Channel ch = v1::CHANNEL_UNSPECIFIED;
     v1::Channel_Parse(channel, &ch);
     p->set_channel(ch);
     for (const auto& row : rows) {
@@ -381,7 +381,7 @@ namespace {
 
 v1::ProviderAccount AccountProto(const std::string& channel, const ProviderAccountRow* row) {
   v1::ProviderAccount a;
-  v1::Channel ch;
+  v1::Channel ch = v1::CHANNEL_UNSPECIFIED;
   a.set_channel(v1::Channel_Parse(channel, &ch) ? ch : v1::CHANNEL_UNSPECIFIED);
   v1::ProviderAccount::Provider provider = v1::ProviderAccount::DEVELOPMENT;
   if (row != nullptr) {
