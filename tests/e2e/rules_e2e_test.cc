@@ -340,8 +340,7 @@ TEST_F(RulesTest, WorkOrderRuleEscalatesToTheManagersToDos) {
   EXPECT_NE(sent.body.find(R"("provider":"in-app")"), std::string::npos) << sent.body;
 }
 
-// Work-order facts include where dispatch routed the order (its own event stream). Only
-// orders of the last two minutes, so the sample is not filled by other tests' repairs.
+// Work-order facts include where dispatch routed the order (its own event stream).
 TEST_F(RulesTest, DryRunSeesWhereDispatchRoutedAWorkOrder) {
   const std::string manager = LoginAs(*http_, "utility-demo", "manager");
   HttpResponse customer = http_->Post(
@@ -358,6 +357,15 @@ TEST_F(RulesTest, DryRunSeesWhereDispatchRoutedAWorkOrder) {
   ASSERT_EQ(repair.status, 200) << repair.body;
   const std::string id = Str(repair.Json(), "id");
   const std::string number = Str(repair.Json(), "number");
+  // A ticket product only this customer holds singles out its orders among the many open
+  // repairs other tests leave in the same area.
+  const std::string product = "区测" + std::to_string(getpid());
+  ASSERT_EQ(Send("POST", "/v1/customers/" + Str(customer.Json(), "id") + "/ledger/entries",
+                 R"({"kind":"PURCHASE","asset":{"kind":"TICKET","product":")" + product +
+                     R"("},"quantityDelta":1,"amountFenDelta":100,"reason":"测试"})",
+                 agent_, {{"Idempotency-Key", "rules-area-" + std::to_string(getpid())}})
+                .status,
+            200);
   std::string area_name;
   ASSERT_TRUE(Eventually(
       [&] {
@@ -374,7 +382,9 @@ TEST_F(RulesTest, DryRunSeesWhereDispatchRoutedAWorkOrder) {
   const std::string rule =
       R"({"rule":{"definition":{"trigger":{"schedule":"every 10 minutes"},"subject":"work_order","condition":{"all":[{"field":"work_order.area_id","op":"eq","value":")" +
       area +
-      R"("},{"field":"work_order.type","op":"eq","value":"REPAIR"},{"field":"work_order.minutes_since_created","op":"lte","value":2}]},"actions":[{"type":"escalate","role":"leader"}],"cooldown_hours":1}},"sampleSize":100})";
+      R"("},{"field":"work_order.type","op":"eq","value":"REPAIR"},{"field":"customer.ticket_balance","key":")" +
+      product +
+      R"(","op":"gte","value":1}]},"actions":[{"type":"escalate","role":"leader"}],"cooldown_hours":1}},"sampleSize":100})";
   std::string body;
   EXPECT_TRUE(Eventually(
       [&] {
