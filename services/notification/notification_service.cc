@@ -30,13 +30,18 @@ google::protobuf::Timestamp Micros(long long micros) {
   return TimeUtil::MicrosecondsToTimestamp(micros);
 }
 
+// A stored channel name as the API's enum (UNSPECIFIED for a name it does not know).
+v1::Channel ChannelOf(const std::string& name) {
+  v1::Channel channel = v1::CHANNEL_UNSPECIFIED;
+  return v1::Channel_Parse(name, &channel) ? channel : v1::CHANNEL_UNSPECIFIED;
+}
+
 // The template in force for `spec` on `channel`: the tenant's row, else the default.
 v1::Template TemplateOf(const TemplateEventSpec& spec, const std::string& channel,
                         const std::vector<TemplateRow>& own) {
   v1::Template t;
   t.set_event(spec.event);
-  v1::Channel ch = v1::CHANNEL_UNSPECIFIED;
-  t.set_channel(v1::Channel_Parse(channel, &ch) ? ch : v1::CHANNEL_UNSPECIFIED);
+  t.set_channel(ChannelOf(channel));
   for (const auto& row : own) {
     if (row.event == spec.event && row.channel == channel) {
       t.set_body(row.body);
@@ -101,9 +106,7 @@ v1::NotificationSettings SettingsProto(const StoredPolicy& stored) {
   for (const auto& c : p.urgent_categories) s.add_urgent_categories(c);
   for (const char* channel : {kSms, kWeChat}) {
     auto* cap = s.add_daily_caps();
-    v1::Channel ch = v1::CHANNEL_UNSPECIFIED;
-    v1::Channel_Parse(channel, &ch);
-    cap->set_channel(ch);
+    cap->set_channel(ChannelOf(channel));
     auto it = p.daily_caps.find(channel);
     cap->set_max_per_day(it == p.daily_caps.end() ? 0 : it->second);
   }
@@ -148,9 +151,7 @@ v1::CustomerPreferences PreferencesProto(const std::string& customer_id,
   out.set_customer_id(customer_id);
   for (const char* channel : {kSms, kWeChat}) {
     auto* p = out.add_channels();
-    v1::Channel ch = v1::CHANNEL_UNSPECIFIED;
-    v1::Channel_Parse(channel, &ch);
-    p->set_channel(ch);
+    p->set_channel(ChannelOf(channel));
     for (const auto& row : rows) {
       if (row.channel != channel) continue;
       p->set_opted_out(row.opted_out);
@@ -381,8 +382,7 @@ namespace {
 
 v1::ProviderAccount AccountProto(const std::string& channel, const ProviderAccountRow* row) {
   v1::ProviderAccount a;
-  v1::Channel ch = v1::CHANNEL_UNSPECIFIED;
-  a.set_channel(v1::Channel_Parse(channel, &ch) ? ch : v1::CHANNEL_UNSPECIFIED);
+  a.set_channel(ChannelOf(channel));
   v1::ProviderAccount::Provider provider = v1::ProviderAccount::DEVELOPMENT;
   if (row != nullptr) {
     v1::ProviderAccount::Provider_Parse(row->provider, &provider);

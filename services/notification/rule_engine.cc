@@ -24,12 +24,6 @@ namespace json = boost::json;
 
 constexpr int kSweepPage = 2000;
 
-absl::TimeZone ZoneOf(const SendPolicy& policy) {
-  absl::TimeZone zone;
-  if (!absl::LoadTimeZone(policy.time_zone, &zone)) zone = absl::FixedTimeZone(8 * 3600);
-  return zone;
-}
-
 long long Micros(const google::protobuf::Timestamp& t) {
   return google::protobuf::util::TimeUtil::TimestampToMicroseconds(t);
 }
@@ -95,6 +89,17 @@ json::object WorkOrderJson(const WorkOrderFactsRow& w, absl::Time now) {
     o["work_order.minutes_since_last_step"] = (now - absl::FromUnixMicros(last)) / absl::Minutes(1);
   }
   return o;
+}
+
+// A work order's facts for the audit log, with its customer's when known.
+std::string WorkOrderFactsJson(const WorkOrderFactsRow& w, const CustomerFactsRow* customer,
+                               absl::Time now, const absl::TimeZone& zone) {
+  json::object o = WorkOrderJson(w, now);
+  if (customer != nullptr) {
+    const json::value customer_facts = json::parse(CustomerFactsJson(*customer, now, zone));
+    for (const auto& [k, v] : customer_facts.as_object()) o[k] = v;
+  }
+  return json::serialize(o);
 }
 
 // What the rule's messages say, from the facts and the rule's other actions.
@@ -285,6 +290,7 @@ absl::Status RuleEngine::OnEvent(pqxx::work& txn, const StreamEvent& event, absl
   const std::string& tenant = event.tenant;
   std::string subject_id, customer_id, caused_by_rule;
   std::optional<WorkOrderFactsRow> work_order;
+  std::optional<events::DeliveryOrderChanged> delivery;
   if (event.type.rfind("customer.", 0) == 0) {
     events::CustomerChanged c;
     if (!c.ParseFromString(event.payload)) return absl::InvalidArgumentError("bad " + event.type);
@@ -308,7 +314,7 @@ absl::Status RuleEngine::OnEvent(pqxx::work& txn, const StreamEvent& event, absl
     subject_id = customer_id = l.customer_id();
     caused_by_rule = l.caused_by_rule();
   } else if (event.type.rfind("order.", 0) == 0) {
-    events::DeliveryOrderChanged o;
+    events::DeliveryOrderChanged& o = delivery.emplace();
     if (!o.ParseFromString(event.payload)) return absl::InvalidArgumentError("bad " + event.type);
     if (event.type == "order.created" && !o.customer_id().empty()) {
       RuleStore::TouchLastOrderIn(
@@ -380,7 +386,7 @@ absl::Status RuleEngine::OnEvent(pqxx::work& txn, const StreamEvent& event, absl
   }
   if (active.empty() || subject_id.empty()) return absl::OkStatus();
 
-  const absl::TimeZone zone = ZoneOf(NotificationStore::PolicyIn(txn, tenant).policy);
+  const absl::TimeZone zone = TenantZone(NotificationStore::PolicyIn(txn, tenant).policy);
   std::optional<CustomerFactsRow> customer;
   if (!customer_id.empty()) customer = RuleStore::CustomerIn(txn, tenant, customer_id);
   for (const RuleRow& row : active) {
@@ -395,26 +401,20 @@ absl::Status RuleEngine::OnEvent(pqxx::work& txn, const StreamEvent& event, absl
     rules::Facts facts;
     std::string facts_json = "{}";
     if (r.subject == rules::Subject::kWorkOrder && work_order) {
-      facts = WorkOrderFacts(*work_order, customer ? &*customer : nullptr, now, zone);
-      json::object o = WorkOrderJson(*work_order, now);
-      if (customer) {
-        const json::value customer_facts = json::parse(CustomerFactsJson(*customer, now, zone));
-        for (const auto& [k, v] : customer_facts.as_object()) {
-          o[k] = v;
-        }
-      }
-      facts_json = json::serialize(o);
+      const CustomerFactsRow* of = customer ? &*customer : nullptr;
+      facts = WorkOrderFacts(*work_order, of, now, zone);
+      facts_json = WorkOrderFactsJson(*work_order, of, now, zone);
     } else if (customer) {
       facts = CustomerFacts(*customer, now, zone);
       facts_json = CustomerFactsJson(*customer, now, zone);
     } else {
       continue;  // nothing known about the subject yet
     }
-    if (r.subject == rules::Subject::kDeliveryOrder) {
-      events::DeliveryOrderChanged o;
-      o.ParseFromString(event.payload);
-      for (const auto& item : o.items()) facts.AddOrderItem(item.product(), item.quantity());
-      if (!o.payment().empty()) facts.SetEnum(FactId::kOrderPayment, o.payment());
+    if (r.subject == rules::Subject::kDeliveryOrder && delivery) {
+      for (const auto& item : delivery->items()) {
+        facts.AddOrderItem(item.product(), item.quantity());
+      }
+      if (!delivery->payment().empty()) facts.SetEnum(FactId::kOrderPayment, delivery->payment());
     }
     const rules::Evaluation evaluation = loaded->compiled->condition.Explain(facts);
     if (!evaluation.matched) continue;
@@ -428,7 +428,7 @@ absl::Status RuleEngine::OnEvent(pqxx::work& txn, const StreamEvent& event, absl
 absl::TimeZone RuleEngine::ZoneOfTenant(const std::string& tenant) {
   absl::TimeZone zone = absl::FixedTimeZone(8 * 3600);
   (void)store_.Transact([&](pqxx::work& txn) {
-    zone = ZoneOf(NotificationStore::PolicyIn(txn, tenant).policy);
+    zone = TenantZone(NotificationStore::PolicyIn(txn, tenant).policy);
     return absl::OkStatus();
   });
   return zone;
@@ -490,14 +490,7 @@ absl::Status RuleEngine::ForEachSubject(
 
 std::string RuleEngine::FactsJsonOf(const Subject& s, absl::Time now) {
   if (!s.work_order) return CustomerFactsJson(*s.customer, now, s.zone);
-  json::object o = WorkOrderJson(*s.work_order, now);
-  if (s.customer) {
-    const json::value customer_facts = json::parse(CustomerFactsJson(*s.customer, now, s.zone));
-    for (const auto& [k, v] : customer_facts.as_object()) {
-      o[k] = v;
-    }
-  }
-  return json::serialize(o);
+  return WorkOrderFactsJson(*s.work_order, s.customer ? &*s.customer : nullptr, now, s.zone);
 }
 
 absl::StatusOr<SweepResult> RuleEngine::Sweep(const std::string& tenant, const LoadedRule& rule,

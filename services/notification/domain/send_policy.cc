@@ -7,15 +7,11 @@
 #include "services/common/text/utf8_text.h"
 
 namespace qq::notification {
-namespace {
-
-absl::TimeZone ZoneOf(const SendPolicy& policy) {
+absl::TimeZone TenantZone(const SendPolicy& policy) {
   absl::TimeZone zone;
   if (!absl::LoadTimeZone(policy.time_zone, &zone)) return absl::FixedTimeZone(8 * 3600);
   return zone;
 }
-
-}  // namespace
 
 int ParseClockMinutes(const std::string& text) {
   if (text.size() != 5 || text[2] != ':') return -1;
@@ -83,7 +79,7 @@ absl::Time EarliestSendTime(const SendPolicy& policy, const std::string& categor
   const int start = ParseClockMinutes(policy.quiet_start);
   const int end = ParseClockMinutes(policy.quiet_end);
   if (start < 0 || end < 0 || start == end) return now;
-  const absl::TimeZone zone = ZoneOf(policy);
+  const absl::TimeZone zone = TenantZone(policy);
   const absl::CivilSecond local = absl::ToCivilSecond(now, zone);
   const int minute = local.hour() * 60 + local.minute();
   const bool spans_midnight = start > end;
@@ -98,7 +94,7 @@ absl::Time EarliestSendTime(const SendPolicy& policy, const std::string& categor
 }
 
 absl::CivilDay TenantDay(const SendPolicy& policy, absl::Time t) {
-  return absl::ToCivilDay(t, ZoneOf(policy));
+  return absl::ToCivilDay(t, TenantZone(policy));
 }
 
 int DailyCap(const SendPolicy& policy, const std::string& channel, const std::string& category) {

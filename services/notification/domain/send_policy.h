@@ -34,6 +34,9 @@ bool IsUrgent(const SendPolicy& policy, const std::string& category);
 // end of the quiet time it falls in (tomorrow's 08:00 for 23:00), in the tenant's zone.
 absl::Time EarliestSendTime(const SendPolicy& policy, const std::string& category, absl::Time now);
 
+// The tenant's zone (UTC+8 when the zone database does not know the name).
+absl::TimeZone TenantZone(const SendPolicy& policy);
+
 // The tenant day a send time belongs to (daily caps count per local day).
 absl::CivilDay TenantDay(const SendPolicy& policy, absl::Time t);
 
